@@ -1,0 +1,5 @@
+import sys
+
+from handful.cli import main
+
+sys.exit(main())

@@ -1,0 +1,359 @@
+"""The ``handful`` command: a thin click shell over the library.
+
+One exit point (``main``) turns every HandfulError into a one-line message and an exit status;
+a traceback appears only with ``--debug``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from handful import __version__, engine
+from handful.errors import HandfulError, Problem, Severity
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Context:
+    """What every command needs: where the vault is."""
+
+    def __init__(self, vault: Path | None, debug: bool) -> None:
+        self.vault_option = vault
+        self.debug = debug
+
+    def open(self) -> engine.Vault:
+        return engine.open_vault(self.vault_option)
+
+    def load(self, vault: engine.Vault) -> engine.Loaded:
+        with _progress("Reading notes") as progress:
+            return engine.load(vault, progress=progress)
+
+
+pass_context = click.make_pass_decorator(Context)
+
+
+@contextmanager
+def _progress(label: str) -> Iterator[engine.Progress | None]:
+    """A progress bar on a terminal; silence when piped."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import Progress
+
+    with Progress(transient=True, console=_stderr_console()) as bar:
+        task = bar.add_task(label, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+def _stderr_console() -> Any:
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def parse_day(value: str | None) -> dt.date:
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not a date like 2026-11-25") from None
+
+
+def report_problems(problems: list[Problem], *, quiet_warnings: bool = True) -> None:
+    """Bad notes go to stderr, one line each; warnings only as a count."""
+    errors = [p for p in problems if p.severity is Severity.ERROR]
+    for problem in errors:
+        click.echo(f"handful: {problem}", err=True)
+    warnings = len(problems) - len(errors)
+    if warnings and quiet_warnings:
+        click.echo(f"handful: {warnings} warning(s); run 'handful doctor' to see them", err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--vault", type=click.Path(path_type=Path), default=None, envvar="HANDFUL_VAULT",
+              help="The vault folder (default: $HANDFUL_VAULT, else the current folder).")
+@click.option("--debug", is_flag=True, help="Show tracebacks for unexpected errors.")
+@click.version_option(__version__, prog_name="handful")
+@click.pass_context
+def cli(ctx: click.Context, vault: Path | None, debug: bool) -> None:
+    """Keep a handful of strong relationships alive, in your Markdown vault."""
+    ctx.obj = Context(vault, debug)
+
+
+@cli.command()
+@click.argument("name")
+@click.option("--date", "day", metavar="YYYY-MM-DD", help="Score as of this day (default: today).")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
+@pass_context
+def person(ctx: Context, name: str, day: str | None, as_json: bool) -> None:
+    """One person's card: timeline, mentions, follow-ups and the score breakdown."""
+    from handful.generate.card import person_card, person_json
+    from handful.model.lookup import find_person
+    from handful.score.assess import assess_person
+
+    vault = ctx.open()
+    loaded = ctx.load(vault)
+    key = find_person(loaded.model, name)
+    assessment = assess_person(loaded.model, key, parse_day(day), vault.params)
+    if as_json:
+        click.echo(json.dumps(person_json(loaded.model, assessment), indent=2, ensure_ascii=False))
+    else:
+        click.echo(person_card(loaded.model, assessment), nl=False)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print {errors, warnings} as JSON.")
+@pass_context
+def doctor(ctx: Context, as_json: bool) -> None:
+    """Everything wrong with the vault, with file and line. Exit status 1 when errors exist."""
+    vault = ctx.open()
+    loaded = ctx.load(vault)
+    problems = loaded.problems
+    errors = [p for p in problems if p.severity is Severity.ERROR]
+    warnings = [p for p in problems if p.severity is Severity.WARNING]
+    if as_json:
+        click.echo(json.dumps({"errors": [p.as_dict() for p in errors],
+                               "warnings": [p.as_dict() for p in warnings]},
+                              indent=2, ensure_ascii=False))
+    else:
+        for problem in problems:
+            click.echo(str(problem))
+        people = len(loaded.model.people)
+        click.echo(f"{len(loaded.notes)} notes, {people} people: {len(errors)} error(s), "
+                   f"{len(warnings)} warning(s)")
+    if errors:
+        raise click.exceptions.Exit(1)
+
+
+@cli.command()
+@click.option("--date", "day", metavar="YYYY-MM-DD", help="The day (default: today).")
+@click.option("--limit", type=click.IntRange(0, 100), default=None,
+              help="People on the list (default 5, or output.limit in handful.toml).")
+@click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
+@click.option("--dry-run", is_flag=True, help="Print the list and write nothing.")
+@pass_context
+def today(ctx: Context, day: str | None, limit: int | None, as_json: bool, dry_run: bool) -> None:
+    """Write today's reconnect note and print it."""
+    from handful.generate.reconnect import render_region
+
+    vault = ctx.open()
+    loaded = ctx.load(vault)
+    when = parse_day(day)
+    result = engine.refresh(loaded, when, today=dt.date.today(), dry_run=dry_run, limit=limit,
+                            everything=False)
+    if as_json:
+        click.echo(json.dumps(_plan_json(loaded, result), indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_region(loaded.model, result.plan), nl=False)
+        verb = "would write" if dry_run else "wrote"
+        if result.report.written:
+            click.echo(f"\n{verb} {result.reconnect_path}", err=True)
+    report_problems(loaded.problems + result.report.problems)
+
+
+def _plan_json(loaded: engine.Loaded, result: engine.RefreshResult) -> dict[str, Any]:
+    plan = result.plan
+
+    def entry(s: Any) -> dict[str, Any]:
+        a = s.assessment
+        return {"name": a.person.name, "path": a.person.key, "priority": a.priority,
+                "state": a.state.value, "reasons": [r.text for r in s.reasons], "hook": s.hook}
+
+    return {
+        "date": plan.date.isoformat(),
+        "path": result.reconnect_path,
+        "suggestions": [entry(s) for s in plan.suggestions],
+        "rekindle": entry(plan.rekindle) if plan.rekindle else None,
+        "birthdays": [{"name": loaded.model.people[b.key].name, "path": b.key,
+                       "date": b.day.isoformat(), "age": b.age} for b in plan.birthdays],
+        "follow_ups": [{"name": loaded.model.people[f.person].name, **f.as_dict()}
+                       for f in plan.follow_ups],
+    }
+
+
+@cli.command()
+@click.option("--date", "day", metavar="YYYY-MM-DD", help="The day (default: today).")
+@click.option("--dry-run", is_flag=True, help="Print a diff and write nothing.")
+@pass_context
+def refresh(ctx: Context, day: str | None, dry_run: bool) -> None:
+    """Write that day's reconnect note, every person region and the network note."""
+    vault = ctx.open()
+    loaded = ctx.load(vault)
+    result = engine.refresh(loaded, parse_day(day), today=dt.date.today(), dry_run=dry_run)
+    report = result.report
+    if dry_run:
+        for diff in report.diffs:
+            click.echo(diff, nl=False)
+        click.echo(f"would write {len(report.written)} file(s); {len(report.unchanged)} "
+                   "unchanged")
+    else:
+        click.echo(f"wrote {len(report.written)} file(s); {len(report.unchanged)} unchanged")
+    report_problems(loaded.problems + report.problems)
+
+
+@cli.command()
+@click.option("--date", "day", metavar="YYYY-MM-DD", help="As of this day (default: today).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@pass_context
+def network(ctx: Context, day: str | None, as_json: bool) -> None:
+    """The shape of your network: circles, strongest, drifting, one-sided and dormant ties."""
+    from handful.generate.network import render_region
+    from handful.score.network import network_report
+
+    vault = ctx.open()
+    loaded = ctx.load(vault)
+    when = parse_day(day)
+    assessments = engine.assess_all(loaded, when)
+    report = network_report(loaded.model, assessments, when, vault.params)
+    if as_json:
+        click.echo(json.dumps(_network_json(loaded, report, assessments), indent=2,
+                              ensure_ascii=False))
+    else:
+        click.echo(render_region(loaded.model, report, assessments), nl=False)
+
+
+def _network_json(loaded: engine.Loaded, report: Any, assessments: Any) -> dict[str, Any]:
+    people = loaded.model.people
+
+    def named(keys: tuple[str, ...]) -> list[dict[str, Any]]:
+        return [{"name": people[k].name, "path": k,
+                 "strength": None if assessments[k].strength.score is None
+                 else round(assessments[k].strength.score, 1)} for k in keys]
+
+    return {
+        "date": report.date.isoformat(),
+        "people": report.people,
+        "circles": [{"circle": c.circle.value, "count": c.count, "range": [c.low, c.high],
+                     "due_or_overdue": c.due} for c in report.circles],
+        "unplaced": report.unplaced,
+        "strongest": named(report.strongest),
+        "due_inner_close": named(report.due_inner_close),
+        "due_share": report.due_share,
+        "effort": {"top5": report.effort_top5, "next10": report.effort_next10},
+        "drifting": named(report.drifting),
+        "one_sided": named(report.one_sided),
+        "only_you": named(report.only_you),
+        "dormant": named(report.dormant),
+        "bridges": [{"via": people[b.via].name, "reaches": [people[k].name for k in b.reaches]}
+                    for b in report.bridges],
+        "introductions": [{"introducer": people[i.introducer].name,
+                           "introduced": people[i.introduced].name} for i in report.intros],
+    }
+
+
+@cli.command("path")
+@click.argument("source", metavar="FROM")
+@click.argument("target", metavar="TO")
+@click.option("--date", "day", metavar="YYYY-MM-DD", help="As of this day (default: today).")
+@pass_context
+def path_command(ctx: Context, source: str, target: str, day: str | None) -> None:
+    """The most reliable chain of people from FROM to TO (FROM may be 'me')."""
+    from handful.model.lookup import find_person
+    from handful.score.reach import ME, best_path, person_graph, with_me
+
+    vault = ctx.open()
+    loaded = ctx.load(vault)
+    assessments = engine.assess_all(loaded, parse_day(day))
+    graph = with_me(person_graph(loaded.model),
+                    {k: a.strength.score for k, a in assessments.items()})
+    start = ME if source.strip().lower() in {"me", "you", "i", "myself"} else \
+        find_person(loaded.model, source)
+    goal = find_person(loaded.model, target)
+    found = best_path(graph, start, goal)
+    if found is None:
+        raise HandfulError(f"no chain of at most 3 people links {source} to {target}")
+    click.echo(_describe_path(loaded, found))
+
+
+def _name(loaded: engine.Loaded, key: str) -> str:
+    from handful.score.reach import ME
+
+    return "you" if key == ME else loaded.model.people[key].name
+
+
+def _describe_path(loaded: engine.Loaded, found: Any) -> str:
+    hops = [f"{_name(loaded, a)} -({w:.2f})- {_name(loaded, b)}"
+            for a, b, w in zip(found.nodes, found.nodes[1:], found.weights, strict=False)]
+    weakest = found.weakest
+    weak = (f"weakest hop: {_name(loaded, found.nodes[weakest])} - "
+            f"{_name(loaded, found.nodes[weakest + 1])} ({found.weights[weakest]:.2f})")
+    return " ; ".join(hops) + f"\nreliability {found.reliability:.2f}; {weak}"
+
+
+@cli.command()
+@click.argument("target")
+@click.option("--date", "day", metavar="YYYY-MM-DD", help="As of this day (default: today).")
+@click.option("--json", "as_json", is_flag=True, help="Print the introducers as JSON.")
+@pass_context
+def intro(ctx: Context, target: str, day: str | None, as_json: bool) -> None:
+    """Who can introduce you to TARGET: a person, a company, or a #tag."""
+    from handful.score.introductions import find_introductions
+
+    vault = ctx.open()
+    loaded = ctx.load(vault)
+    assessments = engine.assess_all(loaded, parse_day(day))
+    answer = find_introductions(loaded.model, assessments, target)
+    if as_json:
+        click.echo(json.dumps(answer.as_dict(loaded.model), indent=2, ensure_ascii=False))
+        return
+    click.echo(answer.describe(loaded.model))
+
+
+@cli.command()
+@click.option("--date", "day", metavar="YYYY-MM-DD",
+              help="The day to run as (default: the day after the example's last daily note).")
+@click.option("--keep", type=click.Path(path_type=Path), default=None,
+              help="Copy the example vault here and keep it (default: a temporary folder).")
+def demo(day: str | None, keep: Path | None) -> None:
+    """Run handful on a copy of the bundled example vault and show what it writes."""
+    from handful.demo import run_demo
+
+    click.echo(run_demo(day=parse_day(day) if day else None, keep=keep), nl=False)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The single exit point: errors become messages and exit statuses, never tracebacks."""
+    args = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in args
+    try:
+        cli.main(args=args, prog_name="handful", standalone_mode=False)
+    except HandfulError as exc:
+        click.echo(f"handful: {exc}", err=True)
+        return exc.exit_code
+    except click.exceptions.Abort:
+        click.echo("handful: aborted", err=True)
+        return 130
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except KeyboardInterrupt:
+        click.echo("handful: interrupted", err=True)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # the last line of defence: a bug, not bad input
+        if debug:
+            raise
+        click.echo(f"handful: internal error: {type(exc).__name__}: {exc}. Please report it; "
+                   "run again with --debug for details.", err=True)
+        return 70
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,269 @@
+"""The library's front door: open a vault, load it, assess it, plan and apply writes.
+
+``cli`` and ``watch`` are thin shells around these functions. The flow runs one way:
+scan -> parse -> model -> score -> generate -> write.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from handful.config import Config, load_config
+from handful.errors import Problem, VaultNotFoundError
+from handful.generate import network as network_note
+from handful.generate import reconnect
+from handful.generate.person_region import render_person_region
+from handful.model.build import NoteFacts, Universe, assemble, build_universe, note_facts
+from handful.model.sources import DEFAULT_SOURCES, Source
+from handful.model.types import Model
+from handful.parse import Note, parse_note
+from handful.parse.regions import BrokenRegionError, replace_region
+from handful.score.assess import Assessment, assess
+from handful.score.daily import DailyPlan, plan_day
+from handful.score.network import NetworkReport, network_report
+from handful.score.params import ScoringParams, load_params
+from handful.vault.scan import NoteFile, read_note, scan_vault
+from handful.vault.settings import VaultLayout, read_layout
+from handful.write import Change, Recorder, WriteReport, Writer
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Vault:
+    """An opened vault: where it is and how it is configured."""
+
+    root: Path
+    config: Config
+    layout: VaultLayout
+    params: ScoringParams
+
+    @property
+    def state_dir(self) -> Path:
+        return self.root / self.config.state_dir
+
+    def skip_folders(self) -> tuple[str, ...]:
+        return tuple(sorted({*self.layout.templates_folders, *self.config.vault.ignore,
+                             self.config.state_dir}))
+
+
+def find_vault(path: str | os.PathLike[str] | None = None) -> Path:
+    """``--vault``, else ``HANDFUL_VAULT``, else the current folder."""
+    chosen = path if path is not None else os.environ.get("HANDFUL_VAULT") or os.getcwd()
+    root = Path(chosen).expanduser()
+    if not root.exists():
+        raise VaultNotFoundError(f"vault folder '{root}' does not exist; pass --vault PATH or set "
+                                 "HANDFUL_VAULT")
+    if not root.is_dir():
+        raise VaultNotFoundError(f"'{root}' is not a folder; pass the vault's folder to --vault")
+    return root.resolve()
+
+
+def open_vault(path: str | os.PathLike[str] | None = None) -> Vault:
+    root = find_vault(path)
+    config = load_config(root)
+    return Vault(root, config, read_layout(root, config), load_params(config.scoring))
+
+
+class NoteStore:
+    """Where parsed notes are remembered between runs. The base class remembers nothing."""
+
+    def get(self, file: NoteFile) -> Note | None:
+        return None
+
+    def put(self, file: NoteFile, note: Note | None, problem: Problem | None) -> None:
+        return None
+
+    def get_problem(self, file: NoteFile) -> Problem | None:
+        return None
+
+    def forget_others(self, paths: Iterable[str]) -> None:
+        return None
+
+    def flush(self) -> None:
+        return None
+
+
+@dataclass
+class Loaded:
+    """A vault read into memory: files, parsed notes, the model, and every problem found."""
+
+    vault: Vault
+    files: dict[str, NoteFile]
+    notes: dict[str, Note]
+    read_problems: dict[str, Problem]
+    universe: Universe
+    facts: dict[str, NoteFacts]
+    model: Model
+    scan_problems: list[Problem] = field(default_factory=list)
+    sources: Sequence[Source] = DEFAULT_SOURCES
+
+    @property
+    def problems(self) -> list[Problem]:
+        found = [*self.vault.config.problems, *self.vault.layout.problems, *self.scan_problems,
+                 *self.read_problems.values(), *self.model.problems]
+        return sorted(set(found), key=Problem.sort_key)
+
+
+def read_notes(vault: Vault, files: Iterable[NoteFile], *, store: NoteStore | None = None,
+               progress: Progress | None = None
+               ) -> tuple[dict[str, Note], dict[str, Problem]]:
+    """Read and parse notes, using the store for unchanged files."""
+    store = store or NoteStore()
+    notes: dict[str, Note] = {}
+    problems: dict[str, Problem] = {}
+    file_list = list(files)
+    for index, file in enumerate(file_list):
+        cached = store.get(file)
+        if cached is not None:
+            notes[file.path] = cached
+        else:
+            known_problem = store.get_problem(file)
+            if known_problem is not None:
+                problems[file.path] = known_problem
+            else:
+                result = read_note(vault.root, file, max_bytes=vault.config.vault.max_note_bytes)
+                if result.text is None:
+                    assert result.problem is not None
+                    problems[file.path] = result.problem
+                    store.put(file, None, result.problem)
+                else:
+                    note = parse_note(result.text, file.path)
+                    notes[file.path] = note
+                    store.put(file, note, None)
+        if progress is not None and (index % 200 == 0 or index + 1 == len(file_list)):
+            progress(index + 1, len(file_list))
+    return notes, problems
+
+
+def load(vault: Vault, *, store: NoteStore | None = None, progress: Progress | None = None,
+         sources: Sequence[Source] = DEFAULT_SOURCES) -> Loaded:
+    scan = scan_vault(vault.root, skip_folders=vault.skip_folders())
+    files = {f.path: f for f in scan.files}
+    notes, problems = read_notes(vault, scan.files, store=store, progress=progress)
+    if store is not None:
+        store.forget_others(files)
+        store.flush()
+    return build(vault, files, notes, problems, list(scan.problems), sources)
+
+
+def build(vault: Vault, files: dict[str, NoteFile], notes: dict[str, Note],
+          read_problems: dict[str, Problem], scan_problems: list[Problem],
+          sources: Sequence[Source] = DEFAULT_SOURCES,
+          previous: Loaded | None = None, changed: Iterable[str] = ()) -> Loaded:
+    """Model from parsed notes. With ``previous``, reuse facts of notes that did not change
+    when the set of names (notes, people, aliases) is the same."""
+    universe = build_universe(notes, vault.layout, vault.config)
+    changed_set = set(changed)
+    reuse = previous is not None and _same_names(previous.universe, universe)
+    facts: dict[str, NoteFacts] = {}
+    for path in sorted(notes):
+        if reuse and previous is not None and path not in changed_set and path in previous.facts:
+            facts[path] = previous.facts[path]
+        else:
+            facts[path] = note_facts(notes[path], universe, sources)
+    model = assemble(universe, (facts[p] for p in sorted(facts)))
+    return Loaded(vault, files, notes, read_problems, universe, facts, model, scan_problems,
+                  sources)
+
+
+def _same_names(old: Universe, new: Universe) -> bool:
+    return old.resolver.signature == new.resolver.signature and old.people == new.people
+
+
+def assess_all(loaded: Loaded, as_of: dt.date) -> Mapping[str, Assessment]:
+    return assess(loaded.model, as_of, loaded.vault.params)
+
+
+# --- planning writes ---------------------------------------------------------------------------
+
+def person_region_changes(loaded: Loaded, assessments: Mapping[str, Assessment]) -> list[Change]:
+    output = loaded.vault.config.output
+    if not output.person_regions:
+        return []
+    changes: list[Change] = []
+    for key, a in assessments.items():
+        content = render_person_region(loaded.model, key, cadence=a.cadence, warmth=a.warmth,
+                                       drift=a.drift, timeline_limit=output.timeline_limit,
+                                       mentions_limit=output.mentions_limit)
+        changes.append(Change(key, _region_update(content), "person region"))
+    return changes
+
+
+def _region_update(content: str, name: str = "") -> Callable[[str | None], str | None]:
+    def update(current: str | None) -> str | None:
+        if current is None:
+            return None  # the note was deleted meanwhile: never recreate a user's note
+        try:
+            return replace_region(current, content, name=name)
+        except BrokenRegionError:
+            return None
+    return update
+
+
+def reconnect_target(vault: Vault, day: dt.date) -> tuple[str, bool]:
+    """(path, create) for that day's list: its own note, or a region in the daily note."""
+    output = vault.config.output
+    if output.reconnect_in_daily_note:
+        stem = vault.layout.daily_format.render(day)
+        folder = vault.layout.daily_folder
+        return (f"{folder}/{stem}.md" if folder else f"{stem}.md"), False
+    return reconnect.note_path(output.reconnect_folder, day), True
+
+
+def reconnect_change(loaded: Loaded, plan: DailyPlan, *, today: dt.date) -> Change:
+    path, create = reconnect_target(loaded.vault, plan.date)
+    editable = plan.date >= today
+    model = loaded.model
+
+    def update(current: str | None) -> str | None:
+        return reconnect.update_note(current, model, plan, editable=editable, create=create)
+
+    return Change(path, update, "reconnect note")
+
+
+def network_change(loaded: Loaded, report: NetworkReport,
+                   assessments: Mapping[str, Assessment]) -> Change:
+    content = network_note.render_region(loaded.model, report, assessments)
+
+    def update(current: str | None) -> str | None:
+        try:
+            return network_note.update_note(current, content)
+        except BrokenRegionError:
+            return None
+
+    return Change(loaded.vault.config.output.network_note, update, "network note")
+
+
+def daily_plan(loaded: Loaded, assessments: Mapping[str, Assessment], day: dt.date,
+               *, limit: int | None = None) -> DailyPlan:
+    chosen = loaded.vault.config.output.limit if limit is None else limit
+    return plan_day(loaded.model, assessments, day, loaded.vault.params, limit=chosen)
+
+
+@dataclass
+class RefreshResult:
+    plan: DailyPlan
+    report: WriteReport
+    reconnect_path: str
+
+
+def refresh(loaded: Loaded, day: dt.date, *, today: dt.date, dry_run: bool = False,
+            recorders: Iterable[Recorder] = (), limit: int | None = None,
+            everything: bool = True) -> RefreshResult:
+    """Write that day's reconnect list and, with ``everything``, person regions and the network
+    note. Bad notes are reported in the result and skipped."""
+    assessments = assess_all(loaded, day)
+    plan = daily_plan(loaded, assessments, day, limit=limit)
+    changes = [reconnect_change(loaded, plan, today=today)]
+    if everything:
+        changes += person_region_changes(loaded, assessments)
+        report = network_report(loaded.model, assessments, day, loaded.vault.params)
+        changes.append(network_change(loaded, report, assessments))
+    writer = Writer(loaded.vault.root, dry_run=dry_run, recorders=recorders)
+    result = writer.apply(changes)
+    return RefreshResult(plan, result, changes[0].path)

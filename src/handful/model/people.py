@@ -1,0 +1,173 @@
+"""Which notes are people, and their fields (PRODUCT.md, "Person note")."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from handful.errors import Problem
+from handful.model.fields import (
+    FieldReader,
+    Properties,
+    first_text,
+    link_targets,
+    norm_key,
+    parse_circle,
+    parse_closeness,
+    texts,
+)
+from handful.model.kinds import INBOUND_TAGS, KIND_TAGS, OUTBOUND_TAGS
+from handful.model.types import Circle, Person
+from handful.parse import Note
+
+PERSON_WORDS = frozenset({"person", "people", "contact", "contacts"})
+PERSON_TAGS = frozenset({"person", "people", "contact"})
+
+
+def _words(value: Any) -> set[str]:
+    found: set[str] = set()
+    for text in texts(value):
+        cleaned = text.strip().strip("[]").split("|")[0].split("/")[-1]
+        found.add(cleaned.strip().casefold())
+    return found
+
+
+def is_person_note(note: Note, *, people_folder: str) -> bool:
+    """A person note: ``type``/``categories`` naming Person/People, a person tag, or the people
+    folder. An explicit other type (``type: company``) wins over the folder; a folder's own
+    index note (``People/People.md``) is not a person."""
+    props = Properties.of(note)
+    declared: set[str] = set()
+    for key in ("type", "categories", "category", "kind"):
+        hit = props.by_norm.get(key)
+        if hit is not None:
+            declared |= _words(hit[1])
+    if declared & PERSON_WORDS:
+        return True
+    if any(tag.casefold().split("/")[0] in PERSON_TAGS for tag in note.tags):
+        return True
+    if any(key.startswith("prm_") for key in props.by_norm):
+        return True  # Personal CRM plugin notes
+    if "fn" in props.by_norm and ("n" in props.by_norm or "version" in props.by_norm
+                                  or any(k.startswith(("email[", "tel[")) for k in props.by_norm)):
+        return True  # VCF Contacts plugin notes
+    if declared:
+        return False
+    folder = people_folder.strip("/")
+    if not folder:
+        return False
+    prefix = _fold(folder) + "/"
+    path = _fold(note.path)
+    if not path.startswith(prefix):
+        return False
+    return _fold(note.title) != _fold(folder.rsplit("/", 1)[-1])
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFC", text).casefold()
+
+
+@dataclass(frozen=True, slots=True)
+class PersonDraft:
+    """A person before their links are resolved (``knows`` etc. still as written)."""
+
+    person: Person
+    knows_targets: tuple[tuple[str, int | None], ...]  # (target, line)
+    introduced_by_targets: tuple[tuple[str, int | None], ...]
+    company_targets: tuple[str, ...]
+    problems: tuple[Problem, ...]
+
+
+def read_person(note: Note) -> PersonDraft:
+    """Read a person's fields from any supported dialect. Bad values become Problems."""
+    props = Properties.of(note)
+    problems: list[Problem] = []
+    reader = FieldReader(props, problems)
+    aliases: list[str] = []
+    hit = props.find("aliases")
+    if hit is not None:
+        for text in texts(hit[1]):
+            aliases.extend(part.strip() for part in text.split(",") if part.strip())
+    dialect = "handful"
+    contact_name = props.by_norm.get("name")
+    if contact_name is not None and hasattr(contact_name[1], "get"):
+        # The Contacts plugin: name: {first: Jane, last: Doe}
+        parts = [first_text(contact_name[1].get(k)) for k in ("first", "middle", "last")]
+        full = " ".join(part for part in parts if part)
+        if full:
+            aliases.append(full)
+        dialect = "contacts"
+    formatted = props.by_norm.get("fn")
+    if formatted is not None:
+        name = first_text(formatted[1])
+        if name:
+            aliases.append(name)
+        dialect = "vcf"
+    if any(key.startswith("prm_") for key in props.by_norm):
+        dialect = "prm"
+    aliases = _unique([a for a in aliases if _fold(a) != _fold(note.title)])
+
+    circle_hit = props.find("circle")
+    circle: Circle | None = None
+    if circle_hit is not None:
+        is_tier = norm_key(circle_hit[0]) in {"prm_tier", "tier"}
+        circle = reader.get("circle", lambda v: parse_circle(v, tier=is_tier))
+
+    knows: list[tuple[str, int | None]] = []
+    for field in ("knows",):
+        hit = props.find(field)
+        if hit is not None:
+            knows.extend((target, props.line(hit[0])) for target in link_targets(hit[1]))
+    for key, value in props.all_prefixed("related["):
+        knows.extend((target, props.line(key)) for target in link_targets(value))
+    introduced: list[tuple[str, int | None]] = []
+    hit = props.find("introduced_by")
+    if hit is not None:
+        introduced.extend((t, props.line(hit[0])) for t in link_targets(hit[1]))
+    company_hit = props.find("company")
+    companies = tuple(link_targets(company_hit[1])) if company_hit else ()
+
+    # Kind and direction hashtags in the log ("#coffee", "#inbound") are not the person's tags.
+    tags = tuple(t for t in note.tags
+                 if t.casefold() not in KIND_TAGS and t.casefold() not in INBOUND_TAGS | OUTBOUND_TAGS)
+    kin = reader.flag("kin") or any(t.casefold() in {"family", "kin"} for t in tags)
+    person = Person(
+        key=note.path,
+        name=note.title,
+        aliases=tuple(aliases),
+        circle=circle,
+        cadence_days=reader.cadence(),
+        birthday=reader.birthday(),
+        met=reader.date("met"),
+        company=companies,
+        role=_text(props, "role"),
+        location=_text(props, "location"),
+        email=_text(props, "email"),
+        phone=_text(props, "phone"),
+        snooze_until=reader.date("snooze_until"),
+        archived=reader.flag("archived"),
+        paused=reader.flag("paused"),
+        kin=kin,
+        closeness=reader.get("closeness", parse_closeness),
+        last_contact=reader.date("last_contact"),
+        tags=tags,
+        dialect=dialect,
+        properties=tuple((key, value) for key, value in note.frontmatter.items()),
+    )
+    return PersonDraft(person, tuple(knows), tuple(introduced), companies, tuple(problems))
+
+
+def _text(props: Properties, field: str) -> str | None:
+    hit = props.find(field)
+    return first_text(hit[1]) if hit is not None else None
+
+
+def _unique(values: list[str]) -> list[str]:
+    seen: set[str] = set()
+    result: list[str] = []
+    for value in values:
+        if _fold(value) not in seen:
+            seen.add(_fold(value))
+            result.append(value)
+    return result

@@ -1,0 +1,158 @@
+"""Parse one note: ``parse_note(text, path) -> Note``. Pure: no file system, never raises."""
+
+from __future__ import annotations
+
+from handful.errors import Problem, error
+from handful.parse.frontmatter import (
+    EMPTY,
+    FrontMatter,
+    bare_link_value,
+    load_frontmatter,
+    split_frontmatter,
+)
+from handful.parse.inline import (
+    find_fields,
+    find_links,
+    find_tags,
+    mask_spans,
+    normalise_tag,
+    split_wikilink,
+)
+from handful.parse.markdown import blocks as _blocks
+from handful.parse.note import Block, BlockKind, InlineField, Link, Note, Region
+from handful.parse.regions import dominant_newline, find_regions
+
+__all__ = [
+    "Block",
+    "BlockKind",
+    "FrontMatter",
+    "InlineField",
+    "Link",
+    "Note",
+    "Region",
+    "bare_link_value",
+    "parse_note",
+]
+
+#: Longest block text kept for context lines (a 1 MB line is not copied around).
+MAX_BLOCK_TEXT = 500
+
+
+def parse_note(text: str, path: str) -> Note:
+    """Parse Markdown ``text`` of the note at vault-relative ``path``.
+
+    Any text gives a Note: problems (bad YAML, broken region markers...) are in ``note.errors``.
+    """
+    try:
+        return _parse(text, path)
+    except RecursionError:
+        return Note(path=path, errors=(error(path, None, "note-too-deep",
+                                             "the note nests too deeply to be read"),))
+
+
+def _parse(text: str, path: str) -> Note:
+    bom = text.startswith("\ufeff")
+    if bom:
+        text = text[1:]
+    newline = dominant_newline(text)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\x00" in text:
+        text = text.replace("\x00", "\ufffd")
+    lines = text.split("\n")
+    problems: list[Problem] = []
+
+    region_scan = find_regions(lines, path)
+    problems.extend(region_scan.problems)
+    regions = region_scan.regions
+    generated_lines = [(r.begin, r.end) for r in regions]
+
+    split = split_frontmatter(lines, path)
+    if split.problem:
+        problems.append(split.problem)
+    frontmatter: FrontMatter = EMPTY
+    property_lines: FrontMatter = EMPTY
+    links: list[Link] = []
+    tags: list[str] = []
+    if split.yaml_text is not None:
+        loaded = load_frontmatter(split.yaml_text, path=path, first_line=2)
+        frontmatter = loaded.data
+        property_lines = loaded.lines
+        problems.extend(loaded.problems)
+        for front_link in loaded.links:
+            target, heading, alias = split_wikilink(front_link.text)
+            if target or heading:
+                links.append(Link(target, front_link.line, heading, alias, in_frontmatter=True,
+                                  key=front_link.key, block=BlockKind.FRONTMATTER))
+        tags.extend(_frontmatter_tags(frontmatter))
+
+    body_start = split.body_start
+    source = "\n" * body_start + "\n".join(lines[body_start:]) if body_start else text
+    block_list: list[Block] = []
+    fields: list[InlineField] = []
+    for raw in _blocks(source, tuple(generated_lines)):
+        generated = any(begin < raw.line < end for begin, end in generated_lines)
+        index = len(block_list)
+        raw_links = find_links(raw.text)
+        for found in raw_links:
+            line = raw.line + raw.text.count("\n", 0, found.offset)
+            links.append(Link(found.target, line, found.heading, found.alias, found.embed,
+                              found.markdown, block=raw.kind, block_index=index, task=raw.task,
+                              generated=generated))
+        unlinked = mask_spans(raw.text, [(link.offset, link.end) for link in raw_links])
+        if not generated:
+            tags.extend(tag for tag, _ in find_tags(unlinked))
+        for key, value, offset in find_fields(unlinked):
+            fields.append(InlineField(key, value.strip(), raw.line + raw.text.count("\n", 0, offset),
+                                      index))
+        block_list.append(Block(raw.kind, raw.line, raw.end_line, _flat(raw.text), raw.sections,
+                                raw.task, raw.depth, generated))
+    return Note(
+        path=path,
+        frontmatter=frontmatter,
+        property_lines=property_lines,
+        links=tuple(links),
+        tags=_dedupe(tags),
+        fields=tuple(fields),
+        blocks=tuple(block_list),
+        regions=regions,
+        errors=tuple(problems),
+        body_line=body_start + 1,
+        bom=bom,
+        newline=newline,
+        line_count=len(lines),
+    )
+
+
+def _flat(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= MAX_BLOCK_TEXT else flat[: MAX_BLOCK_TEXT - 1] + "…"
+
+
+def _frontmatter_tags(frontmatter: FrontMatter) -> list[str]:
+    found: list[str] = []
+    for key in ("tags", "tag"):
+        if key not in frontmatter:
+            continue
+        value = frontmatter[key]
+        values = value if isinstance(value, tuple) else (value,)
+        for item in values:
+            if isinstance(item, str):
+                for part in item.replace(",", " ").split():
+                    tag = normalise_tag(part)
+                    if tag and not tag.isdigit():
+                        found.append(tag)
+            elif isinstance(item, int | float) and not isinstance(item, bool):
+                continue
+    return found
+
+
+def _dedupe(values: list[str]) -> tuple[str, ...]:
+    seen: set[str] = set()
+    result: list[str] = []
+    for value in values:
+        folded = value.casefold()
+        if folded not in seen:
+            seen.add(folded)
+            result.append(value)
+    return tuple(result)

@@ -1,0 +1,134 @@
+"""The shape of the network on a date (SCORING.md, "Network health"). Pure."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from handful.model.kinds import MENTION
+from handful.model.types import Circle, EdgeKind, Model
+from handful.score.assess import Assessment
+from handful.score.params import ScoringParams
+from handful.score.reach import person_graph
+from handful.score.tie import State, inbound_share
+
+#: Dunbar's layers as ranges, not quotas (Dunbar 2018; Sutcliffe et al. 2012: the layers vary
+#: between people around 5, 15, 50 and 150).
+CIRCLE_RANGES: dict[Circle, tuple[int, int]] = {
+    Circle.INNER: (3, 7),
+    Circle.CLOSE: (10, 20),
+    Circle.ACTIVE: (30, 60),
+    Circle.ACQUAINTANCE: (100, 200),
+}
+#: Dunbar: about 40% of social effort goes to the closest 5, about 20% to the next 10.
+EFFORT_SHARES = (0.40, 0.20)
+EFFORT_WINDOW_DAYS = 90
+
+
+@dataclass(frozen=True, slots=True)
+class CircleFill:
+    circle: Circle
+    count: int
+    low: int
+    high: int
+    due: int  # due or overdue in this circle
+
+
+@dataclass(frozen=True, slots=True)
+class Bridge:
+    via: str  # the person who is your only active link ...
+    reaches: tuple[str, ...]  # ... to these people
+
+
+@dataclass(frozen=True, slots=True)
+class Intro:
+    introducer: str
+    introduced: str
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkReport:
+    date: dt.date
+    people: int
+    unplaced: int  # people with no circle
+    circles: tuple[CircleFill, ...]
+    strongest: tuple[str, ...]
+    due_inner_close: tuple[str, ...]
+    due_share: float | None  # share of inner+close that is due or overdue
+    effort_top5: float | None
+    effort_next10: float | None
+    drifting: tuple[str, ...]
+    one_sided: tuple[str, ...]  # they reach out; you rarely do
+    only_you: tuple[str, ...]  # you reach out; they never do (or #inbound is not used)
+    dormant: tuple[str, ...]
+    bridges: tuple[Bridge, ...]
+    intros: tuple[Intro, ...]
+
+
+def network_report(model: Model, assessments: Mapping[str, Assessment], as_of: dt.date,
+                   params: ScoringParams, *, strongest: int = 10) -> NetworkReport:
+    active = {k: a for k, a in assessments.items() if not a.person.archived}
+
+    def by_strength(keys: list[str]) -> tuple[str, ...]:
+        return tuple(sorted(keys, key=lambda k: (-(active[k].strength.score or 0),
+                                                 active[k].person.name.casefold())))
+
+    circles: list[CircleFill] = []
+    for circle, (low, high) in CIRCLE_RANGES.items():
+        members = [a for a in active.values() if a.person.circle is circle]
+        due = sum(1 for a in members if a.state in (State.DUE, State.OVERDUE))
+        circles.append(CircleFill(circle, len(members), low, high, due))
+    inner_close = [k for k, a in active.items() if a.person.circle in (Circle.INNER, Circle.CLOSE)]
+    due_ic = [k for k in inner_close if active[k].state in (State.DUE, State.OVERDUE)]
+    ranked = [k for k in by_strength(list(active)) if active[k].strength.score is not None]
+    top5, next10 = set(ranked[:5]), set(ranked[5:15])
+    since = as_of - dt.timedelta(days=EFFORT_WINDOW_DAYS)
+    effort: dict[str, int] = {}
+    for key in active:
+        effort[key] = len({(i.date, i.kind) for i in model.interactions_of(key)
+                           if since < i.date <= as_of and i.kind != MENTION})
+    total = sum(effort.values())
+    # Reciprocity 1-|2p-1| < 0.2 means p > 0.9 (they start) or p < 0.1 (you start).
+    shares: dict[str, float] = {}
+    for key in active:
+        found = inbound_share(model.interactions_of(key), as_of, params)
+        if found is not None:
+            shares[key] = found[0]
+    return NetworkReport(
+        date=as_of,
+        people=len(active),
+        unplaced=sum(1 for a in active.values() if a.person.circle is None),
+        circles=tuple(circles),
+        strongest=tuple(ranked[:strongest]),
+        due_inner_close=by_strength(due_ic),
+        due_share=len(due_ic) / len(inner_close) if inner_close else None,
+        effort_top5=sum(effort[k] for k in top5) / total if total else None,
+        effort_next10=sum(effort[k] for k in next10) / total if total else None,
+        drifting=by_strength([k for k, a in active.items() if a.drift.drifting]),
+        one_sided=by_strength([k for k, share in shares.items()
+                               if share >= 1 - params.one_sided_below / 2]),
+        only_you=by_strength([k for k, share in shares.items()
+                              if share <= params.one_sided_below / 2]),
+        dormant=by_strength([k for k, a in active.items() if a.state is State.DORMANT]),
+        bridges=_bridges(model, active, as_of, params),
+        intros=tuple(sorted({Intro(e.a, e.b) for e in model.edges
+                             if e.kind is EdgeKind.INTRODUCED},
+                            key=lambda i: (i.introducer, i.introduced))),
+    )
+
+
+def _bridges(model: Model, active: Mapping[str, Assessment], as_of: dt.date,
+             params: ScoringParams) -> tuple[Bridge, ...]:
+    """People who are your only recent link to others you are not in touch with yourself."""
+    since = as_of - dt.timedelta(days=params.reciprocity_window_days)
+    in_touch = {k for k, a in active.items() if a.last_contact and a.last_contact.date > since}
+    graph = person_graph(model)
+    reaches: dict[str, list[str]] = {}
+    for key in sorted(active):
+        if key in in_touch:
+            continue
+        links = sorted(n for n in graph.get(key, {}) if n in in_touch)
+        if len(links) == 1:
+            reaches.setdefault(links[0], []).append(key)
+    return tuple(Bridge(via, tuple(sorted(people))) for via, people in sorted(reaches.items()))

@@ -1,0 +1,138 @@
+"""Every scoring constant, in one place, with where it comes from (see docs/scoring.md).
+
+Override any of them in ``handful.toml`` under ``[scoring]``: plain numbers by name
+(``half_life_days = 60``), tables for the mappings (``[scoring.circle_cadence]``,
+``[scoring.weights]``, ``[scoring.circle_closeness]``, ``[scoring.kind_weights]``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields, replace
+from types import MappingProxyType
+from typing import Any
+
+from handful.errors import ConfigError
+from handful.model.types import Circle
+
+
+def _frozen(mapping: dict[str, float]) -> Mapping[str, float]:
+    return MappingProxyType(dict(mapping))
+
+
+@dataclass(frozen=True)
+class ScoringParams:
+    # --- cadence: desired days between contacts ------------------------------------------------
+    #: Dunbar's layers and their typical contact frequency (Hill & Dunbar 2003; Sutcliffe et al.
+    #: 2012; Dunbar 2018, "The anatomy of friendship"): weekly, monthly, quarterly, yearly.
+    circle_cadence: Mapping[str, float] = field(default_factory=lambda: _frozen(
+        {"inner": 7, "close": 30, "active": 90, "acquaintance": 365}))
+    #: Learned cadence: median of the last 5 gaps, clamped to 7..365 days (SCORING.md).
+    learned_gaps: int = 5
+    learned_min_days: float = 7
+    learned_max_days: float = 365
+    #: Fewest gaps to learn a cadence from (one gap is an anecdote, not a rhythm).
+    learned_min_gaps: int = 2
+
+    # --- warmth and state -----------------------------------------------------------------------
+    #: o = days since last contact / cadence; W = 2^-o, so warmth is 0.5 on the due date.
+    due_at: float = 1.0
+    overdue_at: float = 2.0
+    dormant_at: float = 3.0
+    #: Only ties with a cadence of 90 days or more go dormant; closer ties stay "overdue".
+    dormant_min_cadence: float = 90
+    #: Kin tolerate 1.5x longer before each state (Roberts & Dunbar 2015: kin closeness +0.27
+    #: while friends fell; 70% of kin vs 49% of friends still in the inner layer at 18 months).
+    kin_tolerance: float = 1.5
+
+    # --- strength: 100 * sum(w_k x_k) over the known parts ---------------------------------------
+    #: Shares of predictive power in Gilbert & Karahalios 2009 (CHI), rounded.
+    weights: Mapping[str, float] = field(default_factory=lambda: _frozen(
+        {"closeness": 0.45, "intensity": 0.25, "duration": 0.20, "reciprocity": 0.05,
+         "multiplexity": 0.05}))
+    #: Closeness from the circle when the note has no 1-5 rating (Marsden & Campbell 1984).
+    circle_closeness: Mapping[str, float] = field(default_factory=lambda: _frozen(
+        {"inner": 1.0, "close": 0.75, "active": 0.5, "acquaintance": 0.25}))
+    #: Value of one interaction by kind (SCORING.md: in person 1.0, call/video 0.7, one-to-one
+    #: message 0.4, group or one-click 0.1). Kinds not listed count as ``default``.
+    kind_weights: Mapping[str, float] = field(default_factory=lambda: _frozen(
+        {"coffee": 1.0, "lunch": 1.0, "dinner": 1.0, "drinks": 1.0, "meeting": 1.0,
+         "visit": 1.0, "call": 0.7, "video": 0.7, "message": 0.4, "email": 0.4,
+         "letter": 0.4, "gift": 0.4, "intro": 0.4, "contact": 0.4, "event": 0.1,
+         "mention": 0.1, "default": 0.4}))
+    #: Friendships weaken within a few months without contact (Dunbar 2020; Roberts & Dunbar
+    #: 2015): an interaction's weight halves every 90 days.
+    half_life_days: float = 90
+    #: x_F = 1 - exp(-E / 5): weekly / monthly / quarterly / yearly in-person contact gives
+    #: 0.98 / 0.62 / 0.33 / 0.19, so the layers stay in order.
+    intensity_scale: float = 5
+    #: x_D = min(1, ln(1 + years) / ln(1 + 10)): ten years known is the full duration score.
+    duration_full_years: float = 10
+    #: Reciprocity looks at the last 12 months and needs at least 3 contacts there.
+    reciprocity_window_days: int = 365
+    reciprocity_min_contacts: int = 3
+    #: x_M = min(1, distinct contexts / 3) (tags, companies, kinds of contact).
+    multiplexity_contexts: float = 3
+
+    # --- drift: silence against the person's own rhythm -----------------------------------------
+    rhythm_window: int = 10  # recent gaps whose median is the rhythm
+    rhythm_min_interactions: int = 4
+    rhythm_min_span_days: int = 8  # a burst inside one week is not a rhythm
+    drift_factor: float = 3.0  # drifting at 3x the usual gap ...
+    drift_min_days: int = 14  # ... and at least two weeks of silence ...
+    drift_max_days: int = 120  # ... beyond four months a context has ended: dormant
+
+    # --- the daily list ---------------------------------------------------------------------------
+    event_window_days: int = 7
+    event_bonus: float = 0.5  # x S/100, for a birthday within the window
+    inbound_bonus: float = 0.3  # flat: they reached out last and have no answer
+    #: Kinds that wait for an answer; a call or a dinner they invited you to already had one.
+    unanswered_kinds: frozenset[str] = frozenset({"message", "email", "letter", "gift", "intro"})
+    follow_up_bonus: float = 0.2  # flat: an open follow-up
+    drift_bonus: float = 0.25  # x S/100
+    rest_after_days: int = 3  # suggested 3 days running with no action ...
+    rest_days: int = 7  # ... rests for a week
+    rekindle_rotation: int = 4  # the weekly rekindle pick rotates among the best 4
+    one_sided_below: float = 0.2  # reciprocity under 0.2 is a one-sided tie
+
+    def cadence_for(self, circle: Circle | None) -> float | None:
+        return float(self.circle_cadence[circle.value]) if circle is not None else None
+
+    def kind_weight(self, kind: str) -> float:
+        return float(self.kind_weights.get(kind, self.kind_weights.get("default", 0.4)))
+
+
+DEFAULT = ScoringParams()
+_MAPPINGS = {"circle_cadence", "weights", "circle_closeness", "kind_weights"}
+
+
+def load_params(overrides: Iterable[tuple[str, Any]]) -> ScoringParams:
+    """Defaults with ``[scoring]`` overrides applied; a bad value is a ConfigError."""
+    known = {f.name: f for f in fields(ScoringParams)}
+    changes: dict[str, Any] = {}
+    for key, value in overrides:
+        if key not in known:
+            raise ConfigError(f"unknown scoring setting '{key}' in handful.toml; see "
+                              "docs/scoring.md for the names")
+        default = getattr(DEFAULT, key)
+        if key in _MAPPINGS:
+            if not isinstance(value, dict):
+                raise ConfigError(f"[scoring.{key}] in handful.toml must be a table")
+            merged = dict(default)
+            for name, number in value.items():
+                if isinstance(number, bool) or not isinstance(number, int | float) or number < 0:
+                    raise ConfigError(f"scoring.{key}.{name} must be a number >= 0")
+                merged[name] = float(number)
+            changes[key] = _frozen(merged)
+        elif key == "unanswered_kinds":
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ConfigError("scoring.unanswered_kinds must be a list of kinds")
+            changes[key] = frozenset(v.lower() for v in value)
+        else:
+            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+                raise ConfigError(f"scoring.{key} in handful.toml must be a number >= 0")
+            changes[key] = int(value) if isinstance(default, int) else float(value)
+    params = replace(DEFAULT, **changes)
+    if sum(params.weights.values()) <= 0:
+        raise ConfigError("scoring.weights must not all be zero")
+    return params

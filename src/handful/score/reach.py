@@ -1,0 +1,115 @@
+"""Reach: who can introduce you to whom (SCORING.md, "Reach: who can introduce me").
+
+People form a graph: ``knows`` and introductions, people who met or were mentioned together.
+Your own ties weigh S/100. The most reliable path maximises the product of the weights, i.e. is
+the shortest path on -ln(w) (Dijkstra), at most three hops.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from handful.model.types import EdgeKind, Model
+
+ME = "@me"
+MAX_HOPS = 3
+
+#: Weight of one tie between two other people, by how we know of it. Repeated co-attendance
+#: strengthens a tie towards the cap: w = cap * (1 - decay^n).
+KNOWS_WEIGHT = 0.6
+INTRODUCED_WEIGHT = 0.7
+MET_TOGETHER_CAP, MET_TOGETHER_DECAY = 0.6, 0.7
+MENTIONED_TOGETHER_CAP, MENTIONED_TOGETHER_DECAY = 0.4, 0.85
+
+
+def person_graph(model: Model) -> dict[str, dict[str, float]]:
+    """Undirected weighted ties between people (not including you)."""
+    met: dict[tuple[str, str], int] = {}
+    mentioned: dict[tuple[str, str], int] = {}
+    weights: dict[tuple[str, str], float] = {}
+    for edge in model.edges:
+        pair = (edge.a, edge.b) if edge.a < edge.b else (edge.b, edge.a)
+        if edge.kind is EdgeKind.KNOWS:
+            weights[pair] = max(weights.get(pair, 0.0), KNOWS_WEIGHT)
+        elif edge.kind is EdgeKind.INTRODUCED:
+            weights[pair] = max(weights.get(pair, 0.0), INTRODUCED_WEIGHT)
+        elif edge.kind is EdgeKind.MET_TOGETHER:
+            met[pair] = met.get(pair, 0) + 1
+        else:
+            mentioned[pair] = mentioned.get(pair, 0) + 1
+    for pair, count in met.items():
+        weights[pair] = max(weights.get(pair, 0.0),
+                            MET_TOGETHER_CAP * (1 - MET_TOGETHER_DECAY**count))
+    for pair, count in mentioned.items():
+        weights[pair] = max(weights.get(pair, 0.0),
+                            MENTIONED_TOGETHER_CAP * (1 - MENTIONED_TOGETHER_DECAY**count))
+    graph: dict[str, dict[str, float]] = {}
+    for (a, b), weight in sorted(weights.items()):
+        if a in model.people and b in model.people:
+            graph.setdefault(a, {})[b] = weight
+            graph.setdefault(b, {})[a] = weight
+    return graph
+
+
+def with_me(graph: Mapping[str, Mapping[str, float]], strengths: Mapping[str, float | None]
+            ) -> dict[str, dict[str, float]]:
+    """Add you, tied to each person by their strength / 100."""
+    full = {node: dict(neighbours) for node, neighbours in graph.items()}
+    mine: dict[str, float] = {}
+    for key, score in strengths.items():
+        if score is not None and score > 0:
+            mine[key] = min(1.0, score / 100)
+            full.setdefault(key, {})[ME] = mine[key]
+    full[ME] = mine
+    return full
+
+
+@dataclass(frozen=True, slots=True)
+class Path:
+    nodes: tuple[str, ...]
+    weights: tuple[float, ...]
+
+    @property
+    def reliability(self) -> float:
+        return math.prod(self.weights)
+
+    @property
+    def weakest(self) -> int:
+        """Index of the weakest hop (into ``weights``)."""
+        return min(range(len(self.weights)), key=lambda i: (self.weights[i], i))
+
+
+def best_path(graph: Mapping[str, Mapping[str, float]], start: str, goal: str,
+              *, max_hops: int = MAX_HOPS) -> Path | None:
+    return best_paths(graph, start, {goal}, max_hops=max_hops).get(goal)
+
+
+def best_paths(graph: Mapping[str, Mapping[str, float]], start: str, goals: Iterable[str],
+               *, max_hops: int = MAX_HOPS) -> dict[str, Path]:
+    """Most reliable paths of at most ``max_hops`` from ``start`` to each goal reached."""
+    wanted = set(goals)
+    found: dict[str, Path] = {}
+    # (cost, tie-break path, node, path nodes, weights); hops bounded by the path length
+    heap: list[tuple[float, tuple[str, ...], tuple[float, ...]]] = [(0.0, (start,), ())]
+    settled: dict[tuple[str, int], float] = {}
+    while heap and len(found) < len(wanted):
+        cost, nodes, weights = heapq.heappop(heap)
+        node = nodes[-1]
+        hops = len(nodes) - 1
+        if node in wanted and node not in found and node != start:
+            found[node] = Path(nodes, weights)
+        if hops >= max_hops:
+            continue
+        for neighbour, weight in sorted(graph.get(node, {}).items()):
+            if neighbour in nodes or weight <= 0:
+                continue
+            step = cost - math.log(weight)
+            state = (neighbour, hops + 1)
+            if settled.get(state, math.inf) <= step:
+                continue
+            settled[state] = step
+            heapq.heappush(heap, (step, (*nodes, neighbour), (*weights, weight)))
+    return found

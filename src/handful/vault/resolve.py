@@ -1,0 +1,126 @@
+"""Link resolution, the way Obsidian does it.
+
+A link name matches a note case-insensitively and Unicode-normalised (a file name written in NFD
+on macOS matches a link typed in NFC): first as a vault path, then as a path suffix ending in the
+file name, the shortest path winning a tie (reported as ambiguous); then as an alias.
+Lookups are dictionary hits, never a scan of all notes.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    OK = "ok"
+    ALIAS = "alias"
+    AMBIGUOUS = "ambiguous"  # resolved to the shortest path, but other notes match too
+    UNRESOLVED = "unresolved"
+    ATTACHMENT = "attachment"  # a link to a non-Markdown file: not a note, not an error
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    status: Status
+    path: str | None = None
+    candidates: tuple[str, ...] = ()
+
+
+def fold(text: str) -> str:
+    """The comparison key for names: NFC, case-folded."""
+    return unicodedata.normalize("NFC", text).casefold()
+
+
+def _stem(path: str) -> str:
+    return path[:-3] if path.lower().endswith(".md") else path
+
+
+def _rank(path: str) -> tuple[int, int, str]:
+    return (path.count("/"), len(path), path)
+
+
+class Resolver:
+    """Resolves link targets to vault-relative note paths."""
+
+    def __init__(self, paths: Iterable[str],
+                 aliases: Mapping[str, Iterable[str]] | None = None) -> None:
+        paths = sorted(paths)
+        aliases = {path: tuple(names) for path, names in (aliases or {}).items()}
+        #: Equal signatures resolve every link the same way (lets the watcher reuse facts).
+        self.signature = (tuple(paths), tuple(sorted(aliases.items())))
+        self._by_path: dict[str, str] = {}
+        self._by_name: dict[str, list[str]] = {}
+        for path in paths:
+            stem = _stem(path)
+            self._by_path[fold(stem)] = path
+            self._by_name.setdefault(fold(stem.rsplit("/", 1)[-1]), []).append(path)
+        for candidates in self._by_name.values():
+            candidates.sort(key=_rank)
+        self._by_alias: dict[str, list[str]] = {}
+        for path, names in aliases.items():
+            for name in names:
+                key = fold(name.strip())
+                if key and path not in self._by_alias.setdefault(key, []):
+                    self._by_alias[key].append(path)
+        for candidates in self._by_alias.values():
+            candidates.sort(key=_rank)
+        self._memo: dict[str, Resolution] = {}
+
+    def resolve(self, target: str, source: str = "") -> Resolution:
+        """Resolve a link ``target`` (as written, without heading) found in note ``source``."""
+        text = target.strip().replace("\\", "/")
+        if not text:
+            return Resolution(Status.OK, source) if source else Resolution(Status.UNRESOLVED)
+        relative = text.startswith(("./", "../"))
+        if not relative:
+            memo = self._memo.get(text)
+            if memo is not None:
+                return memo
+        result = self._resolve(text, source, relative)
+        if not relative:
+            self._memo[text] = result
+        return result
+
+    def _resolve(self, text: str, source: str, relative: bool) -> Resolution:
+        if relative:
+            folder = source.rsplit("/", 1)[0] if "/" in source else ""
+            joined = posixpath.normpath(posixpath.join(folder, text))
+            if joined.startswith("../") or joined == "..":
+                return Resolution(Status.UNRESOLVED)
+            text = joined
+        text = text.lstrip("/")
+        key = fold(_stem(text))
+        exact = self._by_path.get(key)
+        if exact is not None:
+            return Resolution(Status.OK, exact)
+        name = key.rsplit("/", 1)[-1]
+        candidates = self._by_name.get(name, [])
+        if "/" in key:
+            suffix = "/" + key
+            candidates = [c for c in candidates if fold(_stem(c)).endswith(suffix)]
+        if len(candidates) == 1:
+            return Resolution(Status.OK, candidates[0])
+        if candidates:
+            return Resolution(Status.AMBIGUOUS, candidates[0], tuple(candidates))
+        if "/" not in key:
+            by_alias = self._by_alias.get(fold(text))
+            if by_alias:
+                if len(by_alias) == 1:
+                    return Resolution(Status.ALIAS, by_alias[0])
+                return Resolution(Status.AMBIGUOUS, None, tuple(by_alias))
+        extension = posixpath.splitext(text)[1].lower()
+        if extension and extension != ".md" and not extension[1:].isdigit() and len(extension) <= 6:
+            return Resolution(Status.ATTACHMENT)
+        return Resolution(Status.UNRESOLVED)
+
+    def link_text(self, path: str) -> str:
+        """The shortest link text that resolves to ``path`` (a bare name when it is unique)."""
+        stem = _stem(path)
+        name = stem.rsplit("/", 1)[-1]
+        if len(self._by_name.get(fold(name), [])) == 1:
+            return name
+        return stem

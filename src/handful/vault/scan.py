@@ -1,0 +1,184 @@
+"""Find the vault's notes on disk, safely.
+
+Skips dot folders (``.obsidian``, ``.trash``, ``.git``, handful's own state), template folders,
+configured ignores and anything that is not Markdown. Symlinks are followed only when they stay
+inside the vault; loops, dangling links and links out of the vault are reported, never followed.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from handful.errors import Problem, error, warning
+
+#: Bytes looked at to decide a ".md" file is really binary.
+BINARY_SNIFF = 8192
+
+
+@dataclass(frozen=True, slots=True)
+class NoteFile:
+    path: str  # vault-relative, '/'-separated, as spelled on disk
+    size: int
+    mtime_ns: int
+    symlink: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Scan:
+    files: tuple[NoteFile, ...]
+    problems: tuple[Problem, ...]
+
+
+def is_markdown(name: str) -> bool:
+    return name.lower().endswith(".md") and not name.startswith(".")
+
+
+def scan_vault(root: Path, *, skip_folders: tuple[str, ...] = ()) -> Scan:
+    """Walk ``root``; ``skip_folders`` are vault-relative folders never entered."""
+    root_real = Path(os.path.realpath(root))
+    skip = {folder.casefold() for folder in skip_folders if folder}
+    problems: list[Problem] = []
+    found: dict[tuple[int, int], NoteFile] = {}
+    visited_dirs: set[tuple[int, int]] = set()
+    try:
+        root_stat = os.stat(root_real)
+    except OSError as exc:
+        return Scan((), (error(".", None, "vault-unreadable", f"cannot read the vault: {exc}"),))
+    visited_dirs.add((root_stat.st_dev, root_stat.st_ino))
+    stack: list[tuple[str, Path]] = [("", root_real)]
+    while stack:
+        relative_dir, directory = stack.pop()
+        try:
+            with os.scandir(directory) as iterator:
+                entries = sorted(iterator, key=lambda e: e.name)
+        except OSError as exc:
+            problems.append(warning(relative_dir or ".", None, "folder-unreadable",
+                                    f"cannot read this folder ({exc.strerror}); it was skipped"))
+            continue
+        subfolders: list[tuple[str, Path]] = []
+        for entry in entries:
+            relative = f"{relative_dir}/{entry.name}" if relative_dir else entry.name
+            if entry.name.startswith("."):
+                continue
+            is_link = _is_symlink(entry)
+            try:
+                info = os.stat(entry.path)  # follows symlinks
+            except OSError as exc:
+                if is_link:
+                    problems.append(_symlink_problem(relative, exc))
+                elif is_markdown(entry.name) or entry.is_dir(follow_symlinks=False):
+                    problems.append(warning(relative, None, "note-unreadable",
+                                            f"cannot read this entry ({exc.strerror}); skipped"))
+                continue
+            if is_link:
+                target = Path(os.path.realpath(entry.path))
+                if not _inside(target, root_real):
+                    problems.append(warning(relative, None, "symlink-outside",
+                                            "symlink leads outside the vault; not followed"))
+                    continue
+            if stat.S_ISDIR(info.st_mode):
+                if relative.casefold() in skip:
+                    continue
+                key = (info.st_dev, info.st_ino)
+                if key in visited_dirs:
+                    if is_link:
+                        problems.append(warning(relative, None, "symlink-loop",
+                                                "symlink points back into a folder already read "
+                                                "(a loop or a second path); not followed"))
+                    continue
+                visited_dirs.add(key)
+                subfolders.append((relative, Path(entry.path)))
+            elif stat.S_ISREG(info.st_mode) and is_markdown(entry.name):
+                key = (info.st_dev, info.st_ino)
+                note = NoteFile(relative, info.st_size, info.st_mtime_ns, is_link)
+                previous = found.get(key)
+                if previous is None or _prefer(note, previous):
+                    found[key] = note
+        stack.extend(reversed(subfolders))
+    files = tuple(sorted(found.values(), key=lambda f: f.path))
+    return Scan(files, tuple(problems))
+
+
+def _is_symlink(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_symlink()
+    except OSError:
+        return False
+
+
+def _symlink_problem(relative: str, exc: OSError) -> Problem:
+    if getattr(exc, "errno", None) == 40:  # ELOOP
+        return warning(relative, None, "symlink-loop", "symlink loops back on itself; not followed")
+    return warning(relative, None, "symlink-dangling",
+                   "symlink points to nothing (dangling); not followed")
+
+
+def _prefer(candidate: NoteFile, current: NoteFile) -> bool:
+    """Two paths to one file: the real path wins over a symlink, then the shorter path."""
+    if candidate.symlink != current.symlink:
+        return not candidate.symlink
+    return (len(candidate.path), candidate.path) < (len(current.path), current.path)
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
+
+
+def inside_vault(root: Path, relative: str) -> Path:
+    """The real path of vault-relative ``relative``; ValueError if it would leave the vault.
+
+    Follows symlinks, so a link to a note outside the vault is caught before any write.
+    """
+    root_real = Path(os.path.realpath(root))
+    if relative.startswith(("/", "\\")) or ".." in Path(relative).parts:
+        raise ValueError(f"'{relative}' is not a path inside the vault")
+    candidate = Path(os.path.realpath(root_real / relative))
+    if not _inside(candidate, root_real):
+        raise ValueError(f"'{relative}' leads outside the vault")
+    return candidate
+
+
+@dataclass(frozen=True, slots=True)
+class ReadResult:
+    text: str | None
+    data: bytes | None
+    problem: Problem | None = None
+
+
+def read_note(root: Path, note: NoteFile, *, max_bytes: int) -> ReadResult:
+    """Read and decode one note. Oversized, binary and non-UTF-8 files give a Problem instead."""
+    if note.size > max_bytes:
+        return ReadResult(None, None, warning(
+            note.path, None, "note-too-large",
+            f"note is {note.size // 1024 // 1024} MiB, over the {max_bytes // 1024 // 1024} MiB "
+            "limit; skipped (raise vault.max_note_bytes in handful.toml to read it)"))
+    try:
+        path = inside_vault(root, note.path)
+        with open(path, "rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except ValueError as exc:
+        return ReadResult(None, None, warning(note.path, None, "path-outside", str(exc)))
+    except OSError as exc:
+        return ReadResult(None, None, error(note.path, None, "note-unreadable",
+                                            f"cannot read the note ({exc.strerror})"))
+    if len(data) > max_bytes:
+        return ReadResult(None, None, warning(note.path, None, "note-too-large",
+                                              "note grew over the size limit while being read; "
+                                              "skipped"))
+    return decode_note(note.path, data)
+
+
+def decode_note(path: str, data: bytes) -> ReadResult:
+    if b"\x00" in data[:BINARY_SNIFF]:
+        return ReadResult(None, data, error(path, None, "note-binary",
+                                            "this .md file holds binary data, not text; skipped"))
+    try:
+        return ReadResult(data.decode("utf-8"), data)
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return ReadResult(None, data, error(path, line, "note-not-utf8",
+                                            "note is not valid UTF-8 text at this line; save it "
+                                            "as UTF-8 (handful leaves it untouched)"))
