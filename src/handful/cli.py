@@ -83,8 +83,13 @@ def report_problems(problems: list[Problem], *, quiet_warnings: bool = True) -> 
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--vault", type=click.Path(path_type=Path), default=None, envvar="HANDFUL_VAULT",
-              help="The vault folder (default: $HANDFUL_VAULT, else the current folder).")
+@click.option(
+    "--vault",
+    type=click.Path(path_type=Path),
+    default=None,
+    envvar="HANDFUL_VAULT",
+    help="The vault folder (default: $HANDFUL_VAULT, else the current folder).",
+)
 @click.option("--debug", is_flag=True, help="Show tracebacks for unexpected errors.")
 @click.version_option(__version__, prog_name="handful")
 @click.pass_context
@@ -125,23 +130,36 @@ def doctor(ctx: Context, as_json: bool) -> None:
     errors = [p for p in problems if p.severity is Severity.ERROR]
     warnings = [p for p in problems if p.severity is Severity.WARNING]
     if as_json:
-        click.echo(json.dumps({"errors": [p.as_dict() for p in errors],
-                               "warnings": [p.as_dict() for p in warnings]},
-                              indent=2, ensure_ascii=False))
+        click.echo(
+            json.dumps(
+                {
+                    "errors": [p.as_dict() for p in errors],
+                    "warnings": [p.as_dict() for p in warnings],
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
     else:
         for problem in problems:
             click.echo(str(problem))
         people = len(loaded.model.people)
-        click.echo(f"{len(loaded.notes)} notes, {people} people: {len(errors)} error(s), "
-                   f"{len(warnings)} warning(s)")
+        click.echo(
+            f"{len(loaded.notes)} notes, {people} people: {len(errors)} error(s), "
+            f"{len(warnings)} warning(s)"
+        )
     if errors:
         raise click.exceptions.Exit(1)
 
 
 @cli.command()
 @click.option("--date", "day", metavar="YYYY-MM-DD", help="The day (default: today).")
-@click.option("--limit", type=click.IntRange(0, 100), default=None,
-              help="People on the list (default 5, or output.limit in handful.toml).")
+@click.option(
+    "--limit",
+    type=click.IntRange(0, 100),
+    default=None,
+    help="People on the list (default 5, or output.limit in handful.toml).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
 @click.option("--dry-run", is_flag=True, help="Print the list and write nothing.")
 @pass_context
@@ -152,8 +170,9 @@ def today(ctx: Context, day: str | None, limit: int | None, as_json: bool, dry_r
     vault = ctx.open()
     loaded = ctx.load(vault)
     when = parse_day(day)
-    result = engine.refresh(loaded, when, today=dt.date.today(), dry_run=dry_run, limit=limit,
-                            everything=False)
+    result = engine.refresh(
+        loaded, when, today=dt.date.today(), dry_run=dry_run, limit=limit, everything=False
+    )
     if as_json:
         click.echo(json.dumps(_plan_json(loaded, result), indent=2, ensure_ascii=False))
     else:
@@ -169,18 +188,32 @@ def _plan_json(loaded: engine.Loaded, result: engine.RefreshResult) -> dict[str,
 
     def entry(s: Any) -> dict[str, Any]:
         a = s.assessment
-        return {"name": a.person.name, "path": a.person.key, "priority": a.priority,
-                "state": a.state.value, "reasons": [r.text for r in s.reasons], "hook": s.hook}
+        return {
+            "name": a.person.name,
+            "path": a.person.key,
+            "priority": a.priority,
+            "state": a.state.value,
+            "reasons": [r.text for r in s.reasons],
+            "hook": s.hook,
+        }
 
     return {
         "date": plan.date.isoformat(),
         "path": result.reconnect_path,
         "suggestions": [entry(s) for s in plan.suggestions],
         "rekindle": entry(plan.rekindle) if plan.rekindle else None,
-        "birthdays": [{"name": loaded.model.people[b.key].name, "path": b.key,
-                       "date": b.day.isoformat(), "age": b.age} for b in plan.birthdays],
-        "follow_ups": [{"name": loaded.model.people[f.person].name, **f.as_dict()}
-                       for f in plan.follow_ups],
+        "birthdays": [
+            {
+                "name": loaded.model.people[b.key].name,
+                "path": b.key,
+                "date": b.day.isoformat(),
+                "age": b.age,
+            }
+            for b in plan.birthdays
+        ],
+        "follow_ups": [
+            {"name": loaded.model.people[f.person].name, **f.as_dict()} for f in plan.follow_ups
+        ],
     }
 
 
@@ -197,8 +230,7 @@ def refresh(ctx: Context, day: str | None, dry_run: bool) -> None:
     if dry_run:
         for diff in report.diffs:
             click.echo(diff, nl=False)
-        click.echo(f"would write {len(report.written)} file(s); {len(report.unchanged)} "
-                   "unchanged")
+        click.echo(f"would write {len(report.written)} file(s); {len(report.unchanged)} unchanged")
     else:
         click.echo(f"wrote {len(report.written)} file(s); {len(report.unchanged)} unchanged")
     report_problems(loaded.problems + report.problems)
@@ -219,8 +251,9 @@ def network(ctx: Context, day: str | None, as_json: bool) -> None:
     assessments = engine.assess_all(loaded, when)
     report = network_report(loaded.model, assessments, when, vault.params)
     if as_json:
-        click.echo(json.dumps(_network_json(loaded, report, assessments), indent=2,
-                              ensure_ascii=False))
+        click.echo(
+            json.dumps(_network_json(loaded, report, assessments), indent=2, ensure_ascii=False)
+        )
     else:
         click.echo(render_region(loaded.model, report, assessments), nl=False)
 
@@ -229,15 +262,29 @@ def _network_json(loaded: engine.Loaded, report: Any, assessments: Any) -> dict[
     people = loaded.model.people
 
     def named(keys: tuple[str, ...]) -> list[dict[str, Any]]:
-        return [{"name": people[k].name, "path": k,
-                 "strength": None if assessments[k].strength.score is None
-                 else round(assessments[k].strength.score, 1)} for k in keys]
+        return [
+            {
+                "name": people[k].name,
+                "path": k,
+                "strength": None
+                if assessments[k].strength.score is None
+                else round(assessments[k].strength.score, 1),
+            }
+            for k in keys
+        ]
 
     return {
         "date": report.date.isoformat(),
         "people": report.people,
-        "circles": [{"circle": c.circle.value, "count": c.count, "range": [c.low, c.high],
-                     "due_or_overdue": c.due} for c in report.circles],
+        "circles": [
+            {
+                "circle": c.circle.value,
+                "count": c.count,
+                "range": [c.low, c.high],
+                "due_or_overdue": c.due,
+            }
+            for c in report.circles
+        ],
         "unplaced": report.unplaced,
         "strongest": named(report.strongest),
         "due_inner_close": named(report.due_inner_close),
@@ -247,10 +294,14 @@ def _network_json(loaded: engine.Loaded, report: Any, assessments: Any) -> dict[
         "one_sided": named(report.one_sided),
         "only_you": named(report.only_you),
         "dormant": named(report.dormant),
-        "bridges": [{"via": people[b.via].name, "reaches": [people[k].name for k in b.reaches]}
-                    for b in report.bridges],
-        "introductions": [{"introducer": people[i.introducer].name,
-                           "introduced": people[i.introduced].name} for i in report.intros],
+        "bridges": [
+            {"via": people[b.via].name, "reaches": [people[k].name for k in b.reaches]}
+            for b in report.bridges
+        ],
+        "introductions": [
+            {"introducer": people[i.introducer].name, "introduced": people[i.introduced].name}
+            for i in report.intros
+        ],
     }
 
 
@@ -267,10 +318,14 @@ def path_command(ctx: Context, source: str, target: str, day: str | None) -> Non
     vault = ctx.open()
     loaded = ctx.load(vault)
     assessments = engine.assess_all(loaded, parse_day(day))
-    graph = with_me(person_graph(loaded.model),
-                    {k: a.strength.score for k, a in assessments.items()})
-    start = ME if source.strip().lower() in {"me", "you", "i", "myself"} else \
-        find_person(loaded.model, source)
+    graph = with_me(
+        person_graph(loaded.model), {k: a.strength.score for k, a in assessments.items()}
+    )
+    start = (
+        ME
+        if source.strip().lower() in {"me", "you", "i", "myself"}
+        else find_person(loaded.model, source)
+    )
     goal = find_person(loaded.model, target)
     found = best_path(graph, start, goal)
     if found is None:
@@ -285,11 +340,15 @@ def _name(loaded: engine.Loaded, key: str) -> str:
 
 
 def _describe_path(loaded: engine.Loaded, found: Any) -> str:
-    hops = [f"{_name(loaded, a)} -({w:.2f})- {_name(loaded, b)}"
-            for a, b, w in zip(found.nodes, found.nodes[1:], found.weights, strict=False)]
+    hops = [
+        f"{_name(loaded, a)} -({w:.2f})- {_name(loaded, b)}"
+        for a, b, w in zip(found.nodes, found.nodes[1:], found.weights, strict=False)
+    ]
     weakest = found.weakest
-    weak = (f"weakest hop: {_name(loaded, found.nodes[weakest])} - "
-            f"{_name(loaded, found.nodes[weakest + 1])} ({found.weights[weakest]:.2f})")
+    weak = (
+        f"weakest hop: {_name(loaded, found.nodes[weakest])} - "
+        f"{_name(loaded, found.nodes[weakest + 1])} ({found.weights[weakest]:.2f})"
+    )
     return " ; ".join(hops) + f"\nreliability {found.reliability:.2f}; {weak}"
 
 
@@ -313,10 +372,18 @@ def intro(ctx: Context, target: str, day: str | None, as_json: bool) -> None:
 
 
 @cli.command()
-@click.option("--date", "day", metavar="YYYY-MM-DD",
-              help="The day to run as (default: the day after the example's last daily note).")
-@click.option("--keep", type=click.Path(path_type=Path), default=None,
-              help="Copy the example vault here and keep it (default: a temporary folder).")
+@click.option(
+    "--date",
+    "day",
+    metavar="YYYY-MM-DD",
+    help="The day to run as (default: the day after the example's last daily note).",
+)
+@click.option(
+    "--keep",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Copy the example vault here and keep it (default: a temporary folder).",
+)
 def demo(day: str | None, keep: Path | None) -> None:
     """Run handful on a copy of the bundled example vault and show what it writes."""
     from handful.demo import run_demo
@@ -349,8 +416,11 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # the last line of defence: a bug, not bad input
         if debug:
             raise
-        click.echo(f"handful: internal error: {type(exc).__name__}: {exc}. Please report it; "
-                   "run again with --debug for details.", err=True)
+        click.echo(
+            f"handful: internal error: {type(exc).__name__}: {exc}. Please report it; "
+            "run again with --debug for details.",
+            err=True,
+        )
         return 70
     return 0
 

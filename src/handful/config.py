@@ -110,8 +110,9 @@ def config_from_dict(data: dict[str, Any]) -> Config:
             if not isinstance(value, dict) or not all(
                 isinstance(k, str) and isinstance(v, str) for k, v in value.items()
             ):
-                raise ConfigError(f"[kinds] in {CONFIG_FILE} maps hashtags to kinds, "
-                                  'like coffee = "coffee"')
+                raise ConfigError(
+                    f'[kinds] in {CONFIG_FILE} maps hashtags to kinds, like coffee = "coffee"'
+                )
             config = replace(config, kinds=tuple(sorted(value.items())))
         elif key == "state_dir":
             if not isinstance(value, str) or not value.strip():
@@ -123,8 +124,14 @@ def config_from_dict(data: dict[str, Any]) -> Config:
                 raise ConfigError(f"plugins in {CONFIG_FILE} is a list of plugin names")
             config = replace(config, plugins=tuple(enabled))
         else:
-            problems.append(warning(CONFIG_FILE, None, "config-unknown-key",
-                                    f"unknown setting '{key}' in {CONFIG_FILE}; it is ignored"))
+            problems.append(
+                warning(
+                    CONFIG_FILE,
+                    None,
+                    "config-unknown-key",
+                    f"unknown setting '{key}' in {CONFIG_FILE}; it is ignored",
+                )
+            )
     return replace(config, problems=tuple(problems))
 
 
@@ -134,9 +141,14 @@ def _section(name: str, current: Any, values: dict[str, Any], problems: list[Pro
     for key, value in values.items():
         spec = known.get(key)
         if spec is None:
-            problems.append(warning(CONFIG_FILE, None, "config-unknown-key",
-                                    f"unknown setting '{name}.{key}' in {CONFIG_FILE}; "
-                                    "it is ignored"))
+            problems.append(
+                warning(
+                    CONFIG_FILE,
+                    None,
+                    "config-unknown-key",
+                    f"unknown setting '{name}.{key}' in {CONFIG_FILE}; it is ignored",
+                )
+            )
             continue
         default = getattr(current, key)
         changes[key] = _coerce(f"{name}.{key}", value, default, str(spec.type))

@@ -18,8 +18,10 @@ def example_vault() -> Path:
         candidate = parent / "vault_example"
         if candidate.is_dir():
             return candidate
-    raise HandfulError("the example vault is not installed here; run the demo from a clone of "
-                       "the handful repository")
+    raise HandfulError(
+        "the example vault is not installed here; run the demo from a clone of "
+        "the handful repository"
+    )
 
 
 def default_day(loaded: engine.Loaded) -> dt.date:

@@ -28,7 +28,7 @@ from handful.score.network import NetworkReport, network_report
 from handful.score.params import ScoringParams, load_params
 from handful.vault.scan import NoteFile, read_note, scan_vault
 from handful.vault.settings import VaultLayout, read_layout
-from handful.write import Change, Recorder, WriteReport, Writer
+from handful.write import Change, Recorder, Writer, WriteReport
 
 Progress = Callable[[int, int], None]
 
@@ -47,8 +47,11 @@ class Vault:
         return self.root / self.config.state_dir
 
     def skip_folders(self) -> tuple[str, ...]:
-        return tuple(sorted({*self.layout.templates_folders, *self.config.vault.ignore,
-                             self.config.state_dir}))
+        return tuple(
+            sorted(
+                {*self.layout.templates_folders, *self.config.vault.ignore, self.config.state_dir}
+            )
+        )
 
 
 def find_vault(path: str | os.PathLike[str] | None = None) -> Path:
@@ -56,8 +59,9 @@ def find_vault(path: str | os.PathLike[str] | None = None) -> Path:
     chosen = path if path is not None else os.environ.get("HANDFUL_VAULT") or os.getcwd()
     root = Path(chosen).expanduser()
     if not root.exists():
-        raise VaultNotFoundError(f"vault folder '{root}' does not exist; pass --vault PATH or set "
-                                 "HANDFUL_VAULT")
+        raise VaultNotFoundError(
+            f"vault folder '{root}' does not exist; pass --vault PATH or set HANDFUL_VAULT"
+        )
     if not root.is_dir():
         raise VaultNotFoundError(f"'{root}' is not a folder; pass the vault's folder to --vault")
     return root.resolve()
@@ -104,14 +108,23 @@ class Loaded:
 
     @property
     def problems(self) -> list[Problem]:
-        found = [*self.vault.config.problems, *self.vault.layout.problems, *self.scan_problems,
-                 *self.read_problems.values(), *self.model.problems]
+        found = [
+            *self.vault.config.problems,
+            *self.vault.layout.problems,
+            *self.scan_problems,
+            *self.read_problems.values(),
+            *self.model.problems,
+        ]
         return sorted(set(found), key=Problem.sort_key)
 
 
-def read_notes(vault: Vault, files: Iterable[NoteFile], *, store: NoteStore | None = None,
-               progress: Progress | None = None
-               ) -> tuple[dict[str, Note], dict[str, Problem]]:
+def read_notes(
+    vault: Vault,
+    files: Iterable[NoteFile],
+    *,
+    store: NoteStore | None = None,
+    progress: Progress | None = None,
+) -> tuple[dict[str, Note], dict[str, Problem]]:
     """Read and parse notes, using the store for unchanged files."""
     store = store or NoteStore()
     notes: dict[str, Note] = {}
@@ -140,8 +153,13 @@ def read_notes(vault: Vault, files: Iterable[NoteFile], *, store: NoteStore | No
     return notes, problems
 
 
-def load(vault: Vault, *, store: NoteStore | None = None, progress: Progress | None = None,
-         sources: Sequence[Source] = DEFAULT_SOURCES) -> Loaded:
+def load(
+    vault: Vault,
+    *,
+    store: NoteStore | None = None,
+    progress: Progress | None = None,
+    sources: Sequence[Source] = DEFAULT_SOURCES,
+) -> Loaded:
     scan = scan_vault(vault.root, skip_folders=vault.skip_folders())
     files = {f.path: f for f in scan.files}
     notes, problems = read_notes(vault, scan.files, store=store, progress=progress)
@@ -151,10 +169,16 @@ def load(vault: Vault, *, store: NoteStore | None = None, progress: Progress | N
     return build(vault, files, notes, problems, list(scan.problems), sources)
 
 
-def build(vault: Vault, files: dict[str, NoteFile], notes: dict[str, Note],
-          read_problems: dict[str, Problem], scan_problems: list[Problem],
-          sources: Sequence[Source] = DEFAULT_SOURCES,
-          previous: Loaded | None = None, changed: Iterable[str] = ()) -> Loaded:
+def build(
+    vault: Vault,
+    files: dict[str, NoteFile],
+    notes: dict[str, Note],
+    read_problems: dict[str, Problem],
+    scan_problems: list[Problem],
+    sources: Sequence[Source] = DEFAULT_SOURCES,
+    previous: Loaded | None = None,
+    changed: Iterable[str] = (),
+) -> Loaded:
     """Model from parsed notes. With ``previous``, reuse facts of notes that did not change
     when the set of names (notes, people, aliases) is the same."""
     universe = build_universe(notes, vault.layout, vault.config)
@@ -167,8 +191,9 @@ def build(vault: Vault, files: dict[str, NoteFile], notes: dict[str, Note],
         else:
             facts[path] = note_facts(notes[path], universe, sources)
     model = assemble(universe, (facts[p] for p in sorted(facts)))
-    return Loaded(vault, files, notes, read_problems, universe, facts, model, scan_problems,
-                  sources)
+    return Loaded(
+        vault, files, notes, read_problems, universe, facts, model, scan_problems, sources
+    )
 
 
 def _same_names(old: Universe, new: Universe) -> bool:
@@ -181,15 +206,22 @@ def assess_all(loaded: Loaded, as_of: dt.date) -> Mapping[str, Assessment]:
 
 # --- planning writes ---------------------------------------------------------------------------
 
+
 def person_region_changes(loaded: Loaded, assessments: Mapping[str, Assessment]) -> list[Change]:
     output = loaded.vault.config.output
     if not output.person_regions:
         return []
     changes: list[Change] = []
     for key, a in assessments.items():
-        content = render_person_region(loaded.model, key, cadence=a.cadence, warmth=a.warmth,
-                                       drift=a.drift, timeline_limit=output.timeline_limit,
-                                       mentions_limit=output.mentions_limit)
+        content = render_person_region(
+            loaded.model,
+            key,
+            cadence=a.cadence,
+            warmth=a.warmth,
+            drift=a.drift,
+            timeline_limit=output.timeline_limit,
+            mentions_limit=output.mentions_limit,
+        )
         changes.append(Change(key, _region_update(content), "person region"))
     return changes
 
@@ -202,6 +234,7 @@ def _region_update(content: str, name: str = "") -> Callable[[str | None], str |
             return replace_region(current, content, name=name)
         except BrokenRegionError:
             return None
+
     return update
 
 
@@ -226,8 +259,9 @@ def reconnect_change(loaded: Loaded, plan: DailyPlan, *, today: dt.date) -> Chan
     return Change(path, update, "reconnect note")
 
 
-def network_change(loaded: Loaded, report: NetworkReport,
-                   assessments: Mapping[str, Assessment]) -> Change:
+def network_change(
+    loaded: Loaded, report: NetworkReport, assessments: Mapping[str, Assessment]
+) -> Change:
     content = network_note.render_region(loaded.model, report, assessments)
 
     def update(current: str | None) -> str | None:
@@ -239,8 +273,9 @@ def network_change(loaded: Loaded, report: NetworkReport,
     return Change(loaded.vault.config.output.network_note, update, "network note")
 
 
-def daily_plan(loaded: Loaded, assessments: Mapping[str, Assessment], day: dt.date,
-               *, limit: int | None = None) -> DailyPlan:
+def daily_plan(
+    loaded: Loaded, assessments: Mapping[str, Assessment], day: dt.date, *, limit: int | None = None
+) -> DailyPlan:
     chosen = loaded.vault.config.output.limit if limit is None else limit
     return plan_day(loaded.model, assessments, day, loaded.vault.params, limit=chosen)
 
@@ -252,9 +287,16 @@ class RefreshResult:
     reconnect_path: str
 
 
-def refresh(loaded: Loaded, day: dt.date, *, today: dt.date, dry_run: bool = False,
-            recorders: Iterable[Recorder] = (), limit: int | None = None,
-            everything: bool = True) -> RefreshResult:
+def refresh(
+    loaded: Loaded,
+    day: dt.date,
+    *,
+    today: dt.date,
+    dry_run: bool = False,
+    recorders: Iterable[Recorder] = (),
+    limit: int | None = None,
+    everything: bool = True,
+) -> RefreshResult:
     """Write that day's reconnect list and, with ``everything``, person regions and the network
     note. Bad notes are reported in the result and skipped."""
     assessments = assess_all(loaded, day)

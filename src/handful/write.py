@@ -129,8 +129,13 @@ def atomic_write(path: Path, data: bytes, *, expected: bytes | None) -> bool:
             except FileExistsError:
                 return False
             except OSError as exc:
-                if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV,
-                                     errno.EMLINK):
+                if exc.errno not in (
+                    errno.EPERM,
+                    errno.ENOTSUP,
+                    errno.EOPNOTSUPP,
+                    errno.EXDEV,
+                    errno.EMLINK,
+                ):
                     raise
                 os.replace(temp, path)  # file systems without hard links (FAT, some shares)
         else:
@@ -145,8 +150,9 @@ def atomic_write(path: Path, data: bytes, *, expected: bytes | None) -> bool:
 class Writer:
     """Applies changes inside one vault. ``dry_run`` computes diffs and writes nothing."""
 
-    def __init__(self, root: Path, *, dry_run: bool = False,
-                 recorders: Iterable[Recorder] = ()) -> None:
+    def __init__(
+        self, root: Path, *, dry_run: bool = False, recorders: Iterable[Recorder] = ()
+    ) -> None:
         self.root = root
         self.dry_run = dry_run
         self.recorders = list(recorders)
@@ -161,21 +167,39 @@ class Writer:
         try:
             real = inside_vault(self.root, change.path)
         except ValueError as exc:
-            report.problems.append(error(change.path, None, "path-outside",
-                                         f"{exc}; handful never writes outside the vault"))
+            report.problems.append(
+                error(
+                    change.path,
+                    None,
+                    "path-outside",
+                    f"{exc}; handful never writes outside the vault",
+                )
+            )
             return
         for _ in range(MAX_ATTEMPTS):
             try:
                 before = _read(real)
             except OSError as exc:
-                report.problems.append(error(change.path, None, "write-failed",
-                                             f"cannot read before writing ({exc.strerror})"))
+                report.problems.append(
+                    error(
+                        change.path,
+                        None,
+                        "write-failed",
+                        f"cannot read before writing ({exc.strerror})",
+                    )
+                )
                 return
             try:
                 text = before.decode("utf-8") if before is not None else None
             except UnicodeDecodeError:
-                report.problems.append(error(change.path, None, "note-not-utf8",
-                                             "not UTF-8 text; handful leaves it untouched"))
+                report.problems.append(
+                    error(
+                        change.path,
+                        None,
+                        "note-not-utf8",
+                        "not UTF-8 text; handful leaves it untouched",
+                    )
+                )
                 return
             new_text = change.update(text)
             if new_text is None or new_text == text:
@@ -189,25 +213,42 @@ class Writer:
             try:
                 done = atomic_write(real, data, expected=before)
             except OSError as exc:
-                report.problems.append(error(change.path, None, "write-failed",
-                                             f"cannot write ({exc.strerror}); check the folder's "
-                                             "permissions and free space"))
+                report.problems.append(
+                    error(
+                        change.path,
+                        None,
+                        "write-failed",
+                        f"cannot write ({exc.strerror}); check the folder's "
+                        "permissions and free space",
+                    )
+                )
                 return
             if done:
                 report.written.append(change.path)
                 for recorder in self.recorders:
                     recorder.record(change.path, before, data)
                 return
-        report.problems.append(warning(change.path, None, "write-busy",
-                                       "the file kept changing while handful tried to update it; "
-                                       "left alone, run refresh again"))
+        report.problems.append(
+            warning(
+                change.path,
+                None,
+                "write-busy",
+                "the file kept changing while handful tried to update it; "
+                "left alone, run refresh again",
+            )
+        )
 
 
 def _diff(path: str, old: str, new: str) -> str:
-    lines = difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
-                                 fromfile=f"a/{path}", tofile=f"b/{path}")
-    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
-                   for line in lines)
+    lines = difflib.unified_diff(
+        old.splitlines(keepends=True),
+        new.splitlines(keepends=True),
+        fromfile=f"a/{path}",
+        tofile=f"b/{path}",
+    )
+    return "".join(
+        line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines
+    )
 
 
 def clean_temp_files(root: Path, *, skip_folders: Iterable[str] = ()) -> list[str]:
@@ -216,8 +257,12 @@ def clean_temp_files(root: Path, *, skip_folders: Iterable[str] = ()) -> list[st
     skip = {folder.strip("/") for folder in skip_folders}
     for folder, dirs, files in os.walk(root):
         relative_folder = os.path.relpath(folder, root)
-        dirs[:] = [d for d in dirs if d not in (".git", ".obsidian", ".trash")
-                   and os.path.normpath(os.path.join(relative_folder, d)) not in skip]
+        dirs[:] = [
+            d
+            for d in dirs
+            if d not in (".git", ".obsidian", ".trash")
+            and os.path.normpath(os.path.join(relative_folder, d)) not in skip
+        ]
         for name in files:
             if name.startswith(".") and name.endswith(TEMP_SUFFIX):
                 with contextlib.suppress(OSError):

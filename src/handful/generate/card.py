@@ -100,8 +100,9 @@ def person_card(model: Model, a: Assessment, *, timeline: int = 15) -> str:
     if person.birthday:
         facts.append(f"birthday {person.birthday.iso()}")
     out.append(" · ".join(facts))
-    flags = [label for label, on in (("archived", person.archived), ("paused", person.paused))
-             if on]
+    flags = [
+        label for label, on in (("archived", person.archived), ("paused", person.paused)) if on
+    ]
     if person.snooze_until and person.snooze_until > a.as_of:
         flags.append(f"snoozed until {person.snooze_until.isoformat()}")
     if flags:
@@ -110,8 +111,10 @@ def person_card(model: Model, a: Assessment, *, timeline: int = 15) -> str:
     out.append(f"As of {a.as_of.isoformat()}")
     if a.last_contact is not None:
         days = (a.as_of - a.last_contact.date).days
-        out.append(f"  Last contact  {a.last_contact.date.isoformat()} ({days} days ago, "
-                   f"{a.last_contact.kind})")
+        out.append(
+            f"  Last contact  {a.last_contact.date.isoformat()} ({days} days ago, "
+            f"{a.last_contact.kind})"
+        )
     else:
         out.append("  Last contact  none recorded")
     if a.cadence is not None:
@@ -121,21 +124,27 @@ def person_card(model: Model, a: Assessment, *, timeline: int = 15) -> str:
     state = a.state.value
     if a.warmth.ratio is not None:
         kin = " after the 1.5x family tolerance" if person.kin else ""
-        state += (f" (o = {a.warmth.ratio:.2f} cadences since last contact{kin}; "
-                  f"warmth 2^-o = {a.warmth.warmth:.2f})")
+        state += (
+            f" (o = {a.warmth.ratio:.2f} cadences since last contact{kin}; "
+            f"warmth 2^-o = {a.warmth.warmth:.2f})"
+        )
     out.append(f"  State         {state}")
     if a.warmth.next_due is not None:
         out.append(f"  Next due      {a.warmth.next_due.isoformat()}")
     if a.drift.rhythm_days is not None:
         verdict = "drifting" if a.drift.drifting else "not drifting"
-        out.append(f"  Usual gap     {round(a.drift.rhythm_days)} days; silent "
-                   f"{a.drift.silence_days} days: {verdict}")
+        out.append(
+            f"  Usual gap     {round(a.drift.rhythm_days)} days; silent "
+            f"{a.drift.silence_days} days: {verdict}"
+        )
     out.append("")
     if a.strength.score is None:
         out.append("Strength      unknown (no part of it is known yet)")
     else:
-        out.append(f"Strength      {a.strength.score:.0f}/100 = sum of parts (weights renormalised "
-                   "over known parts)")
+        out.append(
+            f"Strength      {a.strength.score:.0f}/100 = sum of parts (weights renormalised "
+            "over known parts)"
+        )
     for part in a.strength.parts:
         value = "   ?" if part.value is None else f"{part.value:4.2f}"
         points = a.strength.contribution(part)
@@ -152,8 +161,10 @@ def person_card(model: Model, a: Assessment, *, timeline: int = 15) -> str:
         for item in sorted(interactions, reverse=True)[:timeline]:
             direction = " <-" if item.inbound else ""
             text = f"  {item.text}" if item.text else ""
-            out.append(f"  {item.date.isoformat()}  {item.kind}{direction}{text}  "
-                       f"[{item.source}:{item.line}]")
+            out.append(
+                f"  {item.date.isoformat()}  {item.kind}{direction}{text}  "
+                f"[{item.source}:{item.line}]"
+            )
         if len(interactions) > timeline:
             out.append(f"  ...and {len(interactions) - timeline} earlier (--json lists all)")
     mentions = model.mentions_of(person.key)
@@ -168,8 +179,11 @@ def person_card(model: Model, a: Assessment, *, timeline: int = 15) -> str:
         out.extend(f"  - {f.text}  [{f.source}:{f.line}]" for f in follow_ups)
     relations = _relations(model, person.key)
     labels = {"knows": "Knows", "introduced_by": "Introduced by", "introduced": "Introduced you to"}
-    rows = [f"  {labels[k]}: {', '.join(model.people[p].name for p in v)}"
-            for k, v in relations.items() if v]
+    rows = [
+        f"  {labels[k]}: {', '.join(model.people[p].name for p in v)}"
+        for k, v in relations.items()
+        if v
+    ]
     if rows:
         out += ["", "Connections", *rows]
     return "\n".join(out) + "\n"

@@ -26,8 +26,13 @@ def render_person_region(
     """Markdown for the region of person ``key`` (``\\n`` line endings, no markers)."""
     person = model.people[key]
     interactions = [i for i in model.interactions_of(key) if i.kind != "mention"]
-    lines: list[str] = [REGION_TITLE, "", *_summary(person.circle.value if person.circle else None,
-                                                   cadence, interactions, warmth, drift)]
+    lines: list[str] = [
+        REGION_TITLE,
+        "",
+        *_summary(
+            person.circle.value if person.circle else None, cadence, interactions, warmth, drift
+        ),
+    ]
     lines += _timeline(model, key, interactions, timeline_limit)
     lines += _mentions(model, key, mentions_limit)
     lines += _follow_ups(model, key)
@@ -35,12 +40,20 @@ def render_person_region(
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def _summary(circle: str | None, cadence: Cadence | None, interactions: list[Interaction],
-             warmth: Warmth, drift: Drift) -> list[str]:
+def _summary(
+    circle: str | None,
+    cadence: Cadence | None,
+    interactions: list[Interaction],
+    warmth: Warmth,
+    drift: Drift,
+) -> list[str]:
     parts = [f"**Circle:** {circle or 'not set'}"]
     if cadence is not None:
-        source = {CadenceSource.EXPLICIT: "set in this note", CadenceSource.CIRCLE: "from the circle",
-                  CadenceSource.LEARNED: "learned from your history"}[cadence.source]
+        source = {
+            CadenceSource.EXPLICIT: "set in this note",
+            CadenceSource.CIRCLE: "from the circle",
+            CadenceSource.LEARNED: "learned from your history",
+        }[cadence.source]
         parts.append(f"**Cadence:** every {round(cadence.days)} days ({source})")
     else:
         parts.append("**Cadence:** none yet")
@@ -68,7 +81,9 @@ def _timeline(model: Model, key: str, interactions: list[Interaction], limit: in
     lines = ["### Timeline"]
     for item in ordered[:limit]:
         kind = item.kind + (", they reached out" if item.inbound else "")
-        text = f" · {inline(item.text)}" if item.text and item.origin is not Origin.RECONNECT else ""
+        text = (
+            f" · {inline(item.text)}" if item.text and item.origin is not Origin.RECONNECT else ""
+        )
         if item.origin is Origin.RECONNECT:
             text = " · ticked on the reconnect list"
         source = "" if item.source == key else f" · {wikilink(model, item.source)}"
@@ -124,6 +139,7 @@ def _connections(model: Model, key: str) -> list[str]:
             met.setdefault(other, set()).add(edge.source)
         else:
             met.setdefault(other, set())
+
     def names(keys: set[str]) -> str:
         ordered = sorted(keys, key=lambda k: model.people[k].name.casefold())
         return ", ".join(person_link(model, k) for k in ordered)
@@ -137,7 +153,9 @@ def _connections(model: Model, key: str) -> list[str]:
         rows.append(f"- **Knows:** {names(knows)}")
     together = {k: v for k, v in met.items() if k not in knows}
     if together:
-        ordered = sorted(together, key=lambda k: (-len(together[k]), model.people[k].name.casefold()))
+        ordered = sorted(
+            together, key=lambda k: (-len(together[k]), model.people[k].name.casefold())
+        )
         shown = []
         for other in ordered[:12]:
             count = len(together[other])

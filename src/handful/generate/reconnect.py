@@ -71,8 +71,9 @@ def new_note(plan: DailyPlan, content: str) -> str:
     return replace_region(head, content, name=REGION, attrs=f"sha={digest(content)}")
 
 
-def update_note(current: str | None, model: Model, plan: DailyPlan, *, editable: bool,
-                create: bool = True) -> str | None:
+def update_note(
+    current: str | None, model: Model, plan: DailyPlan, *, editable: bool, create: bool = True
+) -> str | None:
     """The new text of a reconnect note (or daily note), or None to leave it alone."""
     content = render_region(model, plan)
     if current is None:
@@ -98,8 +99,7 @@ def update_note(current: str | None, model: Model, plan: DailyPlan, *, editable:
 def _append_newcomers(existing: str, model: Model, plan: DailyPlan) -> str:
     """You touched the list: keep every line; add only people not on it yet."""
     present = existing.casefold()
-    newcomers = [s for s in plan.suggestions
-                 if f"[[{model.link(s.key)}".casefold() not in present]
+    newcomers = [s for s in plan.suggestions if f"[[{model.link(s.key)}".casefold() not in present]
     if not newcomers:
         return existing
     lines = existing.rstrip("\n").split("\n")

@@ -79,8 +79,11 @@ def note_role(note: Note, layout: VaultLayout, config: Config) -> NoteRole:
             day = None
         return NoteRole(day, False, True, reconnect)
     daily_problem: Problem | None = None
-    relative = stem[len(layout.daily_folder) + 1 :] if _under(note.path, layout.daily_folder) \
+    relative = (
+        stem[len(layout.daily_folder) + 1 :]
+        if _under(note.path, layout.daily_folder)
         else (stem if not layout.daily_folder else None)
+    )
     candidates: list[str] = [relative] if relative is not None else []
     candidates.append(note.title)
     for candidate in candidates:
@@ -96,15 +99,21 @@ def note_role(note: Note, layout: VaultLayout, config: Config) -> NoteRole:
         try:
             return NoteRole(dt.date(*(int(g) for g in journal.groups())), True, False, reconnect)
         except ValueError:
-            daily_problem = error(note.path, None, "invalid-daily-date",
-                                  "journal file name is not a real date")
+            daily_problem = error(
+                note.path, None, "invalid-daily-date", "journal file name is not a real date"
+            )
     if "date" in note.frontmatter and note.frontmatter["date"] not in (None, ""):
         try:
             return NoteRole(parse_date(note.frontmatter["date"]), False, False, reconnect)
         except ValueError as exc:
             line = note.property_lines.get("date")
-            return NoteRole(None, False, False, reconnect,
-                            error(note.path, line, "invalid-date", f"'date': {exc}"))
+            return NoteRole(
+                None,
+                False,
+                False,
+                reconnect,
+                error(note.path, line, "invalid-date", f"'date': {exc}"),
+            )
     leading = _LEADING_DATE.match(note.title)
     if leading:
         try:
@@ -152,11 +161,13 @@ def build_universe(notes: Mapping[str, Note], layout: VaultLayout, config: Confi
     for path, draft in sorted(drafts.items()):
         problems.extend(draft.problems)
         knows = _resolve_people(draft.knows_targets, path, resolver, drafts, problems, "knows")
-        introducers = _resolve_people(draft.introduced_by_targets, path, resolver, drafts,
-                                      problems, "introduced_by")
+        introducers = _resolve_people(
+            draft.introduced_by_targets, path, resolver, drafts, problems, "introduced_by"
+        )
         companies = tuple(_company_name(target, path, resolver) for target in draft.company_targets)
-        people[path] = replace(draft.person, knows=knows, introduced_by=introducers,
-                               company=companies)
+        people[path] = replace(
+            draft.person, knows=knows, introduced_by=introducers, company=companies
+        )
     problems.extend(_name_clashes(people))
     return Universe(people, resolver, roles, tuple(problems), Kinds.with_overrides(config.kinds))
 
@@ -188,9 +199,15 @@ def _resolve_people(
             if result.path != source and result.path not in found:
                 found.append(result.path)
         elif result.status is not Status.ATTACHMENT and result.path is None:
-            problems.append(warning(source, line, "unknown-person",
-                                    f"'{field}' names '{target}', who has no person note; "
-                                    "create the note or fix the name"))
+            problems.append(
+                warning(
+                    source,
+                    line,
+                    "unknown-person",
+                    f"'{field}' names '{target}', who has no person note; "
+                    "create the note or fix the name",
+                )
+            )
     return tuple(found)
 
 
@@ -210,9 +227,13 @@ def _name_clashes(people: Mapping[str, Person]) -> Iterator[Problem]:
         if len(keys) > 1:
             for key in keys:
                 others = ", ".join(k for k in keys if k != key)
-                yield error(key, None, "duplicate-person",
-                            f"another person note has the same name ({others}); links go to the "
-                            "shortest path: rename one of them")
+                yield error(
+                    key,
+                    None,
+                    "duplicate-person",
+                    f"another person note has the same name ({others}); links go to the "
+                    "shortest path: rename one of them",
+                )
     owners: dict[str, list[str]] = {}
     for key, person in people.items():
         for alias in person.aliases:
@@ -220,17 +241,25 @@ def _name_clashes(people: Mapping[str, Person]) -> Iterator[Problem]:
     for alias, keys in sorted(owners.items()):
         if len(set(keys)) > 1:
             for key in sorted(set(keys)):
-                yield warning(key, None, "alias-ambiguous",
-                              f"alias '{alias}' is shared with {', '.join(sorted(set(keys) - {key}))}"
-                              "; links to it resolve to nobody until one is changed")
+                yield warning(
+                    key,
+                    None,
+                    "alias-ambiguous",
+                    f"alias '{alias}' is shared with {', '.join(sorted(set(keys) - {key}))}"
+                    "; links to it resolve to nobody until one is changed",
+                )
         elif alias in by_name and by_name[alias][0] != keys[0]:
-            yield warning(keys[0], None, "alias-shadowed",
-                          f"alias '{alias}' is another person's name; links to it go to "
-                          f"{by_name[alias][0]}")
+            yield warning(
+                keys[0],
+                None,
+                "alias-shadowed",
+                f"alias '{alias}' is another person's name; links to it go to {by_name[alias][0]}",
+            )
 
 
-def note_facts(note: Note, universe: Universe,
-               sources: Sequence[Source] = DEFAULT_SOURCES) -> NoteFacts:
+def note_facts(
+    note: Note, universe: Universe, sources: Sequence[Source] = DEFAULT_SOURCES
+) -> NoteFacts:
     """Run every source over one note. Link problems are facts of the note too."""
     role = universe.roles.get(note.path) or NoteRole(None, False, False, ())
     facts: list[Fact] = list(note.errors)
@@ -262,13 +291,21 @@ def _link_problems(note: Note, resolver: Resolver) -> Iterator[Problem]:
             continue
         result = resolver.resolve(link.target, note.path)
         if result.status is Status.UNRESOLVED:
-            yield warning(note.path, link.line, "link-unresolved",
-                          f"link to '{link.target}' matches no note or alias")
+            yield warning(
+                note.path,
+                link.line,
+                "link-unresolved",
+                f"link to '{link.target}' matches no note or alias",
+            )
         elif result.status is Status.AMBIGUOUS:
             chosen = f"; it goes to {result.path}" if result.path else ""
-            yield warning(note.path, link.line, "link-ambiguous",
-                          f"link to '{link.target}' matches {len(result.candidates)} notes "
-                          f"({', '.join(result.candidates[:3])}){chosen}")
+            yield warning(
+                note.path,
+                link.line,
+                "link-ambiguous",
+                f"link to '{link.target}' matches {len(result.candidates)} notes "
+                f"({', '.join(result.candidates[:3])}){chosen}",
+            )
 
 
 def assemble(universe: Universe, facts: Iterable[NoteFacts]) -> Model:
@@ -304,9 +341,18 @@ def assemble(universe: Universe, facts: Iterable[NoteFacts]) -> Model:
     for field in fields:
         known = interactions.get(field.person, set())
         if not any(i.date >= field.date for i in known):
-            known.add(Interaction(field.date, field.person, CONTACT, field.source, field.line,
-                                  "last contact (from the note's properties)", False,
-                                  Origin.FIELD))
+            known.add(
+                Interaction(
+                    field.date,
+                    field.person,
+                    CONTACT,
+                    field.source,
+                    field.line,
+                    "last contact (from the note's properties)",
+                    False,
+                    Origin.FIELD,
+                )
+            )
             interactions[field.person] = known
     people = dict(sorted(universe.people.items(), key=lambda item: (_fold(item[1].name), item[0])))
     return Model(
@@ -336,4 +382,6 @@ def build_model(
 ) -> Model:
     """The whole model from scratch (the watcher uses the parts above to do less)."""
     universe = build_universe(notes, layout, config)
-    return assemble(universe, (note_facts(notes[path], universe, sources) for path in sorted(notes)))
+    return assemble(
+        universe, (note_facts(notes[path], universe, sources) for path in sorted(notes))
+    )

@@ -46,23 +46,43 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "paused": ("paused", "prm_paused"),
     "kin": ("kin", "family"),
     "closeness": ("closeness",),
-    "last_contact": ("last_contact", "prm_last_contacted", "last_contacted", "last_chat",
-                     "lastcontact"),
+    "last_contact": (
+        "last_contact",
+        "prm_last_contacted",
+        "last_contacted",
+        "last_chat",
+        "lastcontact",
+    ),
 }
 #: vCard keys flattened by VCF Contacts, matched by prefix: EMAIL[HOME], TEL[CELL], RELATED[friend]
 VCARD_PREFIXES = {"email": "email[", "phone": "tel[", "knows": "related[", "location": "adr["}
 
 _CIRCLES = {
-    "inner": Circle.INNER, "inner circle": Circle.INNER, "5": Circle.INNER, "core": Circle.INNER,
-    "close": Circle.CLOSE, "close friends": Circle.CLOSE, "15": Circle.CLOSE,
-    "active": Circle.ACTIVE, "50": Circle.ACTIVE, "friends": Circle.ACTIVE,
-    "acquaintance": Circle.ACQUAINTANCE, "acquaintances": Circle.ACQUAINTANCE,
-    "150": Circle.ACQUAINTANCE, "casual": Circle.ACQUAINTANCE,
+    "inner": Circle.INNER,
+    "inner circle": Circle.INNER,
+    "5": Circle.INNER,
+    "core": Circle.INNER,
+    "close": Circle.CLOSE,
+    "close friends": Circle.CLOSE,
+    "15": Circle.CLOSE,
+    "active": Circle.ACTIVE,
+    "50": Circle.ACTIVE,
+    "friends": Circle.ACTIVE,
+    "acquaintance": Circle.ACQUAINTANCE,
+    "acquaintances": Circle.ACQUAINTANCE,
+    "150": Circle.ACQUAINTANCE,
+    "casual": Circle.ACQUAINTANCE,
 }
 #: Personal CRM tiers (A-D or 1-4, best first) map onto the four circles in order.
 _TIERS = {
-    "a": Circle.INNER, "1": Circle.INNER, "b": Circle.CLOSE, "2": Circle.CLOSE,
-    "c": Circle.ACTIVE, "3": Circle.ACTIVE, "d": Circle.ACQUAINTANCE, "4": Circle.ACQUAINTANCE,
+    "a": Circle.INNER,
+    "1": Circle.INNER,
+    "b": Circle.CLOSE,
+    "2": Circle.CLOSE,
+    "c": Circle.ACTIVE,
+    "3": Circle.ACTIVE,
+    "d": Circle.ACQUAINTANCE,
+    "4": Circle.ACQUAINTANCE,
 }
 
 
@@ -153,8 +173,9 @@ def link_targets(value: Any) -> list[str]:
 
 def first_text(value: Any) -> str | None:
     for text in texts(value):
-        cleaned = WIKILINK.sub(lambda m: split_wikilink(m.group(2))[2] or split_wikilink(
-            m.group(2))[0], text).strip()
+        cleaned = WIKILINK.sub(
+            lambda m: split_wikilink(m.group(2))[2] or split_wikilink(m.group(2))[0], text
+        ).strip()
         if cleaned:
             return cleaned
     return None
@@ -213,9 +234,14 @@ class FieldReader:
         try:
             return parse(value)
         except ValueError as exc:
-            self.problems.append(error(self.props.note.path, self.props.line(key),
-                                         f"invalid-{field.replace('_', '-')}",
-                                         f"'{key}': {exc}"))
+            self.problems.append(
+                error(
+                    self.props.note.path,
+                    self.props.line(key),
+                    f"invalid-{field.replace('_', '-')}",
+                    f"'{key}': {exc}",
+                )
+            )
             return None
 
     def date(self, field: str) -> dt.date | None:
@@ -234,8 +260,13 @@ class FieldReader:
         key, value = hit
         result = boolean(value)
         if result is None:
-            self.problems.append(error(self.props.note.path, self.props.line(key),
-                                         f"invalid-{field}",
-                                         f"'{key}' should be true or false, got {value!r}"))
+            self.problems.append(
+                error(
+                    self.props.note.path,
+                    self.props.line(key),
+                    f"invalid-{field}",
+                    f"'{key}' should be true or false, got {value!r}",
+                )
+            )
             return False
         return result

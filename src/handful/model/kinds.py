@@ -17,18 +17,48 @@ CONTACT = "contact"  # contact of an unstated kind (a dated log entry, a ticked 
 
 #: hashtag (case-insensitive) -> kind. Extend or override in handful.toml under [kinds].
 KIND_TAGS: dict[str, str] = {
-    "coffee": "coffee", "tea": "coffee",
-    "lunch": "lunch", "breakfast": "lunch", "brunch": "lunch",
-    "dinner": "dinner", "drinks": "drinks", "beer": "drinks",
-    "meeting": "meeting", "meet": "meeting", "1on1": "meeting", "1-1": "meeting",
-    "visit": "visit", "walk": "visit", "hike": "visit", "inperson": "visit",
-    "in-person": "visit", "irl": "visit", "party": "event", "event": "event",
-    "conference": "event", "call": "call", "phone": "call",
-    "video": "video", "zoom": "video", "facetime": "video", "videocall": "video",
-    "message": "message", "msg": "message", "text": "message", "sms": "message",
-    "chat": "message", "dm": "message", "whatsapp": "message", "signal": "message",
-    "email": "email", "mail": "email", "letter": "letter", "card": "letter",
-    "gift": "gift", "intro": "intro", "introduction": "intro",
+    "coffee": "coffee",
+    "tea": "coffee",
+    "lunch": "lunch",
+    "breakfast": "lunch",
+    "brunch": "lunch",
+    "dinner": "dinner",
+    "drinks": "drinks",
+    "beer": "drinks",
+    "meeting": "meeting",
+    "meet": "meeting",
+    "1on1": "meeting",
+    "1-1": "meeting",
+    "visit": "visit",
+    "walk": "visit",
+    "hike": "visit",
+    "inperson": "visit",
+    "in-person": "visit",
+    "irl": "visit",
+    "party": "event",
+    "event": "event",
+    "conference": "event",
+    "call": "call",
+    "phone": "call",
+    "video": "video",
+    "zoom": "video",
+    "facetime": "video",
+    "videocall": "video",
+    "message": "message",
+    "msg": "message",
+    "text": "message",
+    "sms": "message",
+    "chat": "message",
+    "dm": "message",
+    "whatsapp": "message",
+    "signal": "message",
+    "email": "email",
+    "mail": "email",
+    "letter": "letter",
+    "card": "letter",
+    "gift": "gift",
+    "intro": "intro",
+    "introduction": "intro",
 }
 
 #: Kinds that happen face to face (SCORING.md: "in person (coffee, lunch, dinner, meeting, visit)").
@@ -44,14 +74,19 @@ KEYWORDS: tuple[tuple[str, str], ...] = (
     (r"drinks|beers?|a drink", "drinks"),
     (r"met up|met with|meeting with|met|1:1|one-on-one|caught up", "meeting"),
     (r"visit(?:ed)?|stayed with|hiked|walk(?:ed)? with|hung out|hanging out", "visit"),
-    (r"texted|messaged|dm'?d|whatsapp(?:ed)?|sent (?:her|him|them) a (?:message|text)"
-     r"|wrote back|replied", "message"),
+    (
+        r"texted|messaged|dm'?d|whatsapp(?:ed)?|sent (?:her|him|them) a (?:message|text)"
+        r"|wrote back|replied",
+        "message",
+    ),
     (r"e-?mailed|sent (?:an )?e-?mail", "email"),
     (r"introduced", "intro"),
     (r"gave (?:her|him|them) a gift|birthday present|sent (?:a )?gift", "gift"),
 )
-_KEYWORDS = tuple((re.compile(rf"(?<![\w-])(?:{words})(?![\w-])", re.IGNORECASE), kind)
-                  for words, kind in KEYWORDS)
+_KEYWORDS = tuple(
+    (re.compile(rf"(?<![\w-])(?:{words})(?![\w-])", re.IGNORECASE), kind)
+    for words, kind in KEYWORDS
+)
 
 #: Words that turn a keyword into a plan: "should call", "want to have lunch with".
 INTENTION = re.compile(

@@ -22,18 +22,31 @@ def find_person(model: Model, name: str) -> str:
     wanted = _fold(name.removesuffix(".md"))
     for matcher in (_fold, _plain):
         target = matcher(wanted)
-        hits = sorted({key for key, person in model.people.items()
-                       if target in {matcher(person.name), matcher(key.removesuffix(".md")),
-                                     *(matcher(a) for a in person.aliases)}})
+        hits = sorted(
+            {
+                key
+                for key, person in model.people.items()
+                if target
+                in {
+                    matcher(person.name),
+                    matcher(key.removesuffix(".md")),
+                    *(matcher(a) for a in person.aliases),
+                }
+            }
+        )
         if len(hits) == 1:
             return hits[0]
         if len(hits) > 1:
             names = tuple(model.people[k].name + f" ({k})" for k in hits)
-            raise PersonNotFoundError(f"'{name}' matches {len(hits)} people: {', '.join(names)}; "
-                                      "use the note's path", names)
+            raise PersonNotFoundError(
+                f"'{name}' matches {len(hits)} people: {', '.join(names)}; use the note's path",
+                names,
+            )
     plain = _plain(wanted)
-    close = sorted(person.name for person in model.people.values()
-                   if plain in _plain(person.name) or any(plain in _plain(a)
-                                                           for a in person.aliases))
+    close = sorted(
+        person.name
+        for person in model.people.values()
+        if plain in _plain(person.name) or any(plain in _plain(a) for a in person.aliases)
+    )
     hint = f"; did you mean {', '.join(close[:5])}?" if close else ""
     raise PersonNotFoundError(f"no person called '{name}'{hint}", tuple(close))

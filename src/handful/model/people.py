@@ -49,8 +49,11 @@ def is_person_note(note: Note, *, people_folder: str) -> bool:
         return True
     if any(key.startswith("prm_") for key in props.by_norm):
         return True  # Personal CRM plugin notes
-    if "fn" in props.by_norm and ("n" in props.by_norm or "version" in props.by_norm
-                                  or any(k.startswith(("email[", "tel[")) for k in props.by_norm)):
+    if "fn" in props.by_norm and (
+        "n" in props.by_norm
+        or "version" in props.by_norm
+        or any(k.startswith(("email[", "tel[")) for k in props.by_norm)
+    ):
         return True  # VCF Contacts plugin notes
     if declared:
         return False
@@ -129,8 +132,11 @@ def read_person(note: Note) -> PersonDraft:
     companies = tuple(link_targets(company_hit[1])) if company_hit else ()
 
     # Kind and direction hashtags in the log ("#coffee", "#inbound") are not the person's tags.
-    tags = tuple(t for t in note.tags
-                 if t.casefold() not in KIND_TAGS and t.casefold() not in INBOUND_TAGS | OUTBOUND_TAGS)
+    tags = tuple(
+        t
+        for t in note.tags
+        if t.casefold() not in KIND_TAGS and t.casefold() not in INBOUND_TAGS | OUTBOUND_TAGS
+    )
     kin = reader.flag("kin") or any(t.casefold() in {"family", "kin"} for t in tags)
     person = Person(
         key=note.path,

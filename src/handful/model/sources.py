@@ -116,8 +116,9 @@ def display_text(text: str) -> str:
     return " ".join(WIKILINK.sub(shown, text).split())
 
 
-def _co_mentions(people: list[str], block: Block, ctx: NoteContext, date: dt.date | None
-                 ) -> Iterator[Edge]:
+def _co_mentions(
+    people: list[str], block: Block, ctx: NoteContext, date: dt.date | None
+) -> Iterator[Edge]:
     unique = sorted(set(people))
     if 2 <= len(unique) <= MAX_MEETING_FOR_EDGES:
         for a, b in combinations(unique, 2):
@@ -143,12 +144,20 @@ def log_entries(ctx: NoteContext) -> Iterator[Fact]:
         except ValueError:
             yield _bad_date(ctx, block, match.group(1))
             continue
-        rest = block.text[match.end():]
+        rest = block.text[match.end() :]
         tags = ctx.block_tags(block)
         fields = ctx.block_fields(index)
         kind = ctx.kinds.detect(rest, tags, fields) or CONTACT
-        yield Interaction(date, ctx.owner, kind, ctx.note.path, block.line,
-                          _clean(rest, tags), is_inbound(rest, tags, fields), Origin.LOG)
+        yield Interaction(
+            date,
+            ctx.owner,
+            kind,
+            ctx.note.path,
+            block.line,
+            _clean(rest, tags),
+            is_inbound(rest, tags, fields),
+            Origin.LOG,
+        )
         others = ctx.person_links(index)
         for _, link, person in others:
             yield Mention(ctx.note.path, link.line, person, display_text(block.text), date)
@@ -180,8 +189,16 @@ def daily_entries(ctx: NoteContext) -> Iterator[Fact]:
         people = sorted({person for _, _, person in linked})
         for person in people:
             line = next(link.line for _, link, p in linked if p == person)
-            yield Interaction(ctx.date, person, kind, ctx.note.path, line,
-                              _clean(text, tags), inbound, Origin.DAILY)
+            yield Interaction(
+                ctx.date,
+                person,
+                kind,
+                ctx.note.path,
+                line,
+                _clean(text, tags),
+                inbound,
+                Origin.DAILY,
+            )
         ctx.claim(i for i, _, _ in linked)
         yield from _co_mentions(people, block, ctx, ctx.date)
 
@@ -216,8 +233,11 @@ def meeting_attendees(ctx: NoteContext) -> Iterator[Fact]:
         return
     ctx.claim(claimed)
     tags = list(ctx.note.tags)
-    fields = {k.casefold(): str(v) for k, v in ctx.note.frontmatter.items()
-              if isinstance(v, str) and k.casefold() in {"kind", "interaction"}}
+    fields = {
+        k.casefold(): str(v)
+        for k, v in ctx.note.frontmatter.items()
+        if isinstance(v, str) and k.casefold() in {"kind", "interaction"}
+    }
     kind = ctx.kinds.detect("", tags, fields) or "meeting"
     title = ctx.note.title
     if ctx.date.isoformat() in title:
@@ -251,11 +271,19 @@ def reconnect_ticks(ctx: NoteContext) -> Iterator[Fact]:
                 break
             tags = ctx.block_tags(block)
             fields = ctx.block_fields(index)
-            kind = next((ctx.kinds.tags[t.lower()] for t in tags if t.lower() in ctx.kinds.tags),
-                        CONTACT)
-            yield Interaction(ctx.date, person, fields.get("kind", kind), ctx.note.path,
-                              link.line, "ticked on the reconnect list",
-                              is_inbound("", tags, fields), Origin.RECONNECT)
+            kind = next(
+                (ctx.kinds.tags[t.lower()] for t in tags if t.lower() in ctx.kinds.tags), CONTACT
+            )
+            yield Interaction(
+                ctx.date,
+                person,
+                fields.get("kind", kind),
+                ctx.note.path,
+                link.line,
+                "ticked on the reconnect list",
+                is_inbound("", tags, fields),
+                Origin.RECONNECT,
+            )
             break  # the first person on the line is the suggestion; the rest is its reasons
 
 
@@ -266,11 +294,16 @@ def person_relations(ctx: NoteContext) -> Iterator[Fact]:
         return
     person = ctx.people[ctx.owner]
     for known in person.knows:
-        yield Edge(*sorted((ctx.owner, known)), EdgeKind.KNOWS, ctx.note.path,
-                   _property_line(ctx.note, "knows"))
+        a, b = _pair(ctx.owner, known)
+        yield Edge(a, b, EdgeKind.KNOWS, ctx.note.path, _property_line(ctx.note, "knows"))
     for introducer in person.introduced_by:
-        yield Edge(introducer, ctx.owner, EdgeKind.INTRODUCED, ctx.note.path,
-                   _property_line(ctx.note, "introduced_by"))
+        yield Edge(
+            introducer,
+            ctx.owner,
+            EdgeKind.INTRODUCED,
+            ctx.note.path,
+            _property_line(ctx.note, "introduced_by"),
+        )
     relation_keys = {"knows", "introduced_by", "introducer", "intro_by", "friends", "connections"}
     for index, link in enumerate(ctx.note.links):
         if not link.in_frontmatter or index in ctx.claimed:
@@ -278,14 +311,22 @@ def person_relations(ctx: NoteContext) -> Iterator[Fact]:
         key = (link.key or "").casefold().replace("-", "_").replace(" ", "_")
         target = ctx.person_of(link, ctx.note.path)
         ctx.claim([index])
-        if target is None or target == ctx.owner or key in relation_keys or \
-                key.startswith("related["):
+        if (
+            target is None
+            or target == ctx.owner
+            or key in relation_keys
+            or key.startswith("related[")
+        ):
             continue
-        yield Edge(*sorted((ctx.owner, target)), EdgeKind.KNOWS, ctx.note.path, link.line,
-                   label=link.key or "")
+        a, b = _pair(ctx.owner, target)
+        yield Edge(a, b, EdgeKind.KNOWS, ctx.note.path, link.line, label=link.key or "")
     if person.last_contact is not None:
-        yield ContactField(ctx.owner, person.last_contact, ctx.note.path,
-                           _property_line(ctx.note, "last_contact") or 1)
+        yield ContactField(
+            ctx.owner,
+            person.last_contact,
+            ctx.note.path,
+            _property_line(ctx.note, "last_contact") or 1,
+        )
 
 
 def mentions_and_follow_ups(ctx: NoteContext) -> Iterator[Fact]:
@@ -314,17 +355,24 @@ def mentions_and_follow_ups(ctx: NoteContext) -> Iterator[Fact]:
                 continue
             if block.task in DONE | CANCELLED:
                 continue
-            if any(ctx.person_of(ctx.note.links[i], ctx.note.path) not in (None, ctx.owner)
-                   for i in ctx.links_in(index)):
+            if any(
+                ctx.person_of(ctx.note.links[i], ctx.note.path) not in (None, ctx.owner)
+                for i in ctx.links_in(index)
+            ):
                 continue  # a task in Jo's note about Sam is Sam's follow-up
-            yield FollowUp(ctx.note.path, block.line, ctx.owner, _task_text(block),
-                           _due(block, ctx))
+            yield FollowUp(
+                ctx.note.path, block.line, ctx.owner, _task_text(block), _due(block, ctx)
+            )
     for index, block in enumerate(ctx.note.blocks):
         if block.generated or block.kind not in (BlockKind.LIST_ITEM, BlockKind.PARAGRAPH):
             continue
-        people = [p for i in ctx.links_in(index) if i not in ctx.claimed
-                  and (p := ctx.person_of(ctx.note.links[i], ctx.note.path)) is not None
-                  and not ctx.note.links[i].embed]
+        people = [
+            p
+            for i in ctx.links_in(index)
+            if i not in ctx.claimed
+            and (p := ctx.person_of(ctx.note.links[i], ctx.note.path)) is not None
+            and not ctx.note.links[i].embed
+        ]
         yield from _co_mentions(people, block, ctx, ctx.date)
 
 
@@ -336,6 +384,10 @@ DEFAULT_SOURCES: tuple[Source, ...] = (
     daily_entries,
     mentions_and_follow_ups,
 )
+
+
+def _pair(a: str, b: str) -> tuple[str, str]:
+    return (a, b) if a <= b else (b, a)
 
 
 def _section(title: str) -> str:
@@ -371,5 +423,9 @@ def _property_line(note: Note, field: str) -> int:
 
 
 def _bad_date(ctx: NoteContext, block: Block, text: str) -> Problem:
-    return error(ctx.note.path, block.line, "invalid-log-date",
-                 f"log entry dated '{text}', which is not a real date")
+    return error(
+        ctx.note.path,
+        block.line,
+        "invalid-log-date",
+        f"log entry dated '{text}', which is not a real date",
+    )

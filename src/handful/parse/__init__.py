@@ -46,8 +46,10 @@ def parse_note(text: str, path: str) -> Note:
     try:
         return _parse(text, path)
     except RecursionError:
-        return Note(path=path, errors=(error(path, None, "note-too-deep",
-                                             "the note nests too deeply to be read"),))
+        return Note(
+            path=path,
+            errors=(error(path, None, "note-too-deep", "the note nests too deeply to be read"),),
+        )
 
 
 def _parse(text: str, path: str) -> Note:
@@ -82,8 +84,17 @@ def _parse(text: str, path: str) -> Note:
         for front_link in loaded.links:
             target, heading, alias = split_wikilink(front_link.text)
             if target or heading:
-                links.append(Link(target, front_link.line, heading, alias, in_frontmatter=True,
-                                  key=front_link.key, block=BlockKind.FRONTMATTER))
+                links.append(
+                    Link(
+                        target,
+                        front_link.line,
+                        heading,
+                        alias,
+                        in_frontmatter=True,
+                        key=front_link.key,
+                        block=BlockKind.FRONTMATTER,
+                    )
+                )
         tags.extend(_frontmatter_tags(frontmatter))
 
     body_start = split.body_start
@@ -96,17 +107,39 @@ def _parse(text: str, path: str) -> Note:
         raw_links = find_links(raw.text)
         for found in raw_links:
             line = raw.line + raw.text.count("\n", 0, found.offset)
-            links.append(Link(found.target, line, found.heading, found.alias, found.embed,
-                              found.markdown, block=raw.kind, block_index=index, task=raw.task,
-                              generated=generated))
+            links.append(
+                Link(
+                    found.target,
+                    line,
+                    found.heading,
+                    found.alias,
+                    found.embed,
+                    found.markdown,
+                    block=raw.kind,
+                    block_index=index,
+                    task=raw.task,
+                    generated=generated,
+                )
+            )
         unlinked = mask_spans(raw.text, [(link.offset, link.end) for link in raw_links])
         if not generated:
             tags.extend(tag for tag, _ in find_tags(unlinked))
         for key, value, offset in find_fields(unlinked):
-            fields.append(InlineField(key, value.strip(), raw.line + raw.text.count("\n", 0, offset),
-                                      index))
-        block_list.append(Block(raw.kind, raw.line, raw.end_line, _flat(raw.text), raw.sections,
-                                raw.task, raw.depth, generated))
+            fields.append(
+                InlineField(key, value.strip(), raw.line + raw.text.count("\n", 0, offset), index)
+            )
+        block_list.append(
+            Block(
+                raw.kind,
+                raw.line,
+                raw.end_line,
+                _flat(raw.text),
+                raw.sections,
+                raw.task,
+                raw.depth,
+                generated,
+            )
+        )
     return Note(
         path=path,
         frontmatter=frontmatter,

@@ -12,8 +12,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
-                  r"(?:\s*(?:Z|[-+]\d{1,2}(?::?\d{2})?))?)?\s*$")
+_ISO = re.compile(
+    r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
+    r"(?:\s*(?:Z|[-+]\d{1,2}(?::?\d{2})?))?)?\s*$"
+)
 _LINKED = re.compile(r"^\s*\[\[([^\[\]|#]+)(?:[#|][^\[\]]*)?\]\]\s*$")
 _SLASHED = re.compile(r"^\s*(\d{4})/(\d{1,2})/(\d{1,2})\s*$")
 _COMPACT = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})\s*$")
@@ -70,8 +72,11 @@ class Birthday:
     year: int | None = None
 
     def iso(self) -> str:
-        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}" if self.year else \
-            f"--{self.month:02d}-{self.day:02d}"
+        return (
+            f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+            if self.year
+            else f"--{self.month:02d}-{self.day:02d}"
+        )
 
     def next_on_or_after(self, today: dt.date) -> dt.date:
         """The next celebration; 29 February is celebrated on 28 February in other years."""
@@ -98,7 +103,9 @@ def parse_birthday(value: Any) -> Birthday:
     if isinstance(value, str):
         match = _YEARLESS.match(value)
         if match:
-            month, day = (int(g) for g in (match.group(1, 2) if match.group(1) else match.group(3, 4)))
+            month, day = (
+                int(g) for g in (match.group(1, 2) if match.group(1) else match.group(3, 4))
+            )
             try:
                 dt.date(2000, month, day)  # a leap year, so --02-29 is valid
             except ValueError:
@@ -109,16 +116,42 @@ def parse_birthday(value: Any) -> Birthday:
 
 
 _CADENCE_WORDS = {
-    "daily": 1, "weekly": 7, "biweekly": 14, "fortnightly": 14, "monthly": 30,
-    "bimonthly": 61, "quarterly": 91, "semiannually": 182, "biannually": 182,
-    "halfyearly": 182, "yearly": 365, "annually": 365, "annual": 365,
+    "daily": 1,
+    "weekly": 7,
+    "biweekly": 14,
+    "fortnightly": 14,
+    "monthly": 30,
+    "bimonthly": 61,
+    "quarterly": 91,
+    "semiannually": 182,
+    "biannually": 182,
+    "halfyearly": 182,
+    "yearly": 365,
+    "annually": 365,
+    "annual": 365,
 }
 _UNIT_DAYS = {
-    "d": 1, "day": 1, "days": 1,
-    "w": 7, "wk": 7, "wks": 7, "week": 7, "weeks": 7,
-    "m": 30, "mo": 30, "mos": 30, "month": 30, "months": 30,
-    "q": 91, "quarter": 91, "quarters": 91,
-    "y": 365, "yr": 365, "yrs": 365, "year": 365, "years": 365,
+    "d": 1,
+    "day": 1,
+    "days": 1,
+    "w": 7,
+    "wk": 7,
+    "wks": 7,
+    "week": 7,
+    "weeks": 7,
+    "m": 30,
+    "mo": 30,
+    "mos": 30,
+    "month": 30,
+    "months": 30,
+    "q": 91,
+    "quarter": 91,
+    "quarters": 91,
+    "y": 365,
+    "yr": 365,
+    "yrs": 365,
+    "year": 365,
+    "years": 365,
 }
 _CADENCE = re.compile(r"^(?:every\s+)?(\d+(?:\.\d+)?)?\s*([a-z]+)?$")
 
@@ -138,13 +171,16 @@ def parse_cadence(value: Any) -> int:
             return _CADENCE_WORDS[text]
         match = _CADENCE.match(text)
         if not match or not (match.group(1) or match.group(2)):
-            raise ValueError(f"expected a cadence like 7d, 2w, 1m, quarterly or a number of days, "
-                             f"got {_show(value)}")
+            raise ValueError(
+                f"expected a cadence like 7d, 2w, 1m, quarterly or a number of days, "
+                f"got {_show(value)}"
+            )
         number = float(match.group(1)) if match.group(1) else 1.0
         unit = match.group(2) or "d"
         if unit not in _UNIT_DAYS:
-            raise ValueError(f"unknown cadence unit '{unit}' in {_show(value)}; "
-                             "use d, w, m, q or y")
+            raise ValueError(
+                f"unknown cadence unit '{unit}' in {_show(value)}; use d, w, m, q or y"
+            )
         days = round(number * _UNIT_DAYS[unit])
     else:
         raise ValueError(f"expected a cadence like 2w or monthly, got {_show(value)}")
@@ -156,23 +192,44 @@ def parse_cadence(value: Any) -> int:
 # --- moment.js formats (Daily notes / Periodic notes settings) --------------------------------
 
 _MOMENT_TOKENS = [
-    ("YYYY", r"(?P<Y>\d{4})"), ("YY", r"(?P<y>\d{2})"),
-    ("MMMM", r"(?P<MMMM>[^\W\d_]+)"), ("MMM", r"(?P<MMM>[^\W\d_]+\.?)"),
-    ("MM", r"(?P<M>\d{2})"), ("M", r"(?P<M>\d{1,2})"),
-    ("DDDD", r"(?P<DDD>\d{3})"), ("DDD", r"(?P<DDD>\d{1,3})"),
-    ("Do", r"(?P<D>\d{1,2})(?:st|nd|rd|th)"), ("DD", r"(?P<D>\d{2})"), ("D", r"(?P<D>\d{1,2})"),
-    ("dddd", r"[^\W\d_]+"), ("ddd", r"[^\W\d_]+"), ("dd", r"[^\W\d_]+"), ("d", r"\d"),
-    ("E", r"\d"), ("e", r"\d"),
-    ("gggg", r"\d{4}"), ("GGGG", r"\d{4}"), ("ww", r"\d{2}"), ("WW", r"\d{2}"),
-    ("w", r"\d{1,2}"), ("W", r"\d{1,2}"), ("Q", r"\d"),
+    ("YYYY", r"(?P<Y>\d{4})"),
+    ("YY", r"(?P<y>\d{2})"),
+    ("MMMM", r"(?P<MMMM>[^\W\d_]+)"),
+    ("MMM", r"(?P<MMM>[^\W\d_]+\.?)"),
+    ("MM", r"(?P<M>\d{2})"),
+    ("M", r"(?P<M>\d{1,2})"),
+    ("DDDD", r"(?P<DDD>\d{3})"),
+    ("DDD", r"(?P<DDD>\d{1,3})"),
+    ("Do", r"(?P<D>\d{1,2})(?:st|nd|rd|th)"),
+    ("DD", r"(?P<D>\d{2})"),
+    ("D", r"(?P<D>\d{1,2})"),
+    ("dddd", r"[^\W\d_]+"),
+    ("ddd", r"[^\W\d_]+"),
+    ("dd", r"[^\W\d_]+"),
+    ("d", r"\d"),
+    ("E", r"\d"),
+    ("e", r"\d"),
+    ("gggg", r"\d{4}"),
+    ("GGGG", r"\d{4}"),
+    ("ww", r"\d{2}"),
+    ("WW", r"\d{2}"),
+    ("w", r"\d{1,2}"),
+    ("W", r"\d{1,2}"),
+    ("Q", r"\d"),
 ]
 _MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
 _MONTHS.update({name.lower(): number for number, name in enumerate(calendar.month_abbr) if name})
 
 
 _RENDER = {
-    "YYYY": "%Y", "YY": "%y", "MMMM": "%B", "MMM": "%b", "MM": "%m", "DD": "%d",
-    "dddd": "%A", "ddd": "%a",
+    "YYYY": "%Y",
+    "YY": "%y",
+    "MMMM": "%B",
+    "MMM": "%b",
+    "MM": "%m",
+    "DD": "%d",
+    "dddd": "%A",
+    "ddd": "%a",
 }
 
 
@@ -214,8 +271,11 @@ class DateFormat:
         if not found:
             return None
         parts = found.groupdict()
-        year = int(parts["Y"]) if parts.get("Y") else (2000 + int(parts["y"]) if parts.get("y")
-                                                       else None)
+        year = (
+            int(parts["Y"])
+            if parts.get("Y")
+            else (2000 + int(parts["y"]) if parts.get("y") else None)
+        )
         if year is None:
             return None
         if parts.get("DDD"):
@@ -247,8 +307,11 @@ def _render_token(token: str, day: dt.date) -> str:
     if token == "D":
         return str(day.day)
     if token == "Do":
-        suffix = "th" if 11 <= day.day % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(
-            day.day % 10, "th")
+        suffix = (
+            "th"
+            if 11 <= day.day % 100 <= 13
+            else {1: "st", 2: "nd", 3: "rd"}.get(day.day % 10, "th")
+        )
         return f"{day.day}{suffix}"
     if token in ("DDDD", "DDD"):
         ordinal = day.timetuple().tm_yday

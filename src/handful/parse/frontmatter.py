@@ -31,7 +31,7 @@ MAX_YAML_NODES = 20_000
 MAX_YAML_DEPTH = 64
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+class _Loader(_BaseLoader):  # type: ignore[misc]
     """Safe loader with YAML 1.2-style implicit types."""
 
 
@@ -203,12 +203,19 @@ def load_frontmatter(yaml_text: str, *, path: str, first_line: int) -> Loaded:
     if not yaml_text.strip():
         return Loaded(EMPTY, (), ())
     if len(yaml_text) > MAX_FRONTMATTER_CHARS:
-        return _failed(path, first_line, "frontmatter-too-large",
-                       f"front matter is larger than {MAX_FRONTMATTER_CHARS // 1024} KiB; "
-                       "it was not read")
+        return _failed(
+            path,
+            first_line,
+            "frontmatter-too-large",
+            f"front matter is larger than {MAX_FRONTMATTER_CHARS // 1024} KiB; it was not read",
+        )
     if _flow_depth(yaml_text) > MAX_YAML_DEPTH:
-        return _failed(path, first_line, "frontmatter-too-deep",
-                       f"front matter nests deeper than {MAX_YAML_DEPTH} levels; it was not read")
+        return _failed(
+            path,
+            first_line,
+            "frontmatter-too-deep",
+            f"front matter nests deeper than {MAX_YAML_DEPTH} levels; it was not read",
+        )
     try:
         node = _compose(yaml_text)
     except yaml.YAMLError as exc:
@@ -221,18 +228,30 @@ def load_frontmatter(yaml_text: str, *, path: str, first_line: int) -> Loaded:
         else:
             return _yaml_failed(exc, path, first_line)
     except RecursionError:
-        return _failed(path, first_line, "frontmatter-too-deep",
-                       "front matter nests too deeply; it was not read")
+        return _failed(
+            path,
+            first_line,
+            "frontmatter-too-deep",
+            "front matter nests too deeply; it was not read",
+        )
     if node is None:
         return Loaded(EMPTY, (), ())
     if not isinstance(node, yaml.MappingNode):
         kind = "a list" if isinstance(node, yaml.SequenceNode) else "a single value"
-        return _failed(path, first_line, "frontmatter-not-mapping",
-                       f"front matter is {kind}, not 'key: value' properties; it was ignored")
+        return _failed(
+            path,
+            first_line,
+            "frontmatter-not-mapping",
+            f"front matter is {kind}, not 'key: value' properties; it was ignored",
+        )
     visits = _count_visits(node)
     if visits > MAX_YAML_NODES:
-        return _failed(path, first_line, "frontmatter-too-large",
-                       "front matter expands to too many values (YAML aliases?); it was not read")
+        return _failed(
+            path,
+            first_line,
+            "frontmatter-too-large",
+            "front matter expands to too many values (YAML aliases?); it was not read",
+        )
     try:
         loader = _Loader("")
         try:
@@ -241,19 +260,29 @@ def load_frontmatter(yaml_text: str, *, path: str, first_line: int) -> Loaded:
             loader.dispose()
     except (yaml.YAMLError, TypeError, ValueError) as exc:
         line = _mark_line(exc, first_line)
-        return _failed(path, line, "frontmatter-invalid",
-                       f"front matter cannot be read: {_first_line(str(exc))}")
+        return _failed(
+            path,
+            line,
+            "frontmatter-invalid",
+            f"front matter cannot be read: {_first_line(str(exc))}",
+        )
     except RecursionError:
-        return _failed(path, first_line, "frontmatter-too-deep",
-                       "front matter nests too deeply; it was not read")
+        return _failed(
+            path,
+            first_line,
+            "frontmatter-too-deep",
+            "front matter nests too deeply; it was not read",
+        )
     problems: list[Problem] = []
     data = _freeze_mapping(raw, problems, path, first_line)
     links = tuple(_links_in_nodes(node, first_line))
-    lines = FrontMatter({
-        _key_text(key.value): first_line + key.start_mark.line
-        for key, _ in node.value
-        if isinstance(key, yaml.ScalarNode)
-    })
+    lines = FrontMatter(
+        {
+            _key_text(key.value): first_line + key.start_mark.line
+            for key, _ in node.value
+            if isinstance(key, yaml.ScalarNode)
+        }
+    )
     return Loaded(data, links, tuple(problems), lines)
 
 
@@ -360,9 +389,14 @@ def _freeze_mapping(raw: Any, problems: list[Problem], path: str, first_line: in
     for key, value in raw.items():
         name = _key_text(key)
         if name.casefold() in folded:
-            problems.append(warning(path, first_line, "frontmatter-duplicate-key",
-                                    f"property '{name}' appears twice (names ignore case); "
-                                    "the first one is used"))
+            problems.append(
+                warning(
+                    path,
+                    first_line,
+                    "frontmatter-duplicate-key",
+                    f"property '{name}' appears twice (names ignore case); the first one is used",
+                )
+            )
             continue
         folded.add(name.casefold())
         items[name] = _freeze(value, problems, path, first_line)
@@ -409,8 +443,12 @@ def _first_line(message: str) -> str:
 def _yaml_failed(exc: yaml.YAMLError, path: str, first_line: int) -> Loaded:
     problem = getattr(exc, "problem", None) or _first_line(str(exc))
     line = _mark_line(exc, first_line)
-    return _failed(path, line, "frontmatter-invalid",
-                   f"front matter is not valid YAML ({problem}); fix the properties at this line")
+    return _failed(
+        path,
+        line,
+        "frontmatter-invalid",
+        f"front matter is not valid YAML ({problem}); fix the properties at this line",
+    )
 
 
 def _failed(path: str, line: int, code: str, message: str) -> Loaded:

@@ -79,10 +79,7 @@ def mask_comments(text: str, in_comment: bool) -> tuple[str, bool]:
                 continue
             pieces.append(text[position : match.start()])
             mode, start = ("%%", match.start()) if token == "%%" else ("<!--", match.start())
-        elif mode == "%%" and token == "%%":
-            pieces.append(_blank(text[start : match.end()]))
-            position, mode = match.end(), ""
-        elif mode == "<!--" and token == "-->":
+        elif (mode == "%%" and token == "%%") or (mode == "<!--" and token == "-->"):
             pieces.append(_blank(text[start : match.end()]))
             position, mode = match.end(), ""
     if mode:
@@ -151,8 +148,17 @@ def find_links(text: str) -> list[RawLink]:
         for match in WIKILINK.finditer(text):
             target, heading, alias = split_wikilink(match.group(2))
             if target or heading:
-                found.append(RawLink(target, heading, alias, bool(match.group(1)), False,
-                                     match.start(), match.end()))
+                found.append(
+                    RawLink(
+                        target,
+                        heading,
+                        alias,
+                        bool(match.group(1)),
+                        False,
+                        match.start(),
+                        match.end(),
+                    )
+                )
     if "](" in text:
         rest = mask_spans(text, [(link.offset, link.end) for link in found])
         for match in MDLINK.finditer(rest):
@@ -163,9 +169,17 @@ def find_links(text: str) -> list[RawLink]:
             if not destination or destination.startswith("#") or _SCHEME.match(destination):
                 continue
             path, _, heading = destination.partition("#")
-            found.append(RawLink(unquote(path), unquote(heading) or None,
-                                 match.group(2).strip() or None, bool(match.group(1)), True,
-                                 match.start(), match.end()))
+            found.append(
+                RawLink(
+                    unquote(path),
+                    unquote(heading) or None,
+                    match.group(2).strip() or None,
+                    bool(match.group(1)),
+                    True,
+                    match.start(),
+                    match.end(),
+                )
+            )
         found.sort(key=lambda link: link.offset)
     return found
 

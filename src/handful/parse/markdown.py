@@ -85,8 +85,9 @@ def blocks(source: str, generated: tuple[tuple[int, int], ...] = ()) -> Iterator
                 sections = tuple(text for _, text in headings[:-1]) if title else _titles(headings)
             else:
                 sections = _titles(headings)
-            yield RawBlock(block_kind, line, line + masked.count("\n"), masked, sections, task,
-                           len(items))
+            yield RawBlock(
+                block_kind, line, line + masked.count("\n"), masked, sections, task, len(items)
+            )
         elif kind == "list_item_open":
             items.append(_Item())
         elif kind == "list_item_close":

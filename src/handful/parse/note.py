@@ -1,4 +1,7 @@
-"""The parsed form of one note: what ``parse_note`` returns. Frozen, so it can be cached and shared."""
+"""The parsed form of one note: what ``parse_note`` returns.
+
+Frozen, so it can be cached and shared.
+"""
 
 from __future__ import annotations
 

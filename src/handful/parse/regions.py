@@ -66,8 +66,14 @@ def find_regions(lines: list[str], path: str) -> RegionScan:
         begin = _parse_begin(line)
         if begin is not None:
             if open_begin is not None:
-                problems.append(_broken(path, index + 1, "a second 'handful:begin' before the "
-                                        f"'handful:end' of the one on line {open_begin[2]}"))
+                problems.append(
+                    _broken(
+                        path,
+                        index + 1,
+                        "a second 'handful:begin' before the "
+                        f"'handful:end' of the one on line {open_begin[2]}",
+                    )
+                )
                 return RegionScan((), tuple(problems))
             open_begin = (begin[0], begin[1], index + 1)
             continue
@@ -78,8 +84,14 @@ def find_regions(lines: list[str], path: str) -> RegionScan:
                 return RegionScan((), tuple(problems))
             name, attrs, begin_line = open_begin
             if end and end != name:
-                problems.append(_broken(path, index + 1, f"'handful:end {end}' closes the "
-                                        f"'{name or 'person'}' region begun on line {begin_line}"))
+                problems.append(
+                    _broken(
+                        path,
+                        index + 1,
+                        f"'handful:end {end}' closes the "
+                        f"'{name or 'person'}' region begun on line {begin_line}",
+                    )
+                )
                 return RegionScan((), tuple(problems))
             if name in seen:
                 problems.append(_broken(path, begin_line, f"two '{name or 'person'}' regions"))
@@ -88,16 +100,23 @@ def find_regions(lines: list[str], path: str) -> RegionScan:
             regions.append(Region(name, begin_line, index + 1, attrs))
             open_begin = None
     if open_begin is not None:
-        problems.append(_broken(path, open_begin[2], "'handful:begin' is never closed by "
-                                "'<!-- handful:end -->'"))
+        problems.append(
+            _broken(
+                path, open_begin[2], "'handful:begin' is never closed by '<!-- handful:end -->'"
+            )
+        )
         return RegionScan((), tuple(problems))
     return RegionScan(tuple(regions), ())
 
 
 def _broken(path: str, line: int, what: str) -> Problem:
-    return error(path, line, "region-broken",
-                 f"handful's region markers are broken ({what}); handful will not touch this "
-                 "note until the markers are fixed or removed")
+    return error(
+        path,
+        line,
+        "region-broken",
+        f"handful's region markers are broken ({what}); handful will not touch this "
+        "note until the markers are fixed or removed",
+    )
 
 
 class BrokenRegionError(ValueError):

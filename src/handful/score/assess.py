@@ -73,11 +73,14 @@ def assess_person(model: Model, key: str, as_of: dt.date, params: ScoringParams)
     contacts = [i for i in interactions if i.kind != MENTION]
     dates = contact_dates(interactions, as_of)
     tie_cadence = cadence(person, dates, params)
-    last = max(contacts, key=lambda i: (i.date, i.inbound is False, i.source, i.line),
-               default=None)
-    tie_warmth = warmth(last=last.date if last else None,
-                        cadence_days=tie_cadence.days if tie_cadence else None,
-                        kin=person.kin, as_of=as_of, params=params)
+    last = max(contacts, key=lambda i: (i.date, i.inbound is False, i.source, i.line), default=None)
+    tie_warmth = warmth(
+        last=last.date if last else None,
+        cadence_days=tie_cadence.days if tie_cadence else None,
+        kin=person.kin,
+        as_of=as_of,
+        params=params,
+    )
     tie_strength = strength(person, interactions, model.mentions_of(key), as_of, params)
     tie_drift = drift(person, dates, as_of, params)
     unanswered = _unanswered(contacts, params)
@@ -99,10 +102,32 @@ def assess_person(model: Model, key: str, as_of: dt.date, params: ScoringParams)
         priority += params.follow_up_bonus
     if tie_drift.drifting:
         priority += params.drift_bonus * s
-    reasons = _reasons(person, as_of, tie_cadence, tie_warmth, tie_drift, unanswered, follow_ups,
-                       birthday_in if event else None, last)
-    return Assessment(person, as_of, last, tie_cadence, tie_warmth, tie_strength, tie_drift,
-                      unanswered, follow_ups, birthday_in, snoozed, round(priority, 6), reasons)
+    reasons = _reasons(
+        person,
+        as_of,
+        tie_cadence,
+        tie_warmth,
+        tie_drift,
+        unanswered,
+        follow_ups,
+        birthday_in if event else None,
+        last,
+    )
+    return Assessment(
+        person,
+        as_of,
+        last,
+        tie_cadence,
+        tie_warmth,
+        tie_strength,
+        tie_drift,
+        unanswered,
+        follow_ups,
+        birthday_in,
+        snoozed,
+        round(priority, 6),
+        reasons,
+    )
 
 
 def assess(model: Model, as_of: dt.date, params: ScoringParams) -> Mapping[str, Assessment]:
@@ -148,26 +173,44 @@ def _reasons(
     reasons: list[Reason] = []
     if birthday_in is not None and person.birthday is not None:
         day = person.birthday.next_on_or_after(as_of)
-        when = ("today" if birthday_in == 0 else "tomorrow" if birthday_in == 1
-                else f"on {day.strftime('%A')}")
+        when = (
+            "today"
+            if birthday_in == 0
+            else "tomorrow"
+            if birthday_in == 1
+            else f"on {day.strftime('%A')}"
+        )
         age = person.birthday.age_on(day)
         turns = f" (turns {age})" if age is not None and age > 0 else ""
         reasons.append(Reason("birthday", f"birthday {when}{turns}"))
     if unanswered is not None:
-        reasons.append(Reason("inbound", f"{first_name(person)} reached out on "
-                                         f"{short_date(unanswered.date, as_of)} and has no answer"))
+        reasons.append(
+            Reason(
+                "inbound",
+                f"{first_name(person)} reached out on "
+                f"{short_date(unanswered.date, as_of)} and has no answer",
+            )
+        )
     if tie_drift.drifting and tie_drift.rhythm_days is not None and tie_drift.silence_days:
-        reasons.append(Reason("drifting", f"drifting: you usually talk every "
-                                          f"{days_words(round(tie_drift.rhythm_days))}; it has "
-                                          f"been {days_words(tie_drift.silence_days)}"))
+        reasons.append(
+            Reason(
+                "drifting",
+                f"drifting: you usually talk every "
+                f"{days_words(round(tie_drift.rhythm_days))}; it has "
+                f"been {days_words(tie_drift.silence_days)}",
+            )
+        )
     if tie_warmth.state in (State.DUE, State.OVERDUE, State.DORMANT) and last and tie_cadence:
         silence = (as_of - last.date).days
         aim = f"you aim for every {round(tie_cadence.days)}"
         if person.kin:
             aim += " (family: you allow longer)"
         said = tie_drift.drifting  # the drifting reason already gave the silence
-        text = f"{tie_warmth.state.value}: {aim}" if said else \
-            f"{tie_warmth.state.value}: {days_words(silence)}, {aim}"
+        text = (
+            f"{tie_warmth.state.value}: {aim}"
+            if said
+            else f"{tie_warmth.state.value}: {days_words(silence)}, {aim}"
+        )
         reasons.append(Reason(tie_warmth.state.value, text))
     if follow_ups:
         more = f" (+{len(follow_ups) - 1} more)" if len(follow_ups) > 1 else ""

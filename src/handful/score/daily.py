@@ -43,14 +43,17 @@ class DailyPlan:
     resting: tuple[str, ...]  # people left out today because they were ignored 3 days running
 
 
-def is_resting(dates: Sequence[dt.date], last_contact: dt.date | None, as_of: dt.date,
-               params: ScoringParams) -> bool:
+def is_resting(
+    dates: Sequence[dt.date], last_contact: dt.date | None, as_of: dt.date, params: ScoringParams
+) -> bool:
     """Suggested on ``rest_after_days`` consecutive days with no contact since: rest a week."""
     suggested = set(dates)
     for offset in range(params.rest_days):
         rest_start = as_of - dt.timedelta(days=offset)
         run = [rest_start - dt.timedelta(days=n) for n in range(1, params.rest_after_days + 1)]
-        if all(day in suggested for day in run) and (last_contact is None or last_contact < run[-1]):
+        if all(day in suggested for day in run) and (
+            last_contact is None or last_contact < run[-1]
+        ):
             return True
     return False
 
@@ -85,9 +88,14 @@ def plan_day(
     chosen = tuple(Suggestion(a, a.reasons, hook(a)) for a in candidates[:limit])
     chosen_keys = {s.key for s in chosen}
 
-    pool = [a for a in assessments.values()
-            if a.eligible and a.state is State.DORMANT and a.person.key not in chosen_keys
-            and a.person.key not in resting]
+    pool = [
+        a
+        for a in assessments.values()
+        if a.eligible
+        and a.state is State.DORMANT
+        and a.person.key not in chosen_keys
+        and a.person.key not in resting
+    ]
     pool.sort(key=lambda a: (-_rekindle_rank(a), a.person.name.casefold(), a.person.key))
     rekindle: Suggestion | None = None
     if pool:
@@ -109,8 +117,9 @@ def plan_day(
         (f for key, a in assessments.items() if not a.person.archived for f in a.follow_ups),
         key=lambda f: (-(f.date.toordinal() if f.date else 0), f.source, f.line),
     )
-    return DailyPlan(as_of, chosen, rekindle, tuple(birthdays), tuple(follow_ups),
-                     tuple(sorted(resting)))
+    return DailyPlan(
+        as_of, chosen, rekindle, tuple(birthdays), tuple(follow_ups), tuple(sorted(resting))
+    )
 
 
 def _rekindle_rank(a: Assessment) -> float:
@@ -123,8 +132,10 @@ def _rekindle_reason(a: Assessment) -> Reason:
     parts: list[str] = []
     if a.last_contact is not None:
         months = (a.as_of - a.last_contact.date).days // 30
-        parts.append(f"dormant: last talked on {short_date(a.last_contact.date, a.as_of)}"
-                     f" ({months} months ago)")
+        parts.append(
+            f"dormant: last talked on {short_date(a.last_contact.date, a.as_of)}"
+            f" ({months} months ago)"
+        )
     known_since = a.person.met
     if known_since is not None:
         years = (a.as_of - known_since).days // 365

@@ -11,7 +11,7 @@ from handful.errors import HandfulError, PersonNotFoundError
 from handful.model.lookup import find_person
 from handful.model.types import Model
 from handful.score.assess import Assessment
-from handful.score.reach import ME, MAX_HOPS, Path, best_paths, person_graph
+from handful.score.reach import MAX_HOPS, ME, Path, best_paths, person_graph
 
 #: Introducers listed at most.
 TOP = 5
@@ -50,11 +50,16 @@ class Answer:
             "members": [name(k) for k in self.members],
             "direct": [name(k) for k in self.direct],
             "introducers": [
-                {"introducer": name(o.introducer), "to": name(o.target),
-                 "path": [name(n) for n in o.path.nodes],
-                 "reliability": round(o.reliability, 4),
-                 "weakest_hop": [name(o.path.nodes[o.path.weakest]),
-                                 name(o.path.nodes[o.path.weakest + 1])]}
+                {
+                    "introducer": name(o.introducer),
+                    "to": name(o.target),
+                    "path": [name(n) for n in o.path.nodes],
+                    "reliability": round(o.reliability, 4),
+                    "weakest_hop": [
+                        name(o.path.nodes[o.path.weakest]),
+                        name(o.path.nodes[o.path.weakest + 1]),
+                    ],
+                }
                 for o in self.options
             ],
         }
@@ -63,57 +68,72 @@ class Answer:
         def name(key: str) -> str:
             return "you" if key == ME else model.people[key].name
 
-        lines = [f"{self.query} ({self.kind}): {len(self.members)} "
-                 f"{'person' if len(self.members) == 1 else 'people'}"]
+        lines = [
+            f"{self.query} ({self.kind}): {len(self.members)} "
+            f"{'person' if len(self.members) == 1 else 'people'}"
+        ]
         if self.direct:
             lines.append("You already know: " + ", ".join(name(k) for k in self.direct))
         if not self.options:
-            lines.append("Nobody in your notes links you to them within 3 hops." if not self.direct
-                         else "")
+            lines.append(
+                "Nobody in your notes links you to them within 3 hops." if not self.direct else ""
+            )
         for rank, option in enumerate(self.options, start=1):
             chain = " -> ".join(name(n) for n in option.path.nodes)
             weak = option.path.weakest
-            lines.append(f"{rank}. {name(option.introducer)} to {name(option.target)}: {chain} "
-                         f"(reliability {option.reliability:.2f}; weakest hop "
-                         f"{name(option.path.nodes[weak])}-{name(option.path.nodes[weak + 1])} "
-                         f"{option.path.weights[weak]:.2f})")
+            lines.append(
+                f"{rank}. {name(option.introducer)} to {name(option.target)}: {chain} "
+                f"(reliability {option.reliability:.2f}; weakest hop "
+                f"{name(option.path.nodes[weak])}-{name(option.path.nodes[weak + 1])} "
+                f"{option.path.weights[weak]:.2f})"
+            )
         return "\n".join(line for line in lines if line)
 
 
 def _members(model: Model, target: str) -> tuple[str, str, tuple[str, ...]]:
     if not target.startswith("#"):
         try:
-            return "person", model.people[find_person(model, target)].name, (
-                find_person(model, target),)
+            return (
+                "person",
+                model.people[find_person(model, target)].name,
+                (find_person(model, target),),
+            )
         except PersonNotFoundError:
             pass
         wanted = _fold(target)
-        at_company = tuple(sorted(k for k, p in model.people.items()
-                                  if any(_fold(c) == wanted for c in p.company)))
+        at_company = tuple(
+            sorted(k for k, p in model.people.items() if any(_fold(c) == wanted for c in p.company))
+        )
         if at_company:
             return "company", target, at_company
     wanted = _fold(target)
-    tagged = tuple(sorted(k for k, p in model.people.items()
-                          if any(_fold(t) == wanted or _fold(t).startswith(wanted + "/")
-                                 for t in p.tags)))
+    tagged = tuple(
+        sorted(
+            k
+            for k, p in model.people.items()
+            if any(_fold(t) == wanted or _fold(t).startswith(wanted + "/") for t in p.tags)
+        )
+    )
     if tagged:
         return "tag", "#" + target.lstrip("#"), tagged
-    raise HandfulError(f"no person, company or tag called '{target}'; try a name from "
-                       "'handful network' or a #tag")
+    raise HandfulError(
+        f"no person, company or tag called '{target}'; try a name from 'handful network' or a #tag"
+    )
 
 
-def find_introductions(model: Model, assessments: Mapping[str, Assessment], target: str
-                       ) -> Answer:
+def find_introductions(model: Model, assessments: Mapping[str, Assessment], target: str) -> Answer:
     kind, label, members = _members(model, target)
-    mine = {k: (a.strength.score or 0) / 100 for k, a in assessments.items()
-            if a.strength.score and not a.person.archived}
+    mine = {
+        k: (a.strength.score or 0) / 100
+        for k, a in assessments.items()
+        if a.strength.score and not a.person.archived
+    }
     graph = person_graph(model)
     direct = tuple(k for k in members if k in mine and assessments[k].last_contact is not None)
     options: list[Option] = []
     for member in members:
         # Paths from the member back to your ties, then one hop to you: one search per member.
-        reached = best_paths(graph, member, [k for k in mine if k != member],
-                             max_hops=MAX_HOPS - 1)
+        reached = best_paths(graph, member, [k for k in mine if k != member], max_hops=MAX_HOPS - 1)
         for introducer, back in reached.items():
             nodes = (ME, *reversed(back.nodes))
             weights = (min(1.0, mine[introducer]), *reversed(back.weights))

@@ -66,13 +66,23 @@ class NetworkReport:
     intros: tuple[Intro, ...]
 
 
-def network_report(model: Model, assessments: Mapping[str, Assessment], as_of: dt.date,
-                   params: ScoringParams, *, strongest: int = 10) -> NetworkReport:
+def network_report(
+    model: Model,
+    assessments: Mapping[str, Assessment],
+    as_of: dt.date,
+    params: ScoringParams,
+    *,
+    strongest: int = 10,
+) -> NetworkReport:
     active = {k: a for k, a in assessments.items() if not a.person.archived}
 
     def by_strength(keys: list[str]) -> tuple[str, ...]:
-        return tuple(sorted(keys, key=lambda k: (-(active[k].strength.score or 0),
-                                                 active[k].person.name.casefold())))
+        return tuple(
+            sorted(
+                keys,
+                key=lambda k: (-(active[k].strength.score or 0), active[k].person.name.casefold()),
+            )
+        )
 
     circles: list[CircleFill] = []
     for circle, (low, high) in CIRCLE_RANGES.items():
@@ -86,8 +96,13 @@ def network_report(model: Model, assessments: Mapping[str, Assessment], as_of: d
     since = as_of - dt.timedelta(days=EFFORT_WINDOW_DAYS)
     effort: dict[str, int] = {}
     for key in active:
-        effort[key] = len({(i.date, i.kind) for i in model.interactions_of(key)
-                           if since < i.date <= as_of and i.kind != MENTION})
+        effort[key] = len(
+            {
+                (i.date, i.kind)
+                for i in model.interactions_of(key)
+                if since < i.date <= as_of and i.kind != MENTION
+            }
+        )
     total = sum(effort.values())
     # Reciprocity 1-|2p-1| < 0.2 means p > 0.9 (they start) or p < 0.1 (you start).
     shares: dict[str, float] = {}
@@ -106,20 +121,26 @@ def network_report(model: Model, assessments: Mapping[str, Assessment], as_of: d
         effort_top5=sum(effort[k] for k in top5) / total if total else None,
         effort_next10=sum(effort[k] for k in next10) / total if total else None,
         drifting=by_strength([k for k, a in active.items() if a.drift.drifting]),
-        one_sided=by_strength([k for k, share in shares.items()
-                               if share >= 1 - params.one_sided_below / 2]),
-        only_you=by_strength([k for k, share in shares.items()
-                              if share <= params.one_sided_below / 2]),
+        one_sided=by_strength(
+            [k for k, share in shares.items() if share >= 1 - params.one_sided_below / 2]
+        ),
+        only_you=by_strength(
+            [k for k, share in shares.items() if share <= params.one_sided_below / 2]
+        ),
         dormant=by_strength([k for k, a in active.items() if a.state is State.DORMANT]),
         bridges=_bridges(model, active, as_of, params),
-        intros=tuple(sorted({Intro(e.a, e.b) for e in model.edges
-                             if e.kind is EdgeKind.INTRODUCED},
-                            key=lambda i: (i.introducer, i.introduced))),
+        intros=tuple(
+            sorted(
+                {Intro(e.a, e.b) for e in model.edges if e.kind is EdgeKind.INTRODUCED},
+                key=lambda i: (i.introducer, i.introduced),
+            )
+        ),
     )
 
 
-def _bridges(model: Model, active: Mapping[str, Assessment], as_of: dt.date,
-             params: ScoringParams) -> tuple[Bridge, ...]:
+def _bridges(
+    model: Model, active: Mapping[str, Assessment], as_of: dt.date, params: ScoringParams
+) -> tuple[Bridge, ...]:
     """People who are your only recent link to others you are not in touch with yourself."""
     since = as_of - dt.timedelta(days=params.reciprocity_window_days)
     in_touch = {k for k, a in active.items() if a.last_contact and a.last_contact.date > since}

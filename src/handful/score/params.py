@@ -25,8 +25,11 @@ class ScoringParams:
     # --- cadence: desired days between contacts ------------------------------------------------
     #: Dunbar's layers and their typical contact frequency (Hill & Dunbar 2003; Sutcliffe et al.
     #: 2012; Dunbar 2018, "The anatomy of friendship"): weekly, monthly, quarterly, yearly.
-    circle_cadence: Mapping[str, float] = field(default_factory=lambda: _frozen(
-        {"inner": 7, "close": 30, "active": 90, "acquaintance": 365}))
+    circle_cadence: Mapping[str, float] = field(
+        default_factory=lambda: _frozen(
+            {"inner": 7, "close": 30, "active": 90, "acquaintance": 365}
+        )
+    )
     #: Learned cadence: median of the last 5 gaps, clamped to 7..365 days (SCORING.md).
     learned_gaps: int = 5
     learned_min_days: float = 7
@@ -47,19 +50,48 @@ class ScoringParams:
 
     # --- strength: 100 * sum(w_k x_k) over the known parts ---------------------------------------
     #: Shares of predictive power in Gilbert & Karahalios 2009 (CHI), rounded.
-    weights: Mapping[str, float] = field(default_factory=lambda: _frozen(
-        {"closeness": 0.45, "intensity": 0.25, "duration": 0.20, "reciprocity": 0.05,
-         "multiplexity": 0.05}))
+    weights: Mapping[str, float] = field(
+        default_factory=lambda: _frozen(
+            {
+                "closeness": 0.45,
+                "intensity": 0.25,
+                "duration": 0.20,
+                "reciprocity": 0.05,
+                "multiplexity": 0.05,
+            }
+        )
+    )
     #: Closeness from the circle when the note has no 1-5 rating (Marsden & Campbell 1984).
-    circle_closeness: Mapping[str, float] = field(default_factory=lambda: _frozen(
-        {"inner": 1.0, "close": 0.75, "active": 0.5, "acquaintance": 0.25}))
+    circle_closeness: Mapping[str, float] = field(
+        default_factory=lambda: _frozen(
+            {"inner": 1.0, "close": 0.75, "active": 0.5, "acquaintance": 0.25}
+        )
+    )
     #: Value of one interaction by kind (SCORING.md: in person 1.0, call/video 0.7, one-to-one
     #: message 0.4, group or one-click 0.1). Kinds not listed count as ``default``.
-    kind_weights: Mapping[str, float] = field(default_factory=lambda: _frozen(
-        {"coffee": 1.0, "lunch": 1.0, "dinner": 1.0, "drinks": 1.0, "meeting": 1.0,
-         "visit": 1.0, "call": 0.7, "video": 0.7, "message": 0.4, "email": 0.4,
-         "letter": 0.4, "gift": 0.4, "intro": 0.4, "contact": 0.4, "event": 0.1,
-         "mention": 0.1, "default": 0.4}))
+    kind_weights: Mapping[str, float] = field(
+        default_factory=lambda: _frozen(
+            {
+                "coffee": 1.0,
+                "lunch": 1.0,
+                "dinner": 1.0,
+                "drinks": 1.0,
+                "meeting": 1.0,
+                "visit": 1.0,
+                "call": 0.7,
+                "video": 0.7,
+                "message": 0.4,
+                "email": 0.4,
+                "letter": 0.4,
+                "gift": 0.4,
+                "intro": 0.4,
+                "contact": 0.4,
+                "event": 0.1,
+                "mention": 0.1,
+                "default": 0.4,
+            }
+        )
+    )
     #: Friendships weaken within a few months without contact (Dunbar 2020; Roberts & Dunbar
     #: 2015): an interaction's weight halves every 90 days.
     half_life_days: float = 90
@@ -112,8 +144,10 @@ def load_params(overrides: Iterable[tuple[str, Any]]) -> ScoringParams:
     changes: dict[str, Any] = {}
     for key, value in overrides:
         if key not in known:
-            raise ConfigError(f"unknown scoring setting '{key}' in handful.toml; see "
-                              "docs/scoring.md for the names")
+            raise ConfigError(
+                f"unknown scoring setting '{key}' in handful.toml; see "
+                "docs/scoring.md for the names"
+            )
         default = getattr(DEFAULT, key)
         if key in _MAPPINGS:
             if not isinstance(value, dict):

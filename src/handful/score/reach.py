@@ -41,11 +41,13 @@ def person_graph(model: Model) -> dict[str, dict[str, float]]:
         else:
             mentioned[pair] = mentioned.get(pair, 0) + 1
     for pair, count in met.items():
-        weights[pair] = max(weights.get(pair, 0.0),
-                            MET_TOGETHER_CAP * (1 - MET_TOGETHER_DECAY**count))
+        weights[pair] = max(
+            weights.get(pair, 0.0), MET_TOGETHER_CAP * (1 - MET_TOGETHER_DECAY**count)
+        )
     for pair, count in mentioned.items():
-        weights[pair] = max(weights.get(pair, 0.0),
-                            MENTIONED_TOGETHER_CAP * (1 - MENTIONED_TOGETHER_DECAY**count))
+        weights[pair] = max(
+            weights.get(pair, 0.0), MENTIONED_TOGETHER_CAP * (1 - MENTIONED_TOGETHER_DECAY**count)
+        )
     graph: dict[str, dict[str, float]] = {}
     for (a, b), weight in sorted(weights.items()):
         if a in model.people and b in model.people:
@@ -54,8 +56,9 @@ def person_graph(model: Model) -> dict[str, dict[str, float]]:
     return graph
 
 
-def with_me(graph: Mapping[str, Mapping[str, float]], strengths: Mapping[str, float | None]
-            ) -> dict[str, dict[str, float]]:
+def with_me(
+    graph: Mapping[str, Mapping[str, float]], strengths: Mapping[str, float | None]
+) -> dict[str, dict[str, float]]:
     """Add you, tied to each person by their strength / 100."""
     full = {node: dict(neighbours) for node, neighbours in graph.items()}
     mine: dict[str, float] = {}
@@ -82,13 +85,19 @@ class Path:
         return min(range(len(self.weights)), key=lambda i: (self.weights[i], i))
 
 
-def best_path(graph: Mapping[str, Mapping[str, float]], start: str, goal: str,
-              *, max_hops: int = MAX_HOPS) -> Path | None:
+def best_path(
+    graph: Mapping[str, Mapping[str, float]], start: str, goal: str, *, max_hops: int = MAX_HOPS
+) -> Path | None:
     return best_paths(graph, start, {goal}, max_hops=max_hops).get(goal)
 
 
-def best_paths(graph: Mapping[str, Mapping[str, float]], start: str, goals: Iterable[str],
-               *, max_hops: int = MAX_HOPS) -> dict[str, Path]:
+def best_paths(
+    graph: Mapping[str, Mapping[str, float]],
+    start: str,
+    goals: Iterable[str],
+    *,
+    max_hops: int = MAX_HOPS,
+) -> dict[str, Path]:
     """Most reliable paths of at most ``max_hops`` from ``start`` to each goal reached."""
     wanted = set(goals)
     found: dict[str, Path] = {}

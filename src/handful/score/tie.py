@@ -11,6 +11,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from itertools import pairwise
 from statistics import median
 
 from handful.model.kinds import MENTION
@@ -49,8 +50,11 @@ class Part:
     inputs: str
 
     def as_dict(self) -> dict[str, object]:
-        return {"value": None if self.value is None else round(self.value, 4),
-                "weight": self.weight, "inputs": self.inputs}
+        return {
+            "value": None if self.value is None else round(self.value, 4),
+            "weight": self.weight,
+            "inputs": self.inputs,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,24 +83,33 @@ def contact_dates(interactions: Sequence[Interaction], as_of: dt.date) -> list[d
 
 
 def gaps(dates: Sequence[dt.date]) -> list[int]:
-    return [(b - a).days for a, b in zip(dates, dates[1:], strict=False)]
+    return [(b - a).days for a, b in pairwise(dates)]
 
 
 def cadence(person: Person, dates: Sequence[dt.date], params: ScoringParams) -> Cadence | None:
     """Explicit cadence, else the circle's, else learned from the person's own gaps."""
     if person.cadence_days is not None:
-        return Cadence(float(person.cadence_days), CadenceSource.EXPLICIT,
-                       f"set in the note: every {person.cadence_days} days")
+        return Cadence(
+            float(person.cadence_days),
+            CadenceSource.EXPLICIT,
+            f"set in the note: every {person.cadence_days} days",
+        )
     circle_days = params.cadence_for(person.circle)
     if circle_days is not None and person.circle is not None:
-        return Cadence(circle_days, CadenceSource.CIRCLE,
-                       f"{person.circle.value} circle: every {circle_days:g} days")
+        return Cadence(
+            circle_days,
+            CadenceSource.CIRCLE,
+            f"{person.circle.value} circle: every {circle_days:g} days",
+        )
     recent = gaps(dates)[-params.learned_gaps :]
     if len(recent) >= params.learned_min_gaps:
         days = min(params.learned_max_days, max(params.learned_min_days, float(median(recent))))
-        return Cadence(days, CadenceSource.LEARNED,
-                       f"learned: median of the last {len(recent)} gaps "
-                       f"({', '.join(str(g) for g in recent)} days)")
+        return Cadence(
+            days,
+            CadenceSource.LEARNED,
+            f"learned: median of the last {len(recent)} gaps "
+            f"({', '.join(str(g) for g in recent)} days)",
+        )
     return None
 
 
@@ -109,7 +122,11 @@ class Warmth:
 
 
 def warmth(
-    *, last: dt.date | None, cadence_days: float | None, kin: bool, as_of: dt.date,
+    *,
+    last: dt.date | None,
+    cadence_days: float | None,
+    kin: bool,
+    as_of: dt.date,
     params: ScoringParams,
 ) -> Warmth:
     if last is None or cadence_days is None:
@@ -153,8 +170,12 @@ def strength(
 
 def _closeness(person: Person, params: ScoringParams, weight: float) -> Part:
     if person.closeness is not None:
-        return Part("closeness", (person.closeness - 1) / 4, weight,
-                    f"your rating closeness: {person.closeness} -> ({person.closeness}-1)/4")
+        return Part(
+            "closeness",
+            (person.closeness - 1) / 4,
+            weight,
+            f"your rating closeness: {person.closeness} -> ({person.closeness}-1)/4",
+        )
     if person.circle is not None:
         value = params.circle_closeness[person.circle.value]
         return Part("closeness", value, weight, f"{person.circle.value} circle -> {value:g}")
@@ -162,8 +183,11 @@ def _closeness(person: Person, params: ScoringParams, weight: float) -> Part:
 
 
 def _intensity(
-    contacts: Sequence[Interaction], mentions: Sequence[Mention], as_of: dt.date,
-    params: ScoringParams, weight: float,
+    contacts: Sequence[Interaction],
+    mentions: Sequence[Mention],
+    as_of: dt.date,
+    params: ScoringParams,
+    weight: float,
 ) -> Part:
     seen: set[tuple[dt.date, str]] = set()
     energy = 0.0
@@ -173,25 +197,34 @@ def _intensity(
         if key in seen:
             continue  # the same contact logged in two notes counts once
         seen.add(key)
-        energy += params.kind_weight(item.kind) * 2.0 ** (-(as_of - item.date).days
-                                                         / params.half_life_days)
+        energy += params.kind_weight(item.kind) * 2.0 ** (
+            -(as_of - item.date).days / params.half_life_days
+        )
         count += 1
     contact_days = {day for day, _ in seen}
     dated = {m.date for m in mentions if m.date is not None and m.date <= as_of}
     for day in sorted(dated - contact_days):  # a mention on a day of contact adds nothing
-        energy += params.kind_weight(MENTION) * 2.0 ** (-(as_of - day).days
-                                                       / params.half_life_days)
+        energy += params.kind_weight(MENTION) * 2.0 ** (-(as_of - day).days / params.half_life_days)
     if not contacts and not dated:
         return Part("intensity", None, weight, "no interactions yet")
     value = 1 - math.exp(-energy / params.intensity_scale)
-    return Part("intensity", value, weight,
-                f"{_count(count, 'contact')}, {_count(len(dated), 'dated mention')}, half-life "
-                f"{params.half_life_days:g} d -> E={energy:.2f}, 1-exp(-E/"
-                f"{params.intensity_scale:g})")
+    return Part(
+        "intensity",
+        value,
+        weight,
+        f"{_count(count, 'contact')}, {_count(len(dated), 'dated mention')}, half-life "
+        f"{params.half_life_days:g} d -> E={energy:.2f}, 1-exp(-E/"
+        f"{params.intensity_scale:g})",
+    )
 
 
-def _duration(person: Person, contacts: Sequence[Interaction], as_of: dt.date,
-              params: ScoringParams, weight: float) -> Part:
+def _duration(
+    person: Person,
+    contacts: Sequence[Interaction],
+    as_of: dt.date,
+    params: ScoringParams,
+    weight: float,
+) -> Part:
     start = person.met
     source = "met"
     if start is None and contacts:
@@ -201,13 +234,18 @@ def _duration(person: Person, contacts: Sequence[Interaction], as_of: dt.date,
         return Part("duration", None, weight, "no 'met' date and no interactions")
     years = (as_of - start).days / 365.25
     value = min(1.0, math.log1p(years) / math.log1p(params.duration_full_years))
-    return Part("duration", value, weight,
-                f"{source} {start.isoformat()}: {years:.1f} years -> ln(1+y)/ln("
-                f"{1 + params.duration_full_years:g})")
+    return Part(
+        "duration",
+        value,
+        weight,
+        f"{source} {start.isoformat()}: {years:.1f} years -> ln(1+y)/ln("
+        f"{1 + params.duration_full_years:g})",
+    )
 
 
-def inbound_share(contacts: Sequence[Interaction], as_of: dt.date, params: ScoringParams
-                  ) -> tuple[float, int] | None:
+def inbound_share(
+    contacts: Sequence[Interaction], as_of: dt.date, params: ScoringParams
+) -> tuple[float, int] | None:
     """(share of contacts they started, count) over the reciprocity window; None if too few."""
     since = as_of - dt.timedelta(days=params.reciprocity_window_days)
     recent = [i for i in contacts if since < i.date <= as_of and i.kind != MENTION]
@@ -216,23 +254,33 @@ def inbound_share(contacts: Sequence[Interaction], as_of: dt.date, params: Scori
     return sum(1 for i in recent if i.inbound) / len(recent), len(recent)
 
 
-def _reciprocity(contacts: Sequence[Interaction], as_of: dt.date, params: ScoringParams,
-                 weight: float) -> Part:
+def _reciprocity(
+    contacts: Sequence[Interaction], as_of: dt.date, params: ScoringParams, weight: float
+) -> Part:
     since = as_of - dt.timedelta(days=params.reciprocity_window_days)
     recent = [i for i in contacts if i.date > since]
     if len(recent) < params.reciprocity_min_contacts:
-        return Part("reciprocity", None, weight,
-                    f"{_count(len(recent), 'contact')} in the last {params.reciprocity_window_days} days "
-                    f"(needs {params.reciprocity_min_contacts})")
+        return Part(
+            "reciprocity",
+            None,
+            weight,
+            f"{_count(len(recent), 'contact')} in the last "
+            f"{params.reciprocity_window_days} days (needs {params.reciprocity_min_contacts})",
+        )
     inbound = sum(1 for i in recent if i.inbound)
     share = inbound / len(recent)
-    return Part("reciprocity", 1 - abs(2 * share - 1), weight,
-                f"they started {inbound} of {len(recent)} contacts in the last "
-                f"{params.reciprocity_window_days} days")
+    return Part(
+        "reciprocity",
+        1 - abs(2 * share - 1),
+        weight,
+        f"they started {inbound} of {len(recent)} contacts in the last "
+        f"{params.reciprocity_window_days} days",
+    )
 
 
-def _multiplexity(person: Person, contacts: Sequence[Interaction], params: ScoringParams,
-                  weight: float) -> Part:
+def _multiplexity(
+    person: Person, contacts: Sequence[Interaction], params: ScoringParams, weight: float
+) -> Part:
     ignored = {"person", "people", "contact", "family", "kin"}
     contexts = {f"tag:{t.casefold()}" for t in person.tags if t.casefold() not in ignored}
     contexts |= {f"company:{c.casefold()}" for c in person.company}
@@ -259,8 +307,10 @@ def drift(person: Person, dates: Sequence[dt.date], as_of: dt.date, params: Scor
     """Silence measured against the person's own rhythm, not their circle (SCORING.md)."""
     silence = (as_of - dates[-1]).days if dates else None
     window = list(dates[-(params.rhythm_window + 1) :])
-    if len(window) < params.rhythm_min_interactions or \
-            (window[-1] - window[0]).days < params.rhythm_min_span_days:
+    if (
+        len(window) < params.rhythm_min_interactions
+        or (window[-1] - window[0]).days < params.rhythm_min_span_days
+    ):
         return Drift(None, silence, False)
     rhythm = float(median(gaps(window)))
     drifting = (

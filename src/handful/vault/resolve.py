@@ -46,8 +46,9 @@ def _rank(path: str) -> tuple[int, int, str]:
 class Resolver:
     """Resolves link targets to vault-relative note paths."""
 
-    def __init__(self, paths: Iterable[str],
-                 aliases: Mapping[str, Iterable[str]] | None = None) -> None:
+    def __init__(
+        self, paths: Iterable[str], aliases: Mapping[str, Iterable[str]] | None = None
+    ) -> None:
         paths = sorted(paths)
         aliases = {path: tuple(names) for path, names in (aliases or {}).items()}
         #: Equal signatures resolve every link the same way (lets the watcher reuse facts).

@@ -55,8 +55,14 @@ def scan_vault(root: Path, *, skip_folders: tuple[str, ...] = ()) -> Scan:
             with os.scandir(directory) as iterator:
                 entries = sorted(iterator, key=lambda e: e.name)
         except OSError as exc:
-            problems.append(warning(relative_dir or ".", None, "folder-unreadable",
-                                    f"cannot read this folder ({exc.strerror}); it was skipped"))
+            problems.append(
+                warning(
+                    relative_dir or ".",
+                    None,
+                    "folder-unreadable",
+                    f"cannot read this folder ({exc.strerror}); it was skipped",
+                )
+            )
             continue
         subfolders: list[tuple[str, Path]] = []
         for entry in entries:
@@ -70,14 +76,26 @@ def scan_vault(root: Path, *, skip_folders: tuple[str, ...] = ()) -> Scan:
                 if is_link:
                     problems.append(_symlink_problem(relative, exc))
                 elif is_markdown(entry.name) or entry.is_dir(follow_symlinks=False):
-                    problems.append(warning(relative, None, "note-unreadable",
-                                            f"cannot read this entry ({exc.strerror}); skipped"))
+                    problems.append(
+                        warning(
+                            relative,
+                            None,
+                            "note-unreadable",
+                            f"cannot read this entry ({exc.strerror}); skipped",
+                        )
+                    )
                 continue
             if is_link:
                 target = Path(os.path.realpath(entry.path))
                 if not _inside(target, root_real):
-                    problems.append(warning(relative, None, "symlink-outside",
-                                            "symlink leads outside the vault; not followed"))
+                    problems.append(
+                        warning(
+                            relative,
+                            None,
+                            "symlink-outside",
+                            "symlink leads outside the vault; not followed",
+                        )
+                    )
                     continue
             if stat.S_ISDIR(info.st_mode):
                 if relative.casefold() in skip:
@@ -85,9 +103,15 @@ def scan_vault(root: Path, *, skip_folders: tuple[str, ...] = ()) -> Scan:
                 key = (info.st_dev, info.st_ino)
                 if key in visited_dirs:
                     if is_link:
-                        problems.append(warning(relative, None, "symlink-loop",
-                                                "symlink points back into a folder already read "
-                                                "(a loop or a second path); not followed"))
+                        problems.append(
+                            warning(
+                                relative,
+                                None,
+                                "symlink-loop",
+                                "symlink points back into a folder already read "
+                                "(a loop or a second path); not followed",
+                            )
+                        )
                     continue
                 visited_dirs.add(key)
                 subfolders.append((relative, Path(entry.path)))
@@ -112,8 +136,9 @@ def _is_symlink(entry: os.DirEntry[str]) -> bool:
 def _symlink_problem(relative: str, exc: OSError) -> Problem:
     if getattr(exc, "errno", None) == 40:  # ELOOP
         return warning(relative, None, "symlink-loop", "symlink loops back on itself; not followed")
-    return warning(relative, None, "symlink-dangling",
-                   "symlink points to nothing (dangling); not followed")
+    return warning(
+        relative, None, "symlink-dangling", "symlink points to nothing (dangling); not followed"
+    )
 
 
 def _prefer(candidate: NoteFile, current: NoteFile) -> bool:
@@ -151,10 +176,17 @@ class ReadResult:
 def read_note(root: Path, note: NoteFile, *, max_bytes: int) -> ReadResult:
     """Read and decode one note. Oversized, binary and non-UTF-8 files give a Problem instead."""
     if note.size > max_bytes:
-        return ReadResult(None, None, warning(
-            note.path, None, "note-too-large",
-            f"note is {note.size // 1024 // 1024} MiB, over the {max_bytes // 1024 // 1024} MiB "
-            "limit; skipped (raise vault.max_note_bytes in handful.toml to read it)"))
+        return ReadResult(
+            None,
+            None,
+            warning(
+                note.path,
+                None,
+                "note-too-large",
+                f"note is {_mib(note.size)}, over the {_mib(max_bytes)} limit; skipped"
+                " (raise vault.max_note_bytes in handful.toml to read it)",
+            ),
+        )
     try:
         path = inside_vault(root, note.path)
         with open(path, "rb") as handle:
@@ -162,23 +194,48 @@ def read_note(root: Path, note: NoteFile, *, max_bytes: int) -> ReadResult:
     except ValueError as exc:
         return ReadResult(None, None, warning(note.path, None, "path-outside", str(exc)))
     except OSError as exc:
-        return ReadResult(None, None, error(note.path, None, "note-unreadable",
-                                            f"cannot read the note ({exc.strerror})"))
+        return ReadResult(
+            None,
+            None,
+            error(note.path, None, "note-unreadable", f"cannot read the note ({exc.strerror})"),
+        )
     if len(data) > max_bytes:
-        return ReadResult(None, None, warning(note.path, None, "note-too-large",
-                                              "note grew over the size limit while being read; "
-                                              "skipped"))
+        return ReadResult(
+            None,
+            None,
+            warning(
+                note.path,
+                None,
+                "note-too-large",
+                "note grew over the size limit while being read; skipped",
+            ),
+        )
     return decode_note(note.path, data)
+
+
+def _mib(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MiB"
 
 
 def decode_note(path: str, data: bytes) -> ReadResult:
     if b"\x00" in data[:BINARY_SNIFF]:
-        return ReadResult(None, data, error(path, None, "note-binary",
-                                            "this .md file holds binary data, not text; skipped"))
+        return ReadResult(
+            None,
+            data,
+            error(path, None, "note-binary", "this .md file holds binary data, not text; skipped"),
+        )
     try:
         return ReadResult(data.decode("utf-8"), data)
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        return ReadResult(None, data, error(path, line, "note-not-utf8",
-                                            "note is not valid UTF-8 text at this line; save it "
-                                            "as UTF-8 (handful leaves it untouched)"))
+        return ReadResult(
+            None,
+            data,
+            error(
+                path,
+                line,
+                "note-not-utf8",
+                "note is not valid UTF-8 text at this line; save it "
+                "as UTF-8 (handful leaves it untouched)",
+            ),
+        )

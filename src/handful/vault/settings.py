@@ -66,8 +66,14 @@ def _json(path: Path, problems: list[Problem]) -> dict[str, Any]:
     except FileNotFoundError:
         return {}
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        problems.append(warning(_relative(path), None, "settings-unreadable",
-                                f"cannot read Obsidian settings ({exc}); using defaults"))
+        problems.append(
+            warning(
+                _relative(path),
+                None,
+                "settings-unreadable",
+                f"cannot read Obsidian settings ({exc}); using defaults",
+            )
+        )
         return {}
     return data if isinstance(data, dict) else {}
 
