@@ -1,0 +1,288 @@
+"""The relationship model: who is a person, what counts as contact, and what does not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from helpers import day, key_of, load, model
+
+from handful.model.types import EdgeKind, Origin
+from handful.errors import Severity
+
+
+def test_person_detection_rules(vault: Path, write) -> None:
+    write("People/Jo.md", "Jo from the folder\n")
+    write("Friends/Sam.md", "---\ntype: person\n---\n")
+    write("Friends/Ann.md", '---\ncategories: ["[[People]]"]\n---\n')
+    write("Friends/Bo.md", "Met at the gym #person\n")
+    write("People/Acme.md", "---\ntype: company\n---\n")  # an explicit other type wins
+    write("People/People.md", "the folder's index note\n")
+    write("Templates/Person.md", "---\ntype: person\n---\n")
+    write(".obsidian/templates.json", '{"folder": "Templates"}')
+    write("Friends/Prm.md", "---\nprm-tier: A\n---\n")
+    write("Friends/Card.md", "---\nFN: Card Person\nEMAIL[HOME]: c@example.com\n---\n")
+    write("Notes/Plain.md", "just a note\n")
+    names = {p.name for p in model(vault).people.values()}
+    assert names == {"Jo", "Sam", "Ann", "Bo", "Prm", "Card"}
+
+
+def test_person_fields_and_dialects(vault: Path, write) -> None:
+    write("People/Jo.md", """\
+        ---
+        Aliases: [Jojo]
+        Circle: Close
+        cadence: 2w
+        Birthday: "--03-12"
+        met: 2019-04-10
+        company: [[Acme]]
+        E-mail: jo@example.com
+        kin: true
+        closeness: 4
+        snooze_until: 2026-12-01
+        ---
+        """)
+    write("Acme.md", "---\ntype: company\n---\n")
+    write("People/Pat.md", """\
+        ---
+        prm-tier: B
+        prm-cadence: monthly
+        prm-birthday: 1990-01-02
+        prm-last-contacted: 2026-01-05
+        prm-paused: true
+        ---
+        """)
+    write("People/Con.md", "---\ntype: contact\nname: {first: Connie, last: Tact}\n---\n")
+    m = model(vault)
+    jo = m.people["People/Jo.md"]
+    assert jo.aliases == ("Jojo",)
+    assert jo.circle is not None and jo.circle.value == "close"
+    assert jo.cadence_days == 14
+    assert jo.birthday is not None and jo.birthday.iso() == "--03-12"
+    assert jo.met == day("2019-04-10")
+    assert jo.company == ("Acme",)
+    assert jo.email == "jo@example.com"
+    assert jo.kin and jo.closeness == 4 and jo.snooze_until == day("2026-12-01")
+    pat = m.people["People/Pat.md"]
+    assert pat.circle is not None and pat.circle.value == "close"
+    assert pat.cadence_days == 30 and pat.paused and pat.dialect == "prm"
+    assert pat.last_contact == day("2026-01-05")
+    assert m.people["People/Con.md"].aliases == ("Connie Tact",)
+
+
+def test_log_section_entries_are_contact(vault: Path, write) -> None:
+    write("People/Jo.md", """\
+        ---
+        type: person
+        ---
+        Notes about Jo.
+        - 2026-01-01 this is not in the log section
+
+        ## Log
+        - 2026-10-01 #coffee talked about her move to Berlin
+        - [[2026-09-14]] #call #inbound she called about the job offer
+        - 2026-08-01 helped her move
+        - undated entry is ignored
+        """)
+    m = model(vault)
+    log = m.interactions_of("People/Jo.md")
+    assert [(i.date.isoformat(), i.kind, i.inbound, i.text) for i in log] == [
+        ("2026-08-01", "contact", False, "helped her move"),
+        ("2026-09-14", "call", True, "she called about the job offer"),
+        ("2026-10-01", "coffee", False, "talked about her move to Berlin"),
+    ]
+    assert {i.origin for i in log} == {Origin.LOG}
+    assert log[1].line == 9
+
+
+def test_daily_note_lines(vault: Path, write) -> None:
+    write("People/Sam.md", "---\ntype: person\n---\n")
+    write("People/Jo.md", "---\ntype: person\n---\n")
+    write("Daily/2026-10-05.md", """\
+        - Lunch with [[Jo]] at the market
+        - [[Sam]] texted me about the climbing trip #message
+        - read the article [[Jo]] recommended
+        - [ ] call [[Sam]] about the trip
+        - [x] called [[Sam]]
+        - [-] coffee with [[Jo]] (cancelled)
+        > "Ship it" — [[Jo]]
+
+        ```
+        lunch with [[Jo]]
+        ```
+        Coffee with `[[Sam]]` and %% lunch with [[Jo]] %% nobody.
+        ![[Jo]]
+        need to have lunch with [[Jo]]
+        """)
+    m = model(vault)
+    jo = m.interactions_of("People/Jo.md")
+    sam = m.interactions_of("People/Sam.md")
+    assert [(i.kind, i.line) for i in jo] == [("lunch", 1)]
+    assert sorted((i.kind, i.inbound, i.line) for i in sam) == [("call", False, 5),
+                                                                ("message", True, 2)]
+    jo_mentions = sorted(mention.line for mention in m.mentions_of("People/Jo.md"))
+    assert jo_mentions == [3, 6, 7, 13, 14]  # bare mention, cancelled, quote, embed, a plan
+    assert all(mention.date == day("2026-10-05") for mention in m.mentions_of("People/Jo.md"))
+    follow_ups = m.follow_ups_of("People/Sam.md")
+    assert [(f.text, f.line) for f in follow_ups] == [("call Sam about the trip", 4)]
+
+
+def test_daily_folder_and_nested_format_from_obsidian_settings(vault: Path, write) -> None:
+    write(".obsidian/daily-notes.json", '{"folder": "Journal", "format": "YYYY/MM/YYYY-MM-DD"}')
+    write("People/Jo.md", "---\ntype: person\n---\n")
+    write("Journal/2026/10/2026-10-05.md", "- coffee with [[Jo]]\n")
+    write("Journal/2026/11/2026-10-06.md", "- coffee with [[Jo]]\n")  # folder disagrees
+    write("journals/2026_10_07.md", "- coffee with [[Jo]]\n")  # Logseq journal
+    dates = [i.date.isoformat() for i in model(vault).interactions_of("People/Jo.md")]
+    assert dates == ["2026-10-05", "2026-10-06", "2026-10-07"]
+
+
+def test_meeting_attendees_and_co_attendance(vault: Path, write) -> None:
+    for name in ("Ann", "Bo", "Cy"):
+        write(f"People/{name}.md", "---\ntype: person\n---\n")
+    write("Meetings/Design review.md", """\
+        ---
+        date: 2026-10-12
+        attendees: ["[[Ann]]", "[[Bo]]"]
+        ---
+        ## Attendees
+        - [[Cy]]
+
+        ## Actions
+        - [ ] [[Ann]] to share the draft
+        """)
+    m = model(vault)
+    for name in ("Ann", "Bo", "Cy"):
+        (item,) = m.interactions_of(f"People/{name}.md")
+        assert (item.date, item.kind, item.origin, item.text) == (
+            day("2026-10-12"), "meeting", Origin.MEETING, "Design review")
+    met = {(e.a, e.b) for e in m.edges if e.kind is EdgeKind.MET_TOGETHER}
+    assert met == {("People/Ann.md", "People/Bo.md"), ("People/Ann.md", "People/Cy.md"),
+                   ("People/Bo.md", "People/Cy.md")}
+    assert [f.text for f in m.follow_ups_of("People/Ann.md")] == ["Ann to share the draft"]
+
+
+def test_last_contact_field_is_only_a_fallback(vault: Path, write) -> None:
+    write("People/Old.md", "---\ntype: person\nlast_contact: 2026-03-02\n---\n")
+    write("People/New.md", """\
+        ---
+        type: person
+        last_contact: 2026-03-02
+        ---
+        ## Log
+        - 2026-05-01 #call caught up
+        """)
+    m = model(vault)
+    (old,) = m.interactions_of("People/Old.md")
+    assert (old.date, old.origin) == (day("2026-03-02"), Origin.FIELD)
+    assert [i.origin for i in m.interactions_of("People/New.md")] == [Origin.LOG]
+
+
+def test_relations_and_co_mentions(vault: Path, write) -> None:
+    write("People/Ann.md", """\
+        ---
+        type: person
+        knows: ["[[Bo]]"]
+        introduced_by: "[[Cy]]"
+        partner: "[[Di]]"
+        ---
+        """)
+    for name in ("Bo", "Cy", "Di"):
+        write(f"People/{name}.md", "---\ntype: person\n---\n")
+    write("Daily/2026-10-01.md", "- dinner with [[Bo]] and [[Cy]]\n")
+    m = model(vault)
+    edges = {(e.a, e.b, e.kind, e.label) for e in m.edges}
+    assert ("People/Ann.md", "People/Bo.md", EdgeKind.KNOWS, "") in edges
+    assert ("People/Cy.md", "People/Ann.md", EdgeKind.INTRODUCED, "") in edges
+    assert ("People/Ann.md", "People/Di.md", EdgeKind.KNOWS, "partner") in edges
+    assert ("People/Bo.md", "People/Cy.md", EdgeKind.MENTIONED_TOGETHER, "") in edges
+
+
+def test_reconnect_ticks_close_the_loop(vault: Path, write) -> None:
+    write("People/Jo.md", "---\ntype: person\n---\n")
+    write("People/Sam.md", "---\ntype: person\n---\n")
+    write("Reconnect/2026-11-20.md", """\
+        <!-- handful:begin reconnect sha=0 -->
+        - [x] [[Jo]] — overdue
+        - [ ] [[Sam]] — due
+        <!-- handful:end reconnect -->
+        """)
+    m = model(vault)
+    (tick,) = m.interactions_of("People/Jo.md")
+    assert (tick.date, tick.origin) == (day("2026-11-20"), Origin.RECONNECT)
+    assert m.interactions_of("People/Sam.md") == ()
+    assert m.suggested["People/Sam.md"] == (day("2026-11-20"),)
+
+
+def test_handful_regions_never_feed_the_model(vault: Path, write) -> None:
+    write("People/Jo.md", """\
+        ---
+        type: person
+        ---
+        <!-- handful:begin -->
+        ## handful
+        - lunch with [[Sam]] · [[2026-10-01]]
+        - [ ] call [[Sam]]
+        <!-- handful:end -->
+        ## Log
+        - 2026-10-02 #call after the region, still in the log
+        """)
+    write("People/Sam.md", "---\ntype: person\n---\n")
+    m = model(vault)
+    assert m.mentions_of("People/Sam.md") == ()
+    assert m.follow_ups_of("People/Sam.md") == ()
+    assert [i.date for i in m.interactions_of("People/Jo.md")] == [day("2026-10-02")]
+
+
+def test_invalid_dates_are_errors_of_the_note_not_crashes(vault: Path, write) -> None:
+    write("People/Jo.md", """\
+        ---
+        type: person
+        birthday: 1990-02-30
+        met: last spring
+        cadence: sometimes
+        ---
+        ## Log
+        - 2026-02-30 #call impossible
+        """)
+    write("Daily/2026-02-30.md", "- coffee with [[Jo]]\n")
+    write("Notes/Meeting.md", "---\ndate: 2026-13-01\n---\n")
+    loaded = load(vault)
+    codes = {(p.path, p.code, p.line) for p in loaded.problems if p.severity is Severity.ERROR}
+    assert ("People/Jo.md", "invalid-birthday", 3) in codes
+    assert ("People/Jo.md", "invalid-met", 4) in codes
+    assert ("People/Jo.md", "invalid-cadence", 5) in codes
+    assert ("People/Jo.md", "invalid-log-date", 8) in codes
+    assert ("Notes/Meeting.md", "invalid-date", 2) in codes
+    assert loaded.model.people["People/Jo.md"].birthday is None
+
+
+def test_duplicate_names_and_link_problems(vault: Path, write) -> None:
+    write("People/Jo.md", "---\ntype: person\n---\n")
+    write("Work/Jo.md", "---\ntype: person\n---\n")
+    write("Daily/2026-10-01.md", "- lunch with [[Jo]] and [[Nobody Here]]\n")
+    loaded = load(vault)
+    codes = {(p.path, p.code) for p in loaded.problems}
+    assert ("People/Jo.md", "duplicate-person") in codes
+    assert ("Work/Jo.md", "duplicate-person") in codes
+    assert ("Daily/2026-10-01.md", "link-ambiguous") in codes
+    assert ("Daily/2026-10-01.md", "link-unresolved") in codes
+    # the shortest path wins the tie, as in Obsidian
+    assert loaded.model.interactions_of("Work/Jo.md")
+    assert not loaded.model.interactions_of("People/Jo.md")
+
+
+def test_example_vault_is_clean_and_complete() -> None:
+    from conftest import EXAMPLE
+
+    loaded = load(EXAMPLE)
+    assert loaded.problems == []
+    m = loaded.model
+    assert len(m.people) >= 25
+    circles = {p.circle.value for p in m.people.values() if p.circle}
+    assert circles == {"inner", "close", "active", "acquaintance"}
+    dailies = [p for p, role in loaded.universe.roles.items() if role.is_daily]
+    assert len(dailies) >= 120
+    span = max(m.note_dates[p] for p in dailies) - min(m.note_dates[p] for p in dailies)
+    assert span.days >= 180
+    zoe = m.people[key_of(m, "Zoë Whitfield")]
+    assert "Zo" in zoe.aliases
