@@ -1,0 +1,171 @@
+"""refresh and today on real vaults: idempotent, deterministic, byte-safe, and closing the loop."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import stat
+from pathlib import Path
+
+from conftest import EXAMPLE, EXAMPLE_DAY
+from helpers import day, load, snapshot
+
+from handful import engine
+from handful.errors import Severity
+
+
+def refresh(root: Path, when: str, *, today: str | None = None, **options: object
+            ) -> engine.RefreshResult:
+    loaded = load(root)
+    return engine.refresh(loaded, day(when), today=day(today or when), **options)  # type: ignore[arg-type]
+
+
+def test_refresh_twice_writes_nothing_the_second_time(example: Path) -> None:
+    first = refresh(example, EXAMPLE_DAY)
+    assert len(first.report.written) > 30 and not first.report.problems
+    second = refresh(example, EXAMPLE_DAY)
+    assert second.report.written == []
+
+
+def test_same_vault_and_date_give_byte_identical_files(tmp_path: Path) -> None:
+    a, b = tmp_path / "a", tmp_path / "nested" / "b"
+    shutil.copytree(EXAMPLE, a)
+    shutil.copytree(EXAMPLE, b)
+    refresh(a, EXAMPLE_DAY, today="2026-11-20")
+    refresh(b, EXAMPLE_DAY, today="2026-11-20")
+    assert snapshot(a) == snapshot(b)
+
+
+def test_next_day_changes_no_person_note_when_nothing_happened(example: Path) -> None:
+    refresh(example, EXAMPLE_DAY)
+    before = snapshot(example)
+    result = refresh(example, "2026-11-26")
+    changed = {path for path, data in snapshot(example).items() if before.get(path) != data}
+    assert changed == {"Reconnect/2026-11-26.md", "Handful/Network.md"}
+    assert set(result.report.written) == changed
+
+
+def test_region_is_appended_and_bytes_outside_are_kept(vault: Path, write) -> None:
+    original = "\ufeff---\r\ntype: person\r\n---\r\nNotes\r\n## Log\r\n- 2026-10-01 #call hi"
+    path = write("People/Jo.md", data=original.encode("utf-8"))
+    os.chmod(path, 0o600)
+    refresh(vault, "2026-11-01")
+    data = path.read_bytes().decode("utf-8")
+    assert data.startswith(original + "\r\n\r\n<!-- handful:begin -->\r\n")
+    assert data.endswith("<!-- handful:end -->\r\n")
+    assert "\n" not in data.replace("\r\n", "")  # the note's CRLF kept throughout
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    # user text added after the region later is still theirs, and still the log
+    with path.open("ab") as handle:
+        handle.write(b"- 2026-10-20 #coffee after the region\r\n")
+    refresh(vault, "2026-11-01")
+    text = path.read_bytes().decode("utf-8")
+    assert text.endswith("- 2026-10-20 #coffee after the region\r\n")
+    assert "2026-10-20 · coffee · after the region" in text
+
+
+def test_broken_markers_are_reported_and_the_note_is_left_alone(vault: Path, write) -> None:
+    broken = "---\ntype: person\n---\n<!-- handful:begin -->\nmine\n"
+    path = write("People/Jo.md", broken)
+    loaded = load(vault)
+    assert [(p.code, p.line) for p in loaded.problems] == [("region-broken", 4)]
+    result = refresh(vault, "2026-11-01")
+    assert path.read_text() == broken
+    assert "People/Jo.md" not in result.report.written
+
+
+def test_ticks_record_contact_and_today_keeps_what_you_typed(vault: Path, write) -> None:
+    write("People/Jo.md", "---\ntype: person\ncircle: close\n---\n## Log\n- 2026-09-01 #call hi\n")
+    write("People/Sam.md", "---\ntype: person\ncircle: close\n---\n## Log\n- 2026-09-02 #call\n")
+    result = refresh(vault, "2026-11-01")
+    note = vault / result.reconnect_path
+    text = note.read_text()
+    assert "- [ ] [[Jo]] — overdue" in text and "- [ ] [[Sam]] — overdue" in text
+    # the user ticks Jo and adds a line
+    text = text.replace("- [ ] [[Jo]]", "- [x] [[Jo]]").replace(
+        "## Reach out today", "## Reach out today\nremember: Sam's new number")
+    note.write_text(text)
+    refresh(vault, "2026-11-01")
+    assert note.read_text() == text  # ticks and typed text kept
+    jo = load(vault).model.interactions_of("People/Jo.md")
+    assert jo[-1].date == day("2026-11-01") and jo[-1].origin.value == "reconnect"
+    # a newcomer becomes due later the same day: appended, nothing else changes
+    write("People/Ann.md", "---\ntype: person\ncircle: inner\n---\n## Log\n- 2026-09-03 #call\n")
+    refresh(vault, "2026-11-01")
+    after = note.read_text()
+    assert after.startswith(text.split("<!-- handful:end reconnect -->")[0])
+    assert "## Also due since this morning\n- [ ] [[Ann]]" in after
+
+
+def test_an_untouched_list_is_regenerated_and_a_past_day_never(vault: Path, write) -> None:
+    write("People/Jo.md", "---\ntype: person\ncircle: close\n---\n## Log\n- 2026-09-01 #call\n")
+    result = refresh(vault, "2026-11-01")
+    note = vault / result.reconnect_path
+    assert "[[Jo]]" in note.read_text()
+    write("Daily/2026-11-01.md", "- lunch with [[Jo]]\n")
+    refresh(vault, "2026-11-01")
+    assert "[[Jo]]" not in note.read_text().split("## Reach out today")[1]
+    past = note.read_text()
+    write("Daily/2026-11-01.md", "- nothing today\n")
+    refresh(vault, "2026-11-01", today="2026-11-02")
+    assert note.read_text() == past
+
+
+def test_people_ignored_three_days_running_rest(vault: Path, write) -> None:
+    write("People/Jo.md", "---\ntype: person\ncircle: close\n---\n## Log\n- 2026-09-01 #call\n")
+    for when in ("2026-11-01", "2026-11-02", "2026-11-03"):
+        assert [s.key for s in refresh(vault, when).plan.suggestions] == ["People/Jo.md"]
+    resting = refresh(vault, "2026-11-04")
+    assert resting.plan.suggestions == () and resting.plan.resting == ("People/Jo.md",)
+    back = refresh(vault, "2026-11-11")
+    assert [s.key for s in back.plan.suggestions] == ["People/Jo.md"]
+
+
+def test_reconnect_list_in_the_daily_note(vault: Path, write) -> None:
+    write("handful.toml", "[output]\nreconnect_in_daily_note = true\n")
+    write(".obsidian/daily-notes.json", '{"folder": "Daily", "format": "YYYY/MM/YYYY-MM-DD"}')
+    write("People/Jo.md", "---\ntype: person\ncircle: close\n---\n## Log\n- 2026-09-01 #call\n")
+    refresh(vault, "2026-11-01")
+    assert not (vault / "Daily/2026/11/2026-11-01.md").exists()  # never creates a daily note
+    daily = write("Daily/2026/11/2026-11-01.md", "# Sunday\n\nmy own words\n")
+    refresh(vault, "2026-11-01")
+    text = daily.read_text()
+    assert text.startswith("# Sunday\n\nmy own words\n\n<!-- handful:begin reconnect sha=")
+    text = text.replace("- [ ] [[Jo]]", "- [x] [[Jo]]")
+    daily.write_text(text)
+    assert load(vault).model.interactions_of("People/Jo.md")[-1].date == day("2026-11-01")
+
+
+def test_bad_notes_are_skipped_and_the_rest_is_written(vault: Path, write) -> None:
+    write("People/Jo.md", "---\ntype: person\ncircle: close\n---\n## Log\n- 2026-09-01 #call\n")
+    bad = write("People/Bad.md", data=b"---\ntype: person\n---\n\xff\xfe bad bytes\n")
+    unclosed = write("People/Open.md", "---\ntype: person\ncircle: [close\n")
+    result = refresh(vault, "2026-11-01")
+    assert "People/Jo.md" in result.report.written
+    assert bad.read_bytes() == b"---\ntype: person\n---\n\xff\xfe bad bytes\n"
+    problems = {(p.path, p.code) for p in load(vault).problems if p.severity is Severity.ERROR}
+    assert ("People/Bad.md", "note-not-utf8") in problems
+    assert ("People/Open.md", "frontmatter-unclosed") in problems
+    assert unclosed.read_text().startswith("---\ntype: person\ncircle: [close\n")
+
+
+def test_the_network_note_and_user_text_around_it(example: Path) -> None:
+    refresh(example, EXAMPLE_DAY)
+    note = example / "Handful" / "Network.md"
+    text = note.read_text()
+    assert "## Circles" in text and "```mermaid" in text
+    note.write_text(text + "\nMy thoughts on the network.\n")
+    refresh(example, "2026-12-01")
+    assert note.read_text().endswith("\nMy thoughts on the network.\n")
+    assert "As of Tuesday 1 December 2026" in note.read_text()
+
+
+def test_snoozed_and_archived_people_never_appear(example: Path) -> None:
+    result = refresh(example, EXAMPLE_DAY)
+    keys = {s.key for s in result.plan.suggestions}
+    if result.plan.rekindle:
+        keys.add(result.plan.rekindle.key)
+    people = load(example).model.people
+    assert not {k for k in keys if people[k].archived or people[k].snooze_until}
+    assert dt.date.fromisoformat(EXAMPLE_DAY) < dt.date(2026, 12, 10)
