@@ -114,6 +114,6 @@ def _mermaid(
 def update_note(current: str | None, content: str) -> str:
     if current is None:
         post = frontmatter.Post("", type="network")
-        head = frontmatter.dumps(post).rstrip("\n") + "\n\n# Your network\n\n"
+        head = frontmatter.dumps(post, sort_keys=False).rstrip("\n") + "\n\n# Your network\n"
         return replace_region(head, content, name=REGION)
     return replace_region(current, content, name=REGION)

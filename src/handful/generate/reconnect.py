@@ -66,8 +66,8 @@ def suggestion_lines(model: Model, suggestion: Suggestion) -> list[str]:
 def new_note(plan: DailyPlan, content: str) -> str:
     """A reconnect note that does not exist yet: properties, a title, the region."""
     post = frontmatter.Post("", type="reconnect", date=plan.date)
-    head = frontmatter.dumps(post).rstrip("\n") + "\n\n"
-    head += f"# Reconnect · {long_date(plan.date)}\n\n"
+    head = frontmatter.dumps(post, sort_keys=False).rstrip("\n") + "\n\n"
+    head += f"# Reconnect · {long_date(plan.date)}\n"
     return replace_region(head, content, name=REGION, attrs=f"sha={digest(content)}")
 
 
