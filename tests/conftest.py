@@ -31,8 +31,9 @@ Write = Callable[..., Path]
 def write(vault: Path) -> Write:
     """``write("People/Jo.md", text)`` creates a note (dedented; parent folders made)."""
 
-    def _write(relative: str, text: str = "", *, raw: bool = False, data: bytes | None = None
-               ) -> Path:
+    def _write(
+        relative: str, text: str = "", *, raw: bool = False, data: bytes | None = None
+    ) -> Path:
         path = vault / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         if data is not None:

@@ -67,8 +67,9 @@ def test_person_json_for_everyone(refreshed: tuple[Path, dict[str, bytes]]) -> N
     root, _ = refreshed
     loaded = load(root)
     people = {
-        key: person_json(loaded.model, assess_person(loaded.model, key, day(EXAMPLE_DAY),
-                                                     loaded.vault.params))
+        key: person_json(
+            loaded.model, assess_person(loaded.model, key, day(EXAMPLE_DAY), loaded.vault.params)
+        )
         for key in loaded.model.people
     }
     text = json.dumps(people, indent=2, ensure_ascii=False, sort_keys=True) + "\n"

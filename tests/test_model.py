@@ -27,7 +27,9 @@ def test_person_detection_rules(vault: Path, write) -> None:
 
 
 def test_person_fields_and_dialects(vault: Path, write) -> None:
-    write("People/Jo.md", """\
+    write(
+        "People/Jo.md",
+        """\
         ---
         Aliases: [Jojo]
         Circle: Close
@@ -40,9 +42,12 @@ def test_person_fields_and_dialects(vault: Path, write) -> None:
         closeness: 4
         snooze_until: 2026-12-01
         ---
-        """)
+        """,
+    )
     write("Acme.md", "---\ntype: company\n---\n")
-    write("People/Pat.md", """\
+    write(
+        "People/Pat.md",
+        """\
         ---
         prm-tier: B
         prm-cadence: monthly
@@ -50,7 +55,8 @@ def test_person_fields_and_dialects(vault: Path, write) -> None:
         prm-last-contacted: 2026-01-05
         prm-paused: true
         ---
-        """)
+        """,
+    )
     write("People/Con.md", "---\ntype: contact\nname: {first: Connie, last: Tact}\n---\n")
     m = model(vault)
     jo = m.people["People/Jo.md"]
@@ -70,7 +76,9 @@ def test_person_fields_and_dialects(vault: Path, write) -> None:
 
 
 def test_log_section_entries_are_contact(vault: Path, write) -> None:
-    write("People/Jo.md", """\
+    write(
+        "People/Jo.md",
+        """\
         ---
         type: person
         ---
@@ -82,7 +90,8 @@ def test_log_section_entries_are_contact(vault: Path, write) -> None:
         - [[2026-09-14]] #call #inbound she called about the job offer
         - 2026-08-01 helped her move
         - undated entry is ignored
-        """)
+        """,
+    )
     m = model(vault)
     log = m.interactions_of("People/Jo.md")
     assert [(i.date.isoformat(), i.kind, i.inbound, i.text) for i in log] == [
@@ -97,7 +106,9 @@ def test_log_section_entries_are_contact(vault: Path, write) -> None:
 def test_daily_note_lines(vault: Path, write) -> None:
     write("People/Sam.md", "---\ntype: person\n---\n")
     write("People/Jo.md", "---\ntype: person\n---\n")
-    write("Daily/2026-10-05.md", """\
+    write(
+        "Daily/2026-10-05.md",
+        """\
         - Lunch with [[Jo]] at the market
         - [[Sam]] texted me about the climbing trip #message
         - read the article [[Jo]] recommended
@@ -112,13 +123,16 @@ def test_daily_note_lines(vault: Path, write) -> None:
         Coffee with `[[Sam]]` and %% lunch with [[Jo]] %% nobody.
         ![[Jo]]
         need to have lunch with [[Jo]]
-        """)
+        """,
+    )
     m = model(vault)
     jo = m.interactions_of("People/Jo.md")
     sam = m.interactions_of("People/Sam.md")
     assert [(i.kind, i.line) for i in jo] == [("lunch", 1)]
-    assert sorted((i.kind, i.inbound, i.line) for i in sam) == [("call", False, 5),
-                                                                ("message", True, 2)]
+    assert sorted((i.kind, i.inbound, i.line) for i in sam) == [
+        ("call", False, 5),
+        ("message", True, 2),
+    ]
     jo_mentions = sorted(mention.line for mention in m.mentions_of("People/Jo.md"))
     assert jo_mentions == [3, 6, 7, 13, 14]  # bare mention, cancelled, quote, embed, a plan
     assert all(mention.date == day("2026-10-05") for mention in m.mentions_of("People/Jo.md"))
@@ -139,7 +153,9 @@ def test_daily_folder_and_nested_format_from_obsidian_settings(vault: Path, writ
 def test_meeting_attendees_and_co_attendance(vault: Path, write) -> None:
     for name in ("Ann", "Bo", "Cy"):
         write(f"People/{name}.md", "---\ntype: person\n---\n")
-    write("Meetings/Design review.md", """\
+    write(
+        "Meetings/Design review.md",
+        """\
         ---
         date: 2026-10-12
         attendees: ["[[Ann]]", "[[Bo]]"]
@@ -149,28 +165,39 @@ def test_meeting_attendees_and_co_attendance(vault: Path, write) -> None:
 
         ## Actions
         - [ ] [[Ann]] to share the draft
-        """)
+        """,
+    )
     m = model(vault)
     for name in ("Ann", "Bo", "Cy"):
         (item,) = m.interactions_of(f"People/{name}.md")
         assert (item.date, item.kind, item.origin, item.text) == (
-            day("2026-10-12"), "meeting", Origin.MEETING, "Design review")
+            day("2026-10-12"),
+            "meeting",
+            Origin.MEETING,
+            "Design review",
+        )
     met = {(e.a, e.b) for e in m.edges if e.kind is EdgeKind.MET_TOGETHER}
-    assert met == {("People/Ann.md", "People/Bo.md"), ("People/Ann.md", "People/Cy.md"),
-                   ("People/Bo.md", "People/Cy.md")}
+    assert met == {
+        ("People/Ann.md", "People/Bo.md"),
+        ("People/Ann.md", "People/Cy.md"),
+        ("People/Bo.md", "People/Cy.md"),
+    }
     assert [f.text for f in m.follow_ups_of("People/Ann.md")] == ["Ann to share the draft"]
 
 
 def test_last_contact_field_is_only_a_fallback(vault: Path, write) -> None:
     write("People/Old.md", "---\ntype: person\nlast_contact: 2026-03-02\n---\n")
-    write("People/New.md", """\
+    write(
+        "People/New.md",
+        """\
         ---
         type: person
         last_contact: 2026-03-02
         ---
         ## Log
         - 2026-05-01 #call caught up
-        """)
+        """,
+    )
     m = model(vault)
     (old,) = m.interactions_of("People/Old.md")
     assert (old.date, old.origin) == (day("2026-03-02"), Origin.FIELD)
@@ -178,14 +205,17 @@ def test_last_contact_field_is_only_a_fallback(vault: Path, write) -> None:
 
 
 def test_relations_and_co_mentions(vault: Path, write) -> None:
-    write("People/Ann.md", """\
+    write(
+        "People/Ann.md",
+        """\
         ---
         type: person
         knows: ["[[Bo]]"]
         introduced_by: "[[Cy]]"
         partner: "[[Di]]"
         ---
-        """)
+        """,
+    )
     for name in ("Bo", "Cy", "Di"):
         write(f"People/{name}.md", "---\ntype: person\n---\n")
     write("Daily/2026-10-01.md", "- dinner with [[Bo]] and [[Cy]]\n")
@@ -200,12 +230,15 @@ def test_relations_and_co_mentions(vault: Path, write) -> None:
 def test_reconnect_ticks_close_the_loop(vault: Path, write) -> None:
     write("People/Jo.md", "---\ntype: person\n---\n")
     write("People/Sam.md", "---\ntype: person\n---\n")
-    write("Reconnect/2026-11-20.md", """\
+    write(
+        "Reconnect/2026-11-20.md",
+        """\
         <!-- handful:begin reconnect sha=0 -->
         - [x] [[Jo]] — overdue
         - [ ] [[Sam]] — due
         <!-- handful:end reconnect -->
-        """)
+        """,
+    )
     m = model(vault)
     (tick,) = m.interactions_of("People/Jo.md")
     assert (tick.date, tick.origin) == (day("2026-11-20"), Origin.RECONNECT)
@@ -214,7 +247,9 @@ def test_reconnect_ticks_close_the_loop(vault: Path, write) -> None:
 
 
 def test_handful_regions_never_feed_the_model(vault: Path, write) -> None:
-    write("People/Jo.md", """\
+    write(
+        "People/Jo.md",
+        """\
         ---
         type: person
         ---
@@ -225,7 +260,8 @@ def test_handful_regions_never_feed_the_model(vault: Path, write) -> None:
         <!-- handful:end -->
         ## Log
         - 2026-10-02 #call after the region, still in the log
-        """)
+        """,
+    )
     write("People/Sam.md", "---\ntype: person\n---\n")
     m = model(vault)
     assert m.mentions_of("People/Sam.md") == ()
@@ -234,7 +270,9 @@ def test_handful_regions_never_feed_the_model(vault: Path, write) -> None:
 
 
 def test_invalid_dates_are_errors_of_the_note_not_crashes(vault: Path, write) -> None:
-    write("People/Jo.md", """\
+    write(
+        "People/Jo.md",
+        """\
         ---
         type: person
         birthday: 1990-02-30
@@ -243,7 +281,8 @@ def test_invalid_dates_are_errors_of_the_note_not_crashes(vault: Path, write) ->
         ---
         ## Log
         - 2026-02-30 #call impossible
-        """)
+        """,
+    )
     write("Daily/2026-02-30.md", "- coffee with [[Jo]]\n")
     write("Notes/Meeting.md", "---\ndate: 2026-13-01\n---\n")
     loaded = load(vault)

@@ -15,8 +15,9 @@ from handful import engine
 from handful.errors import Severity
 
 
-def refresh(root: Path, when: str, *, today: str | None = None, **options: object
-            ) -> engine.RefreshResult:
+def refresh(
+    root: Path, when: str, *, today: str | None = None, **options: object
+) -> engine.RefreshResult:
     loaded = load(root)
     return engine.refresh(loaded, day(when), today=day(today or when), **options)  # type: ignore[arg-type]
 
@@ -84,7 +85,8 @@ def test_ticks_record_contact_and_today_keeps_what_you_typed(vault: Path, write)
     assert "- [ ] [[Jo]] — overdue" in text and "- [ ] [[Sam]] — overdue" in text
     # the user ticks Jo and adds a line
     text = text.replace("- [ ] [[Jo]]", "- [x] [[Jo]]").replace(
-        "## Reach out today", "## Reach out today\nremember: Sam's new number")
+        "## Reach out today", "## Reach out today\nremember: Sam's new number"
+    )
     note.write_text(text)
     refresh(vault, "2026-11-01")
     assert note.read_text() == text  # ticks and typed text kept

@@ -22,16 +22,28 @@ def person(key: str = "P.md", **fields: object) -> Person:
     return Person(key=key, name=key.removesuffix(".md"), **fields)  # type: ignore[arg-type]
 
 
-def contacts(key: str, days: list[int], kind: str = "coffee", inbound: bool = False
-             ) -> tuple[Interaction, ...]:
-    return tuple(Interaction(START + dt.timedelta(days=d), key, kind, "Daily.md", n + 1,
-                             inbound=inbound) for n, d in enumerate(days))
+def contacts(
+    key: str, days: list[int], kind: str = "coffee", inbound: bool = False
+) -> tuple[Interaction, ...]:
+    return tuple(
+        Interaction(START + dt.timedelta(days=d), key, kind, "Daily.md", n + 1, inbound=inbound)
+        for n, d in enumerate(days)
+    )
 
 
-def make_model(people: list[Person], interactions: dict[str, tuple[Interaction, ...]],
-               suggested: dict[str, tuple[dt.date, ...]] | None = None) -> Model:
-    return Model(people={p.key: p for p in people}, interactions=interactions, mentions={},
-                 follow_ups={}, edges=(), suggested=suggested or {})
+def make_model(
+    people: list[Person],
+    interactions: dict[str, tuple[Interaction, ...]],
+    suggested: dict[str, tuple[dt.date, ...]] | None = None,
+) -> Model:
+    return Model(
+        people={p.key: p for p in people},
+        interactions=interactions,
+        mentions={},
+        follow_ups={},
+        edges=(),
+        suggested=suggested or {},
+    )
 
 
 def test_friend_after_leaving_home_goes_ok_to_overdue_with_falling_intensity() -> None:
@@ -61,8 +73,9 @@ def test_weekly_monthly_yearly_contact_rank_in_layer_order() -> None:
 
 
 @pytest.mark.parametrize(("step", "expected"), [(7, 0.98), (30, 0.62), (91, 0.33), (365, 0.19)])
-def test_steady_in_person_contact_gives_the_documented_intensity(step: int, expected: float
-                                                                 ) -> None:
+def test_steady_in_person_contact_gives_the_documented_intensity(
+    step: int, expected: float
+) -> None:
     p = person()
     days = list(range(0, 20 * 365 + 1, step))
     on = START + dt.timedelta(days=days[-1])  # as of the latest contact: the steady state
@@ -81,15 +94,18 @@ def test_kin_is_never_in_a_worse_state_than_a_friend(gap: int) -> None:
 
 
 def test_warmth_is_half_on_the_due_date_and_states_follow_the_ratio() -> None:
-    w = warmth(last=START, cadence_days=30, kin=False, as_of=START + dt.timedelta(days=30),
-               params=DEFAULT)
+    w = warmth(
+        last=START, cadence_days=30, kin=False, as_of=START + dt.timedelta(days=30), params=DEFAULT
+    )
     assert w.warmth == pytest.approx(0.5)
     assert w.state is State.DUE and w.next_due == START + dt.timedelta(days=30)
-    dormant = warmth(last=START, cadence_days=90, kin=False, as_of=START + dt.timedelta(days=270),
-                     params=DEFAULT)
+    dormant = warmth(
+        last=START, cadence_days=90, kin=False, as_of=START + dt.timedelta(days=270), params=DEFAULT
+    )
     assert dormant.state is State.DORMANT
-    close = warmth(last=START, cadence_days=30, kin=False, as_of=START + dt.timedelta(days=300),
-                   params=DEFAULT)
+    close = warmth(
+        last=START, cadence_days=30, kin=False, as_of=START + dt.timedelta(days=300), params=DEFAULT
+    )
     assert close.state is State.OVERDUE  # a close tie never goes "dormant"
 
 
@@ -114,8 +130,13 @@ def test_strength_renormalises_over_known_parts_and_explains_each() -> None:
     p = person(circle=Circle.INNER)
     s = strength(p, (), (), START, DEFAULT)
     assert s.score == pytest.approx(100.0)  # only closeness is known: 1.0
-    assert [part.name for part in s.parts] == ["closeness", "intensity", "duration",
-                                               "reciprocity", "multiplexity"]
+    assert [part.name for part in s.parts] == [
+        "closeness",
+        "intensity",
+        "duration",
+        "reciprocity",
+        "multiplexity",
+    ]
     assert sum(s.contribution(part) for part in s.parts) == pytest.approx(s.score)
     rated = strength(person(closeness=3, circle=Circle.INNER), (), (), START, DEFAULT)
     assert rated.parts[0].value == 0.5  # the user's own rating wins over the circle
@@ -157,8 +178,9 @@ def test_drift_against_their_own_rhythm() -> None:
 def test_daily_list_reasons_priority_and_exclusions() -> None:
     on = START + dt.timedelta(days=100)
     due = person("Due.md", circle=Circle.CLOSE)
-    birthday = person("Bday.md", circle=Circle.ACTIVE,
-                      birthday=Birthday(4, 12, 1990))  # START + 101 days is 12 April
+    birthday = person(
+        "Bday.md", circle=Circle.ACTIVE, birthday=Birthday(4, 12, 1990)
+    )  # START + 101 days is 12 April
     inbound = person("Inbound.md", circle=Circle.ACTIVE)
     archived = person("Gone.md", circle=Circle.CLOSE, archived=True)
     snoozed = person("Snooze.md", circle=Circle.CLOSE, snooze_until=on + dt.timedelta(days=1))

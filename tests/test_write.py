@@ -75,8 +75,9 @@ def test_never_writes_outside_the_vault(tmp_path: Path, vault: Path) -> None:
     outside = tmp_path / "outside.md"
     outside.write_text("not yours\n")
     (vault / "link.md").symlink_to(outside)
-    report = Writer(vault).apply([Change("link.md", lambda t: "x\n"),
-                                  Change("../escape.md", lambda t: "x\n")])
+    report = Writer(vault).apply(
+        [Change("link.md", lambda t: "x\n"), Change("../escape.md", lambda t: "x\n")]
+    )
     assert report.written == []
     assert {p.code for p in report.problems} == {"path-outside"}
     assert outside.read_text() == "not yours\n"

@@ -396,7 +396,7 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
     try:
-        cli.main(args=args, prog_name="handful", standalone_mode=False)
+        status = cli.main(args=args, prog_name="handful", standalone_mode=False)
     except HandfulError as exc:
         click.echo(f"handful: {exc}", err=True)
         return exc.exit_code
@@ -422,7 +422,7 @@ def main(argv: list[str] | None = None) -> int:
             err=True,
         )
         return 70
-    return 0
+    return status if isinstance(status, int) else 0
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,214 @@
+"""The command line contract (PRODUCT.md, "Command line"): outputs, exit statuses, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+from conftest import EXAMPLE, EXAMPLE_DAY, REPO
+from helpers import snapshot
+
+from handful import __version__
+from handful.cli import cli, main
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def all_commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    found: list[tuple[str, ...]] = []
+    for name, command in sorted(group.commands.items()):
+        found.append((*prefix, name))
+        if isinstance(command, click.Group):
+            found += all_commands(command, (*prefix, name))
+    return found
+
+
+@pytest.mark.parametrize("command", all_commands(cli), ids=" ".join)
+def test_every_command_has_help(
+    capsys: pytest.CaptureFixture[str], command: tuple[str, ...]
+) -> None:
+    code, out, _ = run(capsys, *command, "--help")
+    assert code == 0
+    assert f"Usage: handful {' '.join(command)}" in out
+    first = out.split("\n\n")[1].strip()
+    assert len(first) > 20, f"'{' '.join(command)}' needs a real description"
+
+
+def test_version_and_help(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "--version")[1].strip() == f"handful, version {__version__}"
+    code, out, _ = run(capsys, "--help")
+    assert code == 0 and "person" in out and "doctor" in out
+
+
+def test_person_card_and_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--vault", str(EXAMPLE), "person", "zo", "--date", EXAMPLE_DAY)
+    assert code == 0
+    assert out.startswith("Zoë Whitfield  (People/Zoë Whitfield.md)")
+    assert "Timeline (" in out and "closeness" in out
+    code, out, _ = run(
+        capsys, "--vault", str(EXAMPLE), "person", "ZOË WHITFIELD", "--json", "--date", EXAMPLE_DAY
+    )
+    data = json.loads(out)
+    for key in (
+        "name",
+        "path",
+        "aliases",
+        "circle",
+        "cadence_days",
+        "strength",
+        "last_contact",
+        "interactions",
+        "mentions",
+        "follow_ups",
+        "state",
+        "next_due",
+        "typical_gap_days",
+        "drifting",
+        "score_breakdown",
+    ):
+        assert key in data, key
+    assert data["path"] == "People/Zoë Whitfield.md" and data["state"] == "overdue"
+    assert data["drifting"] is True and data["typical_gap_days"] == 7
+    assert set(data["interactions"][0]) >= {"date", "kind", "source", "line", "text", "inbound"}
+
+
+def test_unknown_person_is_status_1_with_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "--vault", str(EXAMPLE), "person", "Nobody At All")
+    assert code == 1 and out == ""
+    assert err.count("\n") == 1 and err.startswith("handful: no person called 'Nobody At All'")
+
+
+def test_doctor_on_the_example_vault_finds_nothing(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--vault", str(EXAMPLE), "doctor", "--json")
+    assert code == 0 and json.loads(out) == {"errors": [], "warnings": []}
+
+
+def test_doctor_names_file_and_line(capsys: pytest.CaptureFixture[str], vault: Path, write) -> None:
+    write("People/Jo.md", "---\ntype: person\nbirthday: [unclosed\n---\n")
+    write("Daily/2026-10-01.md", "lunch with [[Nobody]]\n")
+    code, out, _ = run(capsys, "--vault", str(vault), "doctor", "--json")
+    data = json.loads(out)
+    assert code == 1
+    assert {(p["path"], p["line"], p["code"]) for p in data["errors"]} == {
+        ("People/Jo.md", 4, "frontmatter-invalid")
+    }
+    assert [(p["path"], p["line"], p["code"]) for p in data["warnings"]] == [
+        ("Daily/2026-10-01.md", 1, "link-unresolved")
+    ]
+    code, out, _ = run(capsys, "--vault", str(vault), "doctor")
+    assert code == 1 and "People/Jo.md:4: error:" in out
+
+
+def test_vault_from_environment_and_missing_vault(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("HANDFUL_VAULT", str(EXAMPLE))
+    assert run(capsys, "doctor")[0] == 0
+    code, _, err = run(capsys, "--vault", str(tmp_path / "missing"), "doctor")
+    assert code == 2 and "does not exist" in err
+
+
+def test_bad_config_is_a_clear_error(
+    capsys: pytest.CaptureFixture[str], vault: Path, write
+) -> None:
+    write("handful.toml", "[output]\nlimit = 'five'\n")
+    code, _, err = run(capsys, "--vault", str(vault), "today")
+    assert code == 2 and "output.limit" in err and "Traceback" not in err
+
+
+def test_today_json(capsys: pytest.CaptureFixture[str], example: Path) -> None:
+    code, out, _ = run(
+        capsys, "--vault", str(example), "today", "--date", EXAMPLE_DAY, "--json", "--limit", "3"
+    )
+    data = json.loads(out)
+    assert code == 0 and data["date"] == EXAMPLE_DAY
+    assert data["path"] == f"Reconnect/{EXAMPLE_DAY}.md"
+    assert len(data["suggestions"]) == 3
+    assert set(data["suggestions"][0]) == {"name", "path", "priority", "state", "reasons", "hook"}
+    assert (example / data["path"]).exists()
+
+
+def test_refresh_dry_run_writes_nothing(capsys: pytest.CaptureFixture[str], example: Path) -> None:
+    before = snapshot(example)
+    code, out, _ = run(
+        capsys, "--vault", str(example), "refresh", "--date", EXAMPLE_DAY, "--dry-run"
+    )
+    assert code == 0 and "+<!-- handful:begin -->" in out and "would write" in out
+    assert snapshot(example) == before
+    code, out, _ = run(capsys, "--vault", str(example), "refresh", "--date", EXAMPLE_DAY)
+    assert code == 0 and out.startswith("wrote ")
+    code, out, _ = run(capsys, "--vault", str(example), "refresh", "--date", EXAMPLE_DAY)
+    assert out == "wrote 0 file(s); 32 unchanged\n"  # 30 people, 2 notes
+
+
+def test_network_path_and_intro(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--vault", str(EXAMPLE), "network", "--json", "--date", EXAMPLE_DAY)
+    data = json.loads(out)
+    assert code == 0 and [c["circle"] for c in data["circles"]] == [
+        "inner",
+        "close",
+        "active",
+        "acquaintance",
+    ]
+    code, out, _ = run(
+        capsys, "--vault", str(EXAMPLE), "path", "me", "Mei Tanaka", "--date", EXAMPLE_DAY
+    )
+    assert code == 0 and out.startswith("you -(") and "Mei Tanaka" in out
+    code, out, _ = run(
+        capsys, "--vault", str(EXAMPLE), "intro", "Helio Robotics", "--json", "--date", EXAMPLE_DAY
+    )
+    data = json.loads(out)
+    assert code == 0 and data["kind"] == "company"
+    assert "Daniel Kowalczyk" in data["members"]
+    code, _, err = run(capsys, "--vault", str(EXAMPLE), "intro", "Nowhere Inc")
+    assert code == 2 and "no person, company or tag" in err
+
+
+def test_no_traceback_on_bad_input(capsys: pytest.CaptureFixture[str], vault: Path, write) -> None:
+    write("People/Bin.md", data=b"\x00\x01\x02binary")
+    write(
+        "People/Bomb.md",
+        "---\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, "
+        "*a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, "
+        "*c, *c, *c, *c, *c, *c]\ne: [*d, *d, *d, *d, *d, *d, *d, *d]\n---\n",
+    )
+    write("People/List.md", "---\n- a\n- b\n---\n")
+    write("People/Jo.md", "---\ntype: person\nbirthday: 2026-02-30\ncadence: often\n---\n")
+    for args in (
+        ["doctor"],
+        ["today", "--date", "2026-11-01"],
+        ["refresh"],
+        ["network"],
+        ["person", "Jo"],
+        ["person", "nobody"],
+        ["path", "me", "Jo"],
+        ["intro", "x"],
+        ["today", "--date", "not-a-date"],
+    ):
+        code, out, err = run(capsys, "--vault", str(vault), *args)
+        assert "Traceback" not in out + err, args
+        assert code in (0, 1, 2), (args, err)
+
+
+def test_python_dash_m_works() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "handful", "--version"], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0 and result.stdout.strip() == f"handful, version {__version__}"
+
+
+def test_demo_changes_nothing_in_the_repository(capsys: pytest.CaptureFixture[str]) -> None:
+    before = snapshot(EXAMPLE)
+    code, out, _ = run(capsys, "demo")
+    assert code == 0
+    assert "=== Reconnect/2026-11-25.md ===" in out and "<!-- handful:begin -->" in out
+    assert snapshot(EXAMPLE) == before
+    assert not (REPO / "vault_example" / "Reconnect").exists()
