@@ -9,11 +9,11 @@ from pathlib import Path
 
 import click
 import pytest
-from conftest import EXAMPLE, EXAMPLE_DAY, REPO
-from helpers import snapshot
 
+from conftest import EXAMPLE, EXAMPLE_DAY, REPO
 from handful import __version__
 from handful.cli import cli, main
+from helpers import snapshot
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

@@ -11,12 +11,12 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE, EXAMPLE_DAY
-from helpers import day, load, snapshot
 
+from conftest import EXAMPLE, EXAMPLE_DAY
 from handful import engine
 from handful.generate.card import person_json
 from handful.score.assess import assess_person
+from helpers import day, load, snapshot
 
 GOLDEN = Path(__file__).parent / "golden" / "example"
 UPDATE = os.environ.get("HANDFUL_UPDATE_GOLDEN") == "1"

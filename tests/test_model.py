@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from helpers import day, key_of, load, model
-
-from handful.model.types import EdgeKind, Origin
 from handful.errors import Severity
+from handful.model.types import EdgeKind, Origin
+from helpers import day, key_of, load, model
 
 
 def test_person_detection_rules(vault: Path, write) -> None:

@@ -9,10 +9,9 @@ import stat
 from pathlib import Path
 
 from conftest import EXAMPLE, EXAMPLE_DAY
-from helpers import day, load, snapshot
-
 from handful import engine
 from handful.errors import Severity
+from helpers import day, load, snapshot
 
 
 def refresh(

@@ -7,13 +7,13 @@ import math
 
 import pytest
 
+from handful.errors import ConfigError
 from handful.model.types import Circle, Interaction, Model, Person
 from handful.parse.dates import Birthday
 from handful.score.assess import assess_person
 from handful.score.daily import is_resting, plan_day
 from handful.score.params import DEFAULT, load_params
 from handful.score.tie import State, cadence, drift, strength, warmth
-from handful.errors import ConfigError
 
 START = dt.date(2025, 1, 1)
 
