@@ -23,18 +23,26 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class Context:
-    """What every command needs: where the vault is."""
+    """What every command needs: where the vault is, and whether to use the cache."""
 
-    def __init__(self, vault: Path | None, debug: bool) -> None:
+    def __init__(self, vault: Path | None, debug: bool, cache: bool) -> None:
         self.vault_option = vault
         self.debug = debug
+        self.cache = cache
 
     def open(self) -> engine.Vault:
         return engine.open_vault(self.vault_option)
 
     def load(self, vault: engine.Vault) -> engine.Loaded:
-        with _progress("Reading notes") as progress:
-            return engine.load(vault, progress=progress)
+        from handful.cache import SqliteStore
+        from handful.store import NoteStore
+
+        store = SqliteStore(vault.state_dir) if self.cache else NoteStore()
+        try:
+            with _progress("Reading notes") as progress:
+                return engine.load(vault, store=store, progress=progress)
+        finally:
+            store.close()
 
 
 pass_context = click.make_pass_decorator(Context)
@@ -91,11 +99,28 @@ def report_problems(problems: list[Problem], *, quiet_warnings: bool = True) -> 
     help="The vault folder (default: $HANDFUL_VAULT, else the current folder).",
 )
 @click.option("--debug", is_flag=True, help="Show tracebacks for unexpected errors.")
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Read every note afresh instead of using the cache in .handful/.",
+)
 @click.version_option(__version__, prog_name="handful")
 @click.pass_context
-def cli(ctx: click.Context, vault: Path | None, debug: bool) -> None:
+def cli(ctx: click.Context, vault: Path | None, debug: bool, no_cache: bool) -> None:
     """Keep a handful of strong relationships alive, in your Markdown vault."""
-    ctx.obj = Context(vault, debug)
+    ctx.obj = Context(vault, debug, not no_cache)
+
+
+@contextmanager
+def _writing(vault: engine.Vault, command: str, *, dry_run: bool) -> Iterator[None]:
+    """Hold the vault's lock while writing, so a one-shot command and the watcher never race."""
+    if dry_run:
+        yield
+        return
+    from handful.lock import VaultLock
+
+    with VaultLock(vault.state_dir, command):
+        yield
 
 
 @cli.command()
@@ -167,12 +192,23 @@ def today(ctx: Context, day: str | None, limit: int | None, as_json: bool, dry_r
     """Write today's reconnect note and print it."""
     from handful.generate.reconnect import render_region
 
+    from handful.errors import LockHeldError
+
     vault = ctx.open()
     loaded = ctx.load(vault)
     when = parse_day(day)
-    result = engine.refresh(
-        loaded, when, today=dt.date.today(), dry_run=dry_run, limit=limit, everything=False
-    )
+    try:
+        with _writing(vault, "today", dry_run=dry_run):
+            result = engine.refresh(
+                loaded, when, today=dt.date.today(), dry_run=dry_run, limit=limit, everything=False
+            )
+    except LockHeldError as exc:
+        # The watcher keeps the note current: show the list without writing it.
+        click.echo(f"handful: {exc}; printing the list without writing it", err=True)
+        result = engine.refresh(
+            loaded, when, today=dt.date.today(), dry_run=True, limit=limit, everything=False
+        )
+        dry_run = True
     if as_json:
         click.echo(json.dumps(_plan_json(loaded, result), indent=2, ensure_ascii=False))
     else:
@@ -225,7 +261,8 @@ def refresh(ctx: Context, day: str | None, dry_run: bool) -> None:
     """Write that day's reconnect note, every person region and the network note."""
     vault = ctx.open()
     loaded = ctx.load(vault)
-    result = engine.refresh(loaded, parse_day(day), today=dt.date.today(), dry_run=dry_run)
+    with _writing(vault, "refresh", dry_run=dry_run):
+        result = engine.refresh(loaded, parse_day(day), today=dt.date.today(), dry_run=dry_run)
     report = result.report
     if dry_run:
         for diff in report.diffs:
@@ -369,6 +406,115 @@ def intro(ctx: Context, target: str, day: str | None, as_json: bool) -> None:
         click.echo(json.dumps(answer.as_dict(loaded.model), indent=2, ensure_ascii=False))
         return
     click.echo(answer.describe(loaded.model))
+
+
+@cli.command()
+@click.option(
+    "--debounce-ms",
+    type=click.IntRange(0, 60_000),
+    default=None,
+    help="Quiet period after a change before handful acts (default 300).",
+)
+@click.option(
+    "--rescan-seconds",
+    type=click.FloatRange(0.5, 86_400),
+    default=None,
+    help="Seconds between stat-only rescans that catch missed events (default 30).",
+)
+@click.option("--polling", is_flag=True, help="Poll instead of using OS file events.")
+@click.option("-v", "--verbose", is_flag=True, help="Log every step.")
+@click.option("-q", "--quiet", is_flag=True, help="Log only warnings and errors.")
+@pass_context
+def watch(
+    ctx: Context,
+    debounce_ms: int | None,
+    rescan_seconds: float | None,
+    polling: bool,
+    verbose: bool,
+    quiet: bool,
+) -> None:
+    """Keep everything current while you edit: the daemon. Stop it with Ctrl-C or SIGTERM."""
+    import logging
+    import signal
+
+    from handful.watch.daemon import Daemon
+
+    level = logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO
+    logging.basicConfig(
+        level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(message)s"
+    )
+    daemon = Daemon(
+        ctx.vault_option,
+        polling=polling,
+        use_cache=ctx.cache,
+        debounce=None if debounce_ms is None else debounce_ms / 1000,
+        rescan=rescan_seconds,
+    )
+
+    def stop(signum: int, frame: object) -> None:
+        daemon.stop()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    daemon.run()
+
+
+@cli.group()
+def service() -> None:
+    """Run 'handful watch' for this vault as a systemd user unit or a launchd agent."""
+
+
+def _service_file(ctx: Context, platform: str | None) -> Any:
+    from handful.watch.service import service_file
+
+    return service_file(engine.find_vault(ctx.vault_option), platform=platform)
+
+
+_platform_option = click.option(
+    "--platform",
+    type=click.Choice(["systemd", "launchd"]),
+    default=None,
+    help="Override the detected service manager.",
+)
+
+
+@service.command("install")
+@click.option("--no-start", is_flag=True, help="Write the service file but do not start it.")
+@_platform_option
+@pass_context
+def service_install(ctx: Context, no_start: bool, platform: str | None) -> None:
+    """Write the service file for this vault and start it."""
+    from handful.watch.service import install
+
+    for line in install(_service_file(ctx, platform), start=not no_start):
+        click.echo(line)
+
+
+@service.command("uninstall")
+@click.option("--no-stop", is_flag=True, help="Remove the file without stopping the service.")
+@_platform_option
+@pass_context
+def service_uninstall(ctx: Context, no_stop: bool, platform: str | None) -> None:
+    """Stop the service for this vault and remove its file."""
+    from handful.watch.service import uninstall
+
+    for line in uninstall(_service_file(ctx, platform), stop=not no_stop):
+        click.echo(line)
+
+
+@service.command("status")
+@_platform_option
+@pass_context
+def service_status(ctx: Context, platform: str | None) -> None:
+    """Show the service file, whether it is running, and who holds the vault's lock."""
+    from handful.lock import describe_holder, is_locked
+    from handful.watch.service import status
+
+    vault = ctx.open()
+    for line in status(_service_file(ctx, platform)):
+        click.echo(line)
+    holder = is_locked(vault.state_dir)
+    click.echo("lock: free" if holder is None else f"lock: {describe_holder(holder)}")
 
 
 @cli.command()

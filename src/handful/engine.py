@@ -28,6 +28,7 @@ from handful.score.network import NetworkReport, network_report
 from handful.score.params import ScoringParams, load_params
 from handful.vault.scan import NoteFile, read_note, scan_vault
 from handful.vault.settings import VaultLayout, read_layout
+from handful.store import NoteStore, digest
 from handful.write import Change, Recorder, Writer, WriteReport
 
 Progress = Callable[[int, int], None]
@@ -73,25 +74,6 @@ def open_vault(path: str | os.PathLike[str] | None = None) -> Vault:
     return Vault(root, config, read_layout(root, config), load_params(config.scoring))
 
 
-class NoteStore:
-    """Where parsed notes are remembered between runs. The base class remembers nothing."""
-
-    def get(self, file: NoteFile) -> Note | None:
-        return None
-
-    def put(self, file: NoteFile, note: Note | None, problem: Problem | None) -> None:
-        return None
-
-    def get_problem(self, file: NoteFile) -> Problem | None:
-        return None
-
-    def forget_others(self, paths: Iterable[str]) -> None:
-        return None
-
-    def flush(self) -> None:
-        return None
-
-
 @dataclass
 class Loaded:
     """A vault read into memory: files, parsed notes, the model, and every problem found."""
@@ -125,32 +107,39 @@ def read_notes(
     store: NoteStore | None = None,
     progress: Progress | None = None,
 ) -> tuple[dict[str, Note], dict[str, Problem]]:
-    """Read and parse notes, using the store for unchanged files."""
+    """Read and parse notes; the store answers for files whose size and mtime did not change,
+    and for files whose bytes hash to what it already parsed."""
     store = store or NoteStore()
     notes: dict[str, Note] = {}
     problems: dict[str, Problem] = {}
     file_list = list(files)
     for index, file in enumerate(file_list):
-        cached = store.get(file)
-        if cached is not None:
-            notes[file.path] = cached
-        else:
-            known_problem = store.get_problem(file)
-            if known_problem is not None:
-                problems[file.path] = known_problem
-            else:
-                result = read_note(vault.root, file, max_bytes=vault.config.vault.max_note_bytes)
-                if result.text is None:
-                    assert result.problem is not None
-                    problems[file.path] = result.problem
-                    store.put(file, None, result.problem)
-                else:
-                    note = parse_note(result.text, file.path)
-                    notes[file.path] = note
-                    store.put(file, note, None)
+        note, problem = read_one(vault, file, store)
+        if note is not None:
+            notes[file.path] = note
+        elif problem is not None:
+            problems[file.path] = problem
         if progress is not None and (index % 200 == 0 or index + 1 == len(file_list)):
             progress(index + 1, len(file_list))
     return notes, problems
+
+
+def read_one(vault: Vault, file: NoteFile, store: NoteStore) -> tuple[Note | None, Problem | None]:
+    cached = store.get(file)
+    if cached is not None:
+        return cached, None
+    known = store.get_problem(file)
+    if known is not None:
+        return None, known
+    result = read_note(vault.root, file, max_bytes=vault.config.vault.max_note_bytes)
+    content_hash = digest(result.data) if result.data is not None else None
+    if result.text is None:
+        store.put(file, None, result.problem, content_hash)
+        return None, result.problem
+    same = store.get_by_hash(file.path, content_hash) if content_hash else None
+    note = same if same is not None else parse_note(result.text, file.path)
+    store.put(file, note, None, content_hash)
+    return note, None
 
 
 def load(
@@ -196,6 +185,23 @@ def build(
     )
 
 
+def changed_people(old: Model, new: Model) -> set[str]:
+    """People whose region could read differently: their record or anything about them changed."""
+    keys = set(old.people) | set(new.people)
+    changed = {
+        key
+        for key in keys
+        if old.people.get(key) != new.people.get(key)
+        or old.interactions_of(key) != new.interactions_of(key)
+        or old.mentions_of(key) != new.mentions_of(key)
+        or old.follow_ups_of(key) != new.follow_ups_of(key)
+    }
+    old_edges, new_edges = set(old.edges), set(new.edges)
+    for edge in old_edges ^ new_edges:
+        changed.update((edge.a, edge.b))
+    return changed & set(new.people)
+
+
 def _same_names(old: Universe, new: Universe) -> bool:
     return old.resolver.signature == new.resolver.signature and old.people == new.people
 
@@ -207,12 +213,16 @@ def assess_all(loaded: Loaded, as_of: dt.date) -> Mapping[str, Assessment]:
 # --- planning writes ---------------------------------------------------------------------------
 
 
-def person_region_changes(loaded: Loaded, assessments: Mapping[str, Assessment]) -> list[Change]:
+def person_region_changes(
+    loaded: Loaded, assessments: Mapping[str, Assessment], people: Iterable[str] | None = None
+) -> list[Change]:
     output = loaded.vault.config.output
     if not output.person_regions:
         return []
     changes: list[Change] = []
-    for key, a in assessments.items():
+    keys = sorted(assessments) if people is None else sorted(set(people) & set(assessments))
+    for key in keys:
+        a = assessments[key]
         content = render_person_region(
             loaded.model,
             key,
@@ -296,16 +306,18 @@ def refresh(
     recorders: Iterable[Recorder] = (),
     limit: int | None = None,
     everything: bool = True,
+    people: Iterable[str] | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> RefreshResult:
-    """Write that day's reconnect list and, with ``everything``, person regions and the network
-    note. Bad notes are reported in the result and skipped."""
+    """Write that day's reconnect list and, with ``everything``, person regions (all, or only
+    ``people``) and the network note. Bad notes are reported in the result and skipped."""
     assessments = assess_all(loaded, day)
     plan = daily_plan(loaded, assessments, day, limit=limit)
     changes = [reconnect_change(loaded, plan, today=today)]
     if everything:
-        changes += person_region_changes(loaded, assessments)
+        changes += person_region_changes(loaded, assessments, people)
         report = network_report(loaded.model, assessments, day, loaded.vault.params)
         changes.append(network_change(loaded, report, assessments))
     writer = Writer(loaded.vault.root, dry_run=dry_run, recorders=recorders)
-    result = writer.apply(changes)
+    result = writer.apply(changes, stop=stop)
     return RefreshResult(plan, result, changes[0].path)

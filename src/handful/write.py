@@ -157,9 +157,14 @@ class Writer:
         self.dry_run = dry_run
         self.recorders = list(recorders)
 
-    def apply(self, changes: Iterable[Change]) -> WriteReport:
+    def apply(
+        self, changes: Iterable[Change], *, stop: Callable[[], bool] | None = None
+    ) -> WriteReport:
+        """Apply changes in order; ``stop()`` returning True ends the batch between files."""
         report = WriteReport()
         for change in changes:
+            if stop is not None and stop():
+                break
             self._apply_one(change, report)
         return report
 

@@ -1,0 +1,47 @@
+"""Where parsed notes are remembered between runs. The base class remembers nothing."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+
+from handful.errors import Problem
+from handful.parse import Note
+from handful.vault.scan import NoteFile
+
+
+def digest(data: bytes) -> str:
+    """A file's content hash (for change detection and recognising handful's own writes)."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+class NoteStore:
+    def get(self, file: NoteFile) -> Note | None:
+        """The parsed note if the file's size and mtime are what was stored."""
+        return None
+
+    def get_problem(self, file: NoteFile) -> Problem | None:
+        """The stored reason the file could not be read, if size and mtime still match."""
+        return None
+
+    def get_by_hash(self, path: str, content_hash: str) -> Note | None:
+        """The parsed note if the stored content hash matches (the mtime may have moved)."""
+        return None
+
+    def put(
+        self,
+        file: NoteFile,
+        note: Note | None,
+        problem: Problem | None,
+        content_hash: str | None = None,
+    ) -> None:
+        return None
+
+    def forget_others(self, paths: Iterable[str]) -> None:
+        return None
+
+    def flush(self) -> None:
+        return None
+
+    def close(self) -> None:
+        return None

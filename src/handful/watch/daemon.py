@@ -1,0 +1,332 @@
+"""``handful watch``: keep the vault's generated notes current while the user edits.
+
+The daemon owns the vault's lock for its whole life. It brings everything up to date, then
+sleeps until the file system reports a change. After a quiet period (the debounce) it re-reads
+only the changed notes, rebuilds the model reusing every unchanged note's facts, and rewrites
+only the regions whose content changed. Its own writes are recognised by content hash, never by
+timing. At local midnight it writes the new day's reconnect note; a cheap stat-only rescan
+catches what the OS dropped. Idle, it blocks on a queue and uses no CPU.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import logging
+import os
+import queue
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver
+from watchdog.observers.polling import PollingObserver
+
+from handful import engine
+from handful.cache import SqliteStore
+from handful.errors import Problem, Severity
+from handful.lock import VaultLock
+from handful.model.build import note_facts
+from handful.store import NoteStore, digest
+from handful.vault.scan import NoteFile, scan_vault
+from handful.watch.events import CONFIG, RESCAN, STOP, VaultEventHandler, collect
+from handful.write import Recorder, clean_temp_files
+
+log = logging.getLogger("handful.watch")
+
+#: A batch never waits longer than this many debounce periods, even under constant events.
+LONGEST_BATCH = 10
+
+
+class OwnWrites(Recorder):
+    """Remembers the hash of each file handful last wrote, to ignore the events it causes."""
+
+    def __init__(self) -> None:
+        self.hashes: dict[str, str] = {}
+        self.count = 0
+
+    def record(self, path: str, before: bytes | None, after: bytes) -> None:
+        self.hashes[path] = digest(after)
+        self.count += 1
+
+
+@dataclass
+class Stats:
+    batches: int = 0
+    writes: int = 0
+    rescans: int = 0
+    started: float = field(default_factory=time.monotonic)
+
+
+class Daemon:
+    def __init__(
+        self,
+        root: Path | str | None,
+        *,
+        debounce: float | None = None,
+        rescan: float | None = None,
+        polling: bool = False,
+        today: Callable[[], dt.date] = dt.date.today,
+        use_cache: bool = True,
+    ) -> None:
+        self.vault = engine.open_vault(root)
+        watch = self.vault.config.watch
+        self.debounce = watch.debounce_ms / 1000 if debounce is None else debounce
+        self.rescan_every = watch.rescan_seconds if rescan is None else rescan
+        self.polling = polling
+        self.today = today
+        self.use_cache = use_cache
+        self.events: queue.Queue[str] = queue.Queue()
+        self.stopping = threading.Event()
+        self.own = OwnWrites()
+        self.stats = Stats()
+        self.observer: BaseObserver | None = None
+        self.store: NoteStore = NoteStore()
+        self.loaded: engine.Loaded | None = None
+        self.day = today()
+
+    # lifecycle ----------------------------------------------------------------------------------
+
+    def stop(self) -> None:
+        """Ask the daemon to stop (safe from a signal handler or another thread)."""
+        self.stopping.set()
+        self.events.put(STOP)
+
+    def run(self) -> None:
+        lock = VaultLock(self.vault.state_dir, "watch")
+        lock.acquire()
+        try:
+            if lock.stale:
+                log.info("replaced a stale lock left by pid %s", lock.stale.get("pid"))
+            removed = clean_temp_files(self.vault.root, skip_folders=self.vault.skip_folders())
+            for path in removed:
+                log.info("removed a temporary file left by an interrupted write: %s", path)
+            problems: list[Problem] = []
+            if self.use_cache:
+                self.store = SqliteStore(self.vault.state_dir, problems=problems)
+            self.loaded = engine.load(self.vault, store=self.store)
+            self._report(self.loaded.problems)
+            self._refresh_all("start")
+            self._start_observer()
+            log.info("watching %s (debounce %d ms)", self.vault.root, round(self.debounce * 1000))
+            self._loop()
+        finally:
+            if self.observer is not None:
+                self.observer.stop()
+                self.observer.join(timeout=5)
+            self.store.close()
+            lock.release()
+            log.info(
+                "stopped after %d batches and %d writes", self.stats.batches, self.stats.writes
+            )
+
+    def _start_observer(self) -> None:
+        handler = VaultEventHandler(self.vault.root, self.events, self.vault.skip_folders())
+        if not self.polling:
+            observer: BaseObserver = Observer()
+            try:
+                observer.schedule(handler, str(self.vault.root), recursive=True)
+                observer.start()
+                self.observer = observer
+                return
+            except OSError as exc:
+                if exc.errno not in (errno.ENOSPC, errno.EMFILE):
+                    raise
+                log.warning(
+                    "the system's limit of watched folders is reached (raise "
+                    "fs.inotify.max_user_watches); falling back to polling every %.1f s",
+                    max(1.0, self.debounce),
+                )
+                observer.stop()
+        polling = PollingObserver(timeout=max(1.0, self.debounce))
+        polling.schedule(handler, str(self.vault.root), recursive=True)
+        polling.start()
+        self.observer = polling
+
+    # the loop -----------------------------------------------------------------------------------
+
+    def _loop(self) -> None:
+        next_rescan = time.monotonic() + self.rescan_every
+        while not self.stopping.is_set():
+            timeout = min(next_rescan - time.monotonic(), _seconds_to_midnight())
+            batch = collect(
+                self.events,
+                timeout=timeout,
+                quiet=self.debounce,
+                longest=self.debounce * LONGEST_BATCH,
+            )
+            if STOP in batch or self.stopping.is_set():
+                break
+            if self.today() != self.day:
+                self.day = self.today()
+                log.info("a new day: %s", self.day.isoformat())
+                self._refresh_all("midnight")
+            if batch:
+                self._process(batch)
+            if time.monotonic() >= next_rescan:
+                self._rescan()
+                next_rescan = time.monotonic() + self.rescan_every
+
+    def _process(self, batch: set[str]) -> None:
+        self.stats.batches += 1
+        if CONFIG in batch:
+            log.info("settings changed: reloading the vault")
+            self.vault = engine.open_vault(self.vault.root)
+            self.loaded = engine.load(self.vault, store=self.store)
+            self._refresh_all("settings")
+            return
+        if RESCAN in batch:
+            self._rescan()
+            batch = batch - {RESCAN}
+        self._apply_paths(sorted(batch))
+
+    def _rescan(self) -> None:
+        """Stat every note; process whatever differs from what is known."""
+        assert self.loaded is not None
+        self.stats.rescans += 1
+        scan = scan_vault(self.vault.root, skip_folders=self.vault.skip_folders())
+        known = self.loaded.files
+        current = {f.path: f for f in scan.files}
+        differing = [
+            p
+            for p, f in current.items()
+            if p not in known or (known[p].size, known[p].mtime_ns) != (f.size, f.mtime_ns)
+        ]
+        differing += [p for p in known if p not in current]
+        self.loaded.scan_problems = list(scan.problems)
+        if differing:
+            log.debug("rescan found %d changed notes", len(differing))
+            self._apply_paths(sorted(differing))
+
+    def _apply_paths(self, paths: list[str]) -> None:
+        assert self.loaded is not None
+        loaded = self.loaded
+        files = dict(loaded.files)
+        notes = dict(loaded.notes)
+        problems = dict(loaded.read_problems)
+        changed: set[str] = set()
+        foreign = False  # any change not made by handful itself
+        for path in paths:
+            file = _stat(self.vault.root, path)
+            if file is None:
+                if path in files:
+                    files.pop(path)
+                    notes.pop(path, None)
+                    problems.pop(path, None)
+                    changed.add(path)
+                    foreign = True
+                continue
+            old = files.get(path)
+            if old is not None and (old.size, old.mtime_ns) == (file.size, file.mtime_ns):
+                continue
+            note, problem = engine.read_one(self.vault, file, self.store)
+            files[path] = file
+            notes.pop(path, None)
+            problems.pop(path, None)
+            if note is not None:
+                notes[path] = note
+            elif problem is not None:
+                problems[path] = problem
+            changed.add(path)
+            if not self._is_own_write(path):
+                foreign = True
+        if not changed:
+            return
+        self.store.flush()
+        if not foreign:
+            # Only handful's own writes: the parsed notes are fresh, nothing else can change.
+            self.loaded = engine.Loaded(
+                self.vault,
+                files,
+                notes,
+                problems,
+                loaded.universe,
+                loaded.facts,
+                loaded.model,
+                loaded.scan_problems,
+                loaded.sources,
+            )
+            for path in changed:
+                if path in notes:
+                    self.loaded.facts[path] = note_facts(
+                        notes[path], loaded.universe, loaded.sources
+                    )
+            return
+        log.info(
+            "changed: %s",
+            ", ".join(sorted(changed)[:5])
+            + (f" and {len(changed) - 5} more" if len(changed) > 5 else ""),
+        )
+        rebuilt = engine.build(
+            self.vault,
+            files,
+            notes,
+            problems,
+            loaded.scan_problems,
+            loaded.sources,
+            previous=loaded,
+            changed=changed,
+        )
+        same_names = rebuilt.universe.resolver.signature == loaded.universe.resolver.signature
+        people = engine.changed_people(loaded.model, rebuilt.model) if same_names else None
+        self.loaded = rebuilt
+        self._report([p for p in rebuilt.problems if p.path in changed])
+        self._write(people)
+
+    def _is_own_write(self, path: str) -> bool:
+        expected = self.own.hashes.get(path)
+        if expected is None:
+            return False
+        try:
+            data = (self.vault.root / path).read_bytes()
+        except OSError:
+            return False
+        return digest(data) == expected
+
+    def _refresh_all(self, why: str) -> None:
+        log.debug("refreshing everything (%s)", why)
+        self._write(None)
+
+    def _write(self, people: set[str] | None) -> None:
+        assert self.loaded is not None
+        before = self.own.count
+        result = engine.refresh(
+            self.loaded,
+            self.day,
+            today=self.today(),
+            recorders=[self.own],
+            people=people,
+            stop=self.stopping.is_set,
+        )
+        written = self.own.count - before
+        self.stats.writes += written
+        for path in result.report.written:
+            log.info("wrote %s", path)
+        self._report(result.report.problems)
+
+    def _report(self, problems: list[Problem]) -> None:
+        for problem in problems:
+            if problem.severity is Severity.ERROR:
+                log.warning("%s", problem)
+
+
+def _stat(root: Path, relative: str) -> NoteFile | None:
+    try:
+        info = os.stat(root / relative)
+    except OSError:
+        return None
+    if not os.path.isfile(root / relative):
+        return None
+    real = os.path.realpath(root / relative)
+    if not real.startswith(os.path.realpath(root) + os.sep):
+        return None  # a symlink out of the vault is never read or written
+    return NoteFile(relative, info.st_size, info.st_mtime_ns, os.path.islink(root / relative))
+
+
+def _seconds_to_midnight() -> float:
+    now = dt.datetime.now().astimezone()
+    tomorrow = (now + dt.timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    return max(0.5, (tomorrow - now).total_seconds() + 0.5)
