@@ -188,7 +188,7 @@ class Model:
     suggested: Mapping[str, tuple[dt.date, ...]] = field(default_factory=dict)
     #: note path -> the date the note stands for (daily notes, meetings, dated notes)
     note_dates: Mapping[str, dt.date] = field(default_factory=dict)
-    resolver: Resolver | None = None
+    resolver: Resolver | None = field(default=None, compare=False)
 
     def interactions_of(self, key: str) -> tuple[Interaction, ...]:
         return self.interactions.get(key, ())
