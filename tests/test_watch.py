@@ -177,3 +177,55 @@ def test_kill_9_during_writes_leaves_old_or_new_files(tmp_path: Path, example: P
     assert not list(example.rglob(f"*{TEMP_SUFFIX}"))
     for path in leftovers:
         assert "removed a temporary file" in daemon.log() and path.name in daemon.log()
+
+
+def _run_in_thread(daemon: object) -> object:
+    import threading
+
+    thread = threading.Thread(target=daemon.run, name="test-daemon")  # type: ignore[attr-defined]
+    thread.start()
+    return thread
+
+
+def test_midnight_writes_the_new_days_note(small: Path) -> None:
+    import datetime as dt
+
+    from handful.watch.daemon import Daemon
+
+    today = [dt.date(2026, 11, 1)]
+    daemon = Daemon(small, debounce=0.05, rescan=0.2, today=lambda: today[0])
+    thread = _run_in_thread(daemon)
+    try:
+        wait_until(lambda: (small / "Reconnect" / "2026-11-01.md").exists(), timeout=10)
+        first = (small / "Reconnect" / "2026-11-01.md").read_bytes()
+        today[0] = dt.date(2026, 11, 2)
+        wait_until(lambda: (small / "Reconnect" / "2026-11-02.md").exists(), timeout=10)
+        assert (small / "Reconnect" / "2026-11-01.md").read_bytes() == first
+    finally:
+        daemon.stop()
+        thread.join(timeout=10)  # type: ignore[attr-defined]
+
+
+def test_full_inotify_limit_falls_back_to_polling(small: Path, monkeypatch: pytest.MonkeyPatch,
+                                                  caplog: pytest.LogCaptureFixture) -> None:
+    import errno
+
+    from watchdog.observers import Observer
+
+    from handful.watch import daemon as daemon_module
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "inotify watch limit reached")
+
+    monkeypatch.setattr(Observer, "schedule", full)
+    daemon = daemon_module.Daemon(small, debounce=0.05, rescan=60)
+    thread = _run_in_thread(daemon)
+    try:
+        wait_until(lambda: daemon.observer is not None, timeout=10)
+        assert type(daemon.observer).__name__ == "PollingObserver"
+        (small / "Daily" / "2026-10-04.md").write_text("- coffee with [[Jo]]\n")
+        wait_until(lambda: "2026-10-04 · coffee" in region(small), timeout=10)
+    finally:
+        daemon.stop()
+        thread.join(timeout=10)  # type: ignore[attr-defined]
+    assert "max_user_watches" in caplog.text
