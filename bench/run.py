@@ -1,0 +1,207 @@
+"""The benchmark: every figure measured in one run on the same synthetic vault.
+
+    python bench/run.py --size M            # table on stdout, JSON in bench/out/M.json
+
+Measures the *floor* (read every note, libyaml front matter, a link regex), handful's *cold*
+refresh (no cache), *warm* refresh (nothing changed), *one change* (a daily note added), the
+watcher's save-to-region *latency* over many edits, and the peak RSS of each. Each command runs in
+a fresh process, as a user would run it. Times are also given as ratios to the floor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent / "tests"))
+
+from generate import SIZES, generate  # noqa: E402
+
+DAY = "2026-11-25"
+TARGETS = {"cold": 5.0, "warm": 1.0, "one_change": 1.5}
+
+
+def timed(command: list[str], *, env: dict[str, str] | None = None) -> tuple[float, int, str]:
+    """(wall seconds, peak RSS in KiB, stdout) of one command in a fresh process."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    assert process.stdout is not None and process.stderr is not None
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    out = process.stdout.read().decode()
+    err = process.stderr.read().decode()
+    process.stdout.close()
+    process.stderr.close()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed ({process.returncode}):\n{err[-2000:]}")
+    rss = usage.ru_maxrss if sys.platform != "darwin" else usage.ru_maxrss // 1024
+    return elapsed, rss, out
+
+
+def handful(vault: Path, *args: str) -> list[str]:
+    return [sys.executable, "-m", "handful", "--vault", str(vault), *args]
+
+
+def best_of(runs: int, command: list[str], prepare=None) -> tuple[float, int]:
+    times, peak = [], 0
+    for _ in range(runs):
+        if prepare:
+            prepare()
+        seconds, rss, _ = timed(command)
+        times.append(seconds)
+        peak = max(peak, rss)
+    return min(times), peak
+
+
+def watch_latency(vault: Path, edits: int, debounce_ms: int) -> dict[str, float]:
+    from daemon import WatchProcess, wait_until
+
+    people = sorted((vault / "People").glob("*.md"))[:25]
+    log = Path(tempfile.mkstemp(prefix="handful-watch-", suffix=".log")[1])
+    daemon = WatchProcess(vault, log, debounce_ms=debounce_ms)
+    latencies: list[float] = []
+    try:
+        daemon.wait_for_log("watching", timeout=600)
+        daily = vault / "Daily" / "2026" / "11" / "2026-11-25.md"
+        daily.parent.mkdir(parents=True, exist_ok=True)
+        lines: list[str] = []
+        for index in range(edits):
+            person = people[index % len(people)]
+            marker = f"bench edit {index:04d}"
+            lines.append(f"- coffee with [[{person.stem}]] {marker}")
+            start = time.perf_counter()
+            daily.write_text("\n".join(lines) + "\n", encoding="utf-8")
+            wait_until(lambda p=person, m=marker: m in p.read_text(encoding="utf-8"),
+                       timeout=30, step=0.002)
+            latencies.append(time.perf_counter() - start)
+            time.sleep(0.05)
+        rss = _peak_rss_kib(daemon.process.pid)
+    finally:
+        daemon.stop()
+        log.unlink(missing_ok=True)
+    latencies.sort()
+    return {
+        "edits": edits,
+        "debounce_ms": debounce_ms,
+        "p50": statistics.median(latencies),
+        "p95": latencies[max(0, round(0.95 * len(latencies)) - 1)],
+        "max": latencies[-1],
+        "rss_kib": rss,
+    }
+
+
+def _peak_rss_kib(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def run(size: str, *, runs: int, edits: int, debounce_ms: int, keep: Path | None) -> dict:
+    base = keep or Path(tempfile.mkdtemp(prefix=f"handful-bench-{size}-"))
+    source = base / "source"
+    if not source.exists():
+        notes = generate(size, source)
+    else:
+        notes = sum(1 for _ in source.rglob("*.md"))
+    work = base / "work"
+
+    def fresh() -> None:
+        if work.exists():
+            shutil.rmtree(work)
+        shutil.copytree(source, work)
+
+    fresh()
+    floor, floor_rss = best_of(runs, [sys.executable, str(HERE / "floor.py"), str(work)])
+    cold, cold_rss = best_of(runs, handful(work, "refresh", "--date", DAY), prepare=fresh)
+    warm, warm_rss = best_of(runs, handful(work, "refresh", "--date", DAY))
+    counter = iter(range(1000))
+
+    def add_daily_note() -> None:
+        n = next(counter)
+        note = work / "Daily" / "2026" / "11" / f"2026-11-{26 + n % 4}.md"
+        note.parent.mkdir(parents=True, exist_ok=True)
+        people = sorted((work / "People").glob("*.md"))
+        note.write_text(f"- lunch with [[{people[n % len(people)].stem}]] change {n}\n",
+                        encoding="utf-8")
+
+    one, one_rss = best_of(runs, handful(work, "refresh", "--date", DAY), prepare=add_daily_note)
+    latency = watch_latency(work, edits, debounce_ms) if edits else None
+    if keep is None:
+        shutil.rmtree(base, ignore_errors=True)
+    result = {
+        "size": size,
+        "notes": notes,
+        "people": SIZES[size][0],
+        "date": dt.datetime.now().isoformat(timespec="seconds"),
+        "machine": {"python": platform.python_version(), "platform": platform.platform(),
+                    "cpus": os.cpu_count(), "processor": platform.processor() or platform.machine()},
+        "runs": runs,
+        "floor": {"seconds": floor, "rss_kib": floor_rss},
+        "cold": {"seconds": cold, "rss_kib": cold_rss, "ratio": cold / floor},
+        "warm": {"seconds": warm, "rss_kib": warm_rss, "ratio": warm / floor},
+        "one_change": {"seconds": one, "rss_kib": one_rss, "ratio": one / floor},
+        "watch": latency,
+    }
+    return result
+
+
+def table(result: dict) -> str:
+    rows = [f"handful benchmark: size {result['size']}, {result['notes']} notes, "
+            f"{result['people']} people, best of {result['runs']}",
+            f"{'measure':<12} {'seconds':>9} {'x floor':>8} {'target':>8} {'peak RSS':>10}"]
+    for name in ("floor", "cold", "warm", "one_change"):
+        item = result[name]
+        ratio = item.get("ratio", 1.0)
+        target = TARGETS.get(name)
+        mark = "" if target is None else ("ok" if ratio <= target else "MISSED")
+        rows.append(f"{name:<12} {item['seconds']:>9.3f} {ratio:>8.2f} "
+                    f"{('<= %.1f' % target) if target else '':>8} "
+                    f"{item['rss_kib'] / 1024:>8.0f} MiB {mark}")
+    watch = result.get("watch")
+    if watch:
+        budget = watch["debounce_ms"] / 1000 + 0.2
+        mark = "ok" if watch["p95"] <= budget else "MISSED"
+        rows.append(f"{'watch p50':<12} {watch['p50']:>9.3f}")
+        rows.append(f"{'watch p95':<12} {watch['p95']:>9.3f} {'':>8} {'<= %.2f' % budget:>8} "
+                    f"{watch['rss_kib'] / 1024:>8.0f} MiB {mark}")
+    return "\n".join(rows)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", choices=sorted(SIZES), default="M")
+    parser.add_argument("--runs", type=int, default=3, help="best of N for each timing")
+    parser.add_argument("--edits", type=int, default=60, help="saves for the watch latency")
+    parser.add_argument("--debounce-ms", type=int, default=300)
+    parser.add_argument("--keep", type=Path, default=None,
+                        help="keep the generated vault here (reused when it exists)")
+    parser.add_argument("--json", type=Path, default=None, help="also write JSON here")
+    args = parser.parse_args()
+    result = run(args.size, runs=args.runs, edits=args.edits, debounce_ms=args.debounce_ms,
+                 keep=args.keep)
+    print(table(result))
+    out = args.json or HERE / "out" / f"{args.size}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2) + "\n")
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
