@@ -50,7 +50,7 @@ def write(vault: Path) -> Write:
 def example(tmp_path: Path) -> Path:
     """A private copy of vault_example/ (tests never touch the committed one)."""
     target = tmp_path / "example"
-    shutil.copytree(EXAMPLE, target)
+    shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns(".handful"))
     return target
 
 

@@ -9,28 +9,39 @@ import pytest
 from conftest import EXAMPLE
 
 from handful import engine
-from handful.cache import SqliteStore, note_from_json, note_to_json
+from handful.cache import SqliteStore, record_from_json, record_to_json
+from handful.model.record import record_for
 from handful.parse import parse_note
 
 
 def load_with_cache(root: Path) -> tuple[engine.Loaded, SqliteStore]:
     vault = engine.open_vault(root)
-    store = SqliteStore(vault.state_dir)
+    store = SqliteStore(vault.state_dir, fingerprint=vault.fingerprint())
     loaded = engine.load(vault, store=store)
     store.close()
     return loaded, store
 
 
-def test_notes_round_trip_through_json() -> None:
+def test_records_round_trip_through_json() -> None:
+    vault = engine.open_vault(EXAMPLE)
     for path in sorted(EXAMPLE.rglob("*.md")):
         relative = str(path.relative_to(EXAMPLE))
         note = parse_note(path.read_text(encoding="utf-8"), relative)
-        assert note_from_json(note_to_json(note)) == note, relative
-    tricky = parse_note("\ufeff---\r\nwhen: 2026-01-01 10:00:00\r\nn: .nan\r\nm: {a: [1, {b: x}]}"
-                        "\r\n---\r\n- [ ] [[x#h|y]] k:: v\r\n", "t.md")
-    again = note_from_json(note_to_json(tricky))
-    assert again.frontmatter["when"] == tricky.frontmatter["when"]
-    assert again.links == tricky.links and again.bom and again.newline == "\r\n"
+        record = record_for(note, vault.layout, vault.config, vault.kinds)
+        assert record_from_json(record_to_json(record)) == record, relative
+    tricky = parse_note("\ufeff---\r\ntype: person\r\nwhen: 2026-01-01 10:00:00\r\nn: .nan\r\n"
+                        "m: {a: [1, {b: x}]}\r\nbirthday: --03-01\r\n---\r\n"
+                        "- [ ] [[x#h|y]] k:: v\r\n", "People/t.md")
+    record = record_for(tricky, vault.layout, vault.config, vault.kinds)
+    again = record_from_json(record_to_json(record))
+    assert again.person is not None and record.person is not None
+    assert again.person.person.properties[1] == record.person.person.properties[1]
+    assert again.facts == record.facts and again.problems == record.problems
+
+
+def test_a_forged_cache_cannot_build_arbitrary_objects() -> None:
+    with pytest.raises(ValueError, match="unknown type"):
+        record_from_json('{"@": "Popen", "v": [["sh", "-c", "echo pwned"]]}')
 
 
 def test_second_load_parses_nothing(example: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -61,6 +72,16 @@ def test_changed_file_is_read_again(vault: Path, write) -> None:
     assert loaded.model.people["People/Jo.md"].aliases == ("Joey",)
 
 
+def test_other_settings_mean_another_cache(vault: Path, write) -> None:
+    write("Friends/Jo.md", "just a note\n")
+    loaded, _ = load_with_cache(vault)
+    assert not loaded.model.people
+    write("handful.toml", '[vault]\npeople_folder = "Friends"\n')
+    loaded, store = load_with_cache(vault)
+    assert "Friends/Jo.md" in loaded.model.people
+    assert "other settings" in store.problems[0].message
+
+
 def test_corrupt_cache_is_rebuilt_with_a_warning(vault: Path, write) -> None:
     write("People/Jo.md", "---\ntype: person\n---\n")
     load_with_cache(vault)
@@ -68,7 +89,10 @@ def test_corrupt_cache_is_rebuilt_with_a_warning(vault: Path, write) -> None:
     loaded, store = load_with_cache(vault)
     assert "People/Jo.md" in loaded.model.people
     assert [p.code for p in store.problems] == ["cache-rebuilt"]
-    assert len(SqliteStore(vault / ".handful")._rows) == 1  # usable again
+    vault_ = engine.open_vault(vault)
+    again = SqliteStore(vault / ".handful", fingerprint=vault_.fingerprint())
+    assert len(again._rows) == 1  # usable again
+    again.close()
 
 
 def test_cache_from_another_version_is_not_trusted(vault: Path, write) -> None:

@@ -318,7 +318,7 @@ def test_example_vault_is_clean_and_complete() -> None:
     assert len(m.people) >= 25
     circles = {p.circle.value for p in m.people.values() if p.circle}
     assert circles == {"inner", "close", "active", "acquaintance"}
-    dailies = [p for p, role in loaded.universe.roles.items() if role.is_daily]
+    dailies = [p for p, record in loaded.records.items() if record.role.is_daily]
     assert len(dailies) >= 120
     span = max(m.note_dates[p] for p in dailies) - min(m.note_dates[p] for p in dailies)
     assert span.days >= 180

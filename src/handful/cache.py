@@ -1,9 +1,9 @@
-"""The persistent cache: parsed notes in SQLite, so an unchanged vault is only stat-ed.
+"""The persistent cache: note records in SQLite, so an unchanged vault is only stat-ed.
 
 Rows are keyed by path and trusted only while the file's size and mtime match; a row whose
 content hash matches the bytes just read is reused even when the mtime moved. The schema and the
 parser carry versions: a cache from another version, or one SQLite cannot read, is rebuilt with a
-warning, never trusted. Notes are stored as JSON, never pickled: a vault (and its .handful
+warning, never trusted. Records are stored as JSON, never pickled: a vault (and its .handful
 folder) may come from someone else, and loading the cache must not run code.
 """
 
@@ -16,53 +16,94 @@ import logging
 import os
 import sqlite3
 from collections.abc import Iterable
+from dataclasses import fields, is_dataclass
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
 from handful import __version__
 from handful.errors import Problem, Severity
-from handful.parse import Block, BlockKind, InlineField, Link, Note, Region
-from handful.parse.frontmatter import EMPTY, FrontMatter
+from handful.model.record import NoteRecord
+from handful.parse.frontmatter import FrontMatter
 from handful.store import NoteStore
 from handful.vault.scan import NoteFile
 
 log = logging.getLogger(__name__)
 
 #: Bump when the stored shape or what parse_note returns changes.
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 CACHE_FILE = "cache.sqlite"
 
 
-# --- Note <-> JSON ---------------------------------------------------------------------------
+# --- NoteRecord <-> JSON ---------------------------------------------------------------------
+
+def _registry() -> dict[str, type[Any]]:
+    """The only types the decoder will ever construct (a cache file is not trusted code)."""
+    from handful.errors import Severity
+    from handful.model import raw
+    from handful.model.people import PersonDraft
+    from handful.model.record import NoteRecord, NoteRole
+    from handful.model.types import Circle, EdgeKind, Origin, Person
+    from handful.parse.dates import Birthday
+
+    types: list[type[Any]] = [
+        NoteRecord, NoteRole, PersonDraft, Person, Birthday, Problem, raw.RawContact,
+        raw.RawMention, raw.RawFollowUp, raw.RawEdge, raw.RawGroup, raw.RawTick,
+        raw.RawContactField, Severity, Circle, EdgeKind, Origin,
+    ]
+    return {t.__name__: t for t in types}
 
 
-def _value_out(value: Any) -> Any:
+_TYPES: dict[str, type[Any]] = {}
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, Enum):  # before str: StrEnum members are strings too
+        return {"e": type(value).__name__, "v": value.value}
+    if isinstance(value, str | int | bool) or value is None:
+        return value
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return {"f": repr(value)}
+        return value
+    if isinstance(value, tuple | list):
+        return [_encode(v) for v in value]
     if isinstance(value, FrontMatter):
-        return {"$m": [[k, _value_out(v)] for k, v in value.items()]}
-    if isinstance(value, tuple):
-        return [_value_out(v) for v in value]
+        return {"m": [[k, _encode(v)] for k, v in value.items()]}
     if isinstance(value, dt.datetime):
-        return {"$t": value.isoformat()}
+        return {"t": value.isoformat()}
     if isinstance(value, dt.date):
-        return {"$d": value.isoformat()}
-    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
-        return {"$f": repr(value)}
-    return value
+        return {"d": value.isoformat()}
+    if is_dataclass(value):
+        return {"@": type(value).__name__, "v": [_encode(getattr(value, f.name))
+                                               for f in fields(value)]}
+    raise TypeError(f"cannot store {type(value).__name__} in the cache")
 
 
-def _value_in(value: Any) -> Any:
-    if isinstance(value, list):
-        return tuple(_value_in(v) for v in value)
-    if isinstance(value, dict):
-        if "$m" in value:
-            return FrontMatter({k: _value_in(v) for k, v in value["$m"]})
-        if "$d" in value:
-            return dt.date.fromisoformat(value["$d"])
-        if "$t" in value:
-            return dt.datetime.fromisoformat(value["$t"])
-        if "$f" in value:
-            return float(value["$f"])
-    return value
+def _tuples(value: Any) -> Any:
+    return tuple(_tuples(v) for v in value) if isinstance(value, list) else value
+
+
+def _decode_object(data: dict[str, Any]) -> Any:
+    if "@" in data:
+        kind = _TYPES.get(data["@"])
+        if kind is None:
+            raise ValueError(f"unknown type {data['@']!r} in the cache")
+        return kind(*(_tuples(v) for v in data["v"]))
+    if "d" in data:
+        return dt.date.fromisoformat(data["d"])
+    if "m" in data:
+        return FrontMatter({k: _tuples(v) for k, v in data["m"]})
+    if "e" in data:
+        kind = _TYPES.get(data["e"])
+        if kind is None:
+            raise ValueError(f"unknown enum {data['e']!r} in the cache")
+        return kind(data["v"])
+    if "t" in data:
+        return dt.datetime.fromisoformat(data["t"])
+    if "f" in data:
+        return float(data["f"])
+    raise ValueError("unexpected object in the cache")
 
 
 def _problem_out(problem: Problem) -> list[Any]:
@@ -73,80 +114,17 @@ def _problem_in(row: list[Any]) -> Problem:
     return Problem(row[0], row[1], row[2], row[3], Severity(row[4]))
 
 
-def note_to_json(note: Note) -> str:
-    data = {
-        "p": note.path,
-        "fm": _value_out(note.frontmatter),
-        "pl": _value_out(note.property_lines),
-        "l": [
-            [
-                k.target,
-                k.line,
-                k.heading,
-                k.alias,
-                k.embed,
-                k.markdown,
-                k.in_frontmatter,
-                k.key,
-                k.block.value,
-                k.block_index,
-                k.task,
-                k.generated,
-            ]
-            for k in note.links
-        ],
-        "t": list(note.tags),
-        "f": [[f.key, f.value, f.line, f.block_index] for f in note.fields],
-        "b": [
-            [
-                b.kind.value,
-                b.line,
-                b.end_line,
-                b.text,
-                list(b.sections),
-                b.task,
-                b.depth,
-                b.generated,
-            ]
-            for b in note.blocks
-        ],
-        "r": [[r.name, r.begin, r.end, r.attrs] for r in note.regions],
-        "e": [_problem_out(p) for p in note.errors],
-        "bl": note.body_line,
-        "bom": note.bom,
-        "nl": note.newline,
-        "lc": note.line_count,
-    }
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+def record_to_json(record: NoteRecord) -> str:
+    return json.dumps(_encode(record), ensure_ascii=False, separators=(",", ":"))
 
 
-def note_from_json(text: str) -> Note:
-    data = json.loads(text)
-    front = _value_in(data["fm"])
-    lines = _value_in(data["pl"])
-    return Note(
-        path=data["p"],
-        frontmatter=front if isinstance(front, FrontMatter) else EMPTY,
-        property_lines=lines if isinstance(lines, FrontMatter) else EMPTY,
-        links=tuple(
-            Link(
-                l[0], l[1], l[2], l[3], l[4], l[5], l[6], l[7], BlockKind(l[8]), l[9], l[10], l[11]
-            )
-            for l in data["l"]
-        ),
-        tags=tuple(data["t"]),
-        fields=tuple(InlineField(*f) for f in data["f"]),
-        blocks=tuple(
-            Block(BlockKind(b[0]), b[1], b[2], b[3], tuple(b[4]), b[5], b[6], b[7])
-            for b in data["b"]
-        ),
-        regions=tuple(Region(*r) for r in data["r"]),
-        errors=tuple(_problem_in(p) for p in data["e"]),
-        body_line=data["bl"],
-        bom=data["bom"],
-        newline=data["nl"],
-        line_count=data["lc"],
-    )
+def record_from_json(text: str) -> NoteRecord:
+    if not _TYPES:
+        _TYPES.update(_registry())
+    value = json.loads(text, object_hook=_decode_object)
+    if not isinstance(value, NoteRecord):
+        raise ValueError("the cache row is not a note record")
+    return value
 
 
 # --- the store ----------------------------------------------------------------------------------
@@ -155,8 +133,10 @@ def note_from_json(text: str) -> Note:
 class SqliteStore(NoteStore):
     """A NoteStore backed by ``<state_dir>/cache.sqlite``. Never raises on a bad cache file."""
 
-    def __init__(self, folder: Path, *, problems: list[Problem] | None = None) -> None:
+    def __init__(self, folder: Path, *, fingerprint: str = "",
+                 problems: list[Problem] | None = None) -> None:
         self.folder = folder
+        self.fingerprint = fingerprint
         self.path = folder / CACHE_FILE
         self.problems = problems if problems is not None else []
         self._rows: dict[str, tuple[int, int, str | None, str | None, str | None]] = {}
@@ -183,7 +163,8 @@ class SqliteStore(NoteStore):
                     return db
                 db.close()
                 if attempt == 0:
-                    self._warn("the cache was made by another version of handful; rebuilding it")
+                    self._warn("the cache was made by another version of handful or under other "
+                               "settings; rebuilding it")
             except sqlite3.DatabaseError as exc:
                 if attempt == 0:
                     self._warn(f"the cache cannot be read ({exc}); rebuilding it")
@@ -197,7 +178,7 @@ class SqliteStore(NoteStore):
             "CREATE TABLE IF NOT EXISTS notes (path TEXT PRIMARY KEY, size INTEGER, "
             "mtime_ns INTEGER, hash TEXT, note TEXT, problem TEXT)"
         )
-        wanted = {"schema": SCHEMA_VERSION, "handful": __version__}
+        wanted = {"schema": SCHEMA_VERSION, "handful": __version__, "settings": self.fingerprint}
         found = dict(db.execute("SELECT key, value FROM meta").fetchall())
         if not found:
             db.executemany("INSERT INTO meta VALUES (?, ?)", sorted(wanted.items()))
@@ -235,12 +216,12 @@ class SqliteStore(NoteStore):
             return None
         return row
 
-    def get(self, file: NoteFile) -> Note | None:
+    def get(self, file: NoteFile) -> NoteRecord | None:
         row = self._fresh(file)
         if row is None or row[3] is None:
             return None
         try:
-            return note_from_json(row[3])
+            return record_from_json(row[3])
         except (ValueError, KeyError, TypeError, IndexError):
             self._rows.pop(file.path, None)  # a damaged row is re-read from the file
             return None
@@ -258,19 +239,19 @@ class SqliteStore(NoteStore):
         row = self._rows.get(path)
         return row[2] if row else None
 
-    def get_by_hash(self, path: str, content_hash: str) -> Note | None:
+    def get_by_hash(self, path: str, content_hash: str) -> NoteRecord | None:
         row = self._rows.get(path)
         if row is None or row[2] != content_hash or row[3] is None:
             return None
         try:
-            return note_from_json(row[3])
+            return record_from_json(row[3])
         except (ValueError, KeyError, TypeError, IndexError):
             return None
 
     def put(
         self,
         file: NoteFile,
-        note: Note | None,
+        note: NoteRecord | None,
         problem: Problem | None,
         content_hash: str | None = None,
     ) -> None:
@@ -278,7 +259,7 @@ class SqliteStore(NoteStore):
             file.size,
             file.mtime_ns,
             content_hash,
-            note_to_json(note) if note is not None else None,
+            record_to_json(note) if note is not None else None,
             json.dumps(_problem_out(problem)) if problem is not None else None,
         )
         self._rows[file.path] = row

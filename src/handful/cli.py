@@ -37,7 +37,8 @@ class Context:
         from handful.cache import SqliteStore
         from handful.store import NoteStore
 
-        store = SqliteStore(vault.state_dir) if self.cache else NoteStore()
+        store = (SqliteStore(vault.state_dir, fingerprint=vault.fingerprint()) if self.cache
+                 else NoteStore())
         try:
             with _progress("Reading notes") as progress:
                 return engine.load(vault, store=store, progress=progress)
@@ -170,7 +171,7 @@ def doctor(ctx: Context, as_json: bool) -> None:
             click.echo(str(problem))
         people = len(loaded.model.people)
         click.echo(
-            f"{len(loaded.notes)} notes, {people} people: {len(errors)} error(s), "
+            f"{len(loaded.files)} notes, {people} people: {len(errors)} error(s), "
             f"{len(warnings)} warning(s)"
         )
     if errors:

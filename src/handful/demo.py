@@ -26,7 +26,7 @@ def example_vault() -> Path:
 
 def default_day(loaded: engine.Loaded) -> dt.date:
     """The day after the last daily note: the example's story is 'today' then."""
-    dates = [d for p, d in loaded.model.note_dates.items() if loaded.universe.roles[p].is_daily]
+    dates = [r.role.date for r in loaded.records.values() if r.role.is_daily and r.role.date]
     return (max(dates) + dt.timedelta(days=1)) if dates else dt.date.today()
 
 

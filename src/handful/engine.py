@@ -17,10 +17,12 @@ from handful.errors import Problem, VaultNotFoundError
 from handful.generate import network as network_note
 from handful.generate import reconnect
 from handful.generate.person_region import render_person_region
-from handful.model.build import NoteFacts, Universe, assemble, build_universe, note_facts
+from handful.model.build import Universe, assemble, build_universe
+from handful.model.kinds import Kinds
+from handful.model.record import NoteRecord, record_for
 from handful.model.sources import DEFAULT_SOURCES, Source
 from handful.model.types import Model
-from handful.parse import Note, parse_note
+from handful.parse import parse_note
 from handful.parse.regions import BrokenRegionError, replace_region
 from handful.score.assess import Assessment, assess
 from handful.score.daily import DailyPlan, plan_day
@@ -46,6 +48,19 @@ class Vault:
     @property
     def state_dir(self) -> Path:
         return self.root / self.config.state_dir
+
+    @property
+    def kinds(self) -> Kinds:
+        return Kinds.with_overrides(self.config.kinds)
+
+    def fingerprint(self) -> str:
+        """What note records depend on besides the note: a cache made under other settings
+        is not used."""
+        parts = (self.layout.daily_folder, self.layout.daily_format.moment,
+                 self.layout.people_folder, self.config.output.reconnect_folder,
+                 self.config.output.network_note, repr(self.config.kinds),
+                 str(self.config.vault.max_note_bytes))
+        return digest("\x00".join(parts).encode())
 
     def skip_folders(self) -> tuple[str, ...]:
         return tuple(
@@ -76,55 +91,58 @@ def open_vault(path: str | os.PathLike[str] | None = None) -> Vault:
 
 @dataclass
 class Loaded:
-    """A vault read into memory: files, parsed notes, the model, and every problem found."""
+    """A vault read into memory: files, note records, the model, and every problem found."""
 
     vault: Vault
     files: dict[str, NoteFile]
-    notes: dict[str, Note]
+    records: dict[str, NoteRecord]
     read_problems: dict[str, Problem]
     universe: Universe
-    facts: dict[str, NoteFacts]
     model: Model
     scan_problems: list[Problem] = field(default_factory=list)
     sources: Sequence[Source] = DEFAULT_SOURCES
 
     @property
     def problems(self) -> list[Problem]:
-        found = [
-            *self.vault.config.problems,
-            *self.vault.layout.problems,
-            *self.scan_problems,
-            *self.read_problems.values(),
-            *self.model.problems,
-        ]
+        found = [*self.vault.config.problems, *self.vault.layout.problems, *self.scan_problems,
+                 *self.read_problems.values(), *self.model.problems]
         return sorted(set(found), key=Problem.sort_key)
 
 
-def read_notes(
+def read_records(
     vault: Vault,
     files: Iterable[NoteFile],
     *,
     store: NoteStore | None = None,
     progress: Progress | None = None,
-) -> tuple[dict[str, Note], dict[str, Problem]]:
-    """Read and parse notes; the store answers for files whose size and mtime did not change,
-    and for files whose bytes hash to what it already parsed."""
+    sources: Sequence[Source] = DEFAULT_SOURCES,
+) -> tuple[dict[str, NoteRecord], dict[str, Problem]]:
+    """Read notes into records; the store answers for files whose size and mtime did not
+    change, and for files whose bytes hash to what it already read."""
     store = store or NoteStore()
-    notes: dict[str, Note] = {}
+    kinds = vault.kinds
+    records: dict[str, NoteRecord] = {}
     problems: dict[str, Problem] = {}
     file_list = list(files)
     for index, file in enumerate(file_list):
-        note, problem = read_one(vault, file, store)
-        if note is not None:
-            notes[file.path] = note
+        record, problem = read_one(vault, file, store, kinds=kinds, sources=sources)
+        if record is not None:
+            records[file.path] = record
         elif problem is not None:
             problems[file.path] = problem
-        if progress is not None and (index % 200 == 0 or index + 1 == len(file_list)):
+        if progress is not None and (index % 500 == 0 or index + 1 == len(file_list)):
             progress(index + 1, len(file_list))
-    return notes, problems
+    return records, problems
 
 
-def read_one(vault: Vault, file: NoteFile, store: NoteStore) -> tuple[Note | None, Problem | None]:
+def read_one(
+    vault: Vault,
+    file: NoteFile,
+    store: NoteStore,
+    *,
+    kinds: Kinds | None = None,
+    sources: Sequence[Source] = DEFAULT_SOURCES,
+) -> tuple[NoteRecord | None, Problem | None]:
     cached = store.get(file)
     if cached is not None:
         return cached, None
@@ -136,10 +154,12 @@ def read_one(vault: Vault, file: NoteFile, store: NoteStore) -> tuple[Note | Non
     if result.text is None:
         store.put(file, None, result.problem, content_hash)
         return None, result.problem
-    same = store.get_by_hash(file.path, content_hash) if content_hash else None
-    note = same if same is not None else parse_note(result.text, file.path)
-    store.put(file, note, None, content_hash)
-    return note, None
+    record = store.get_by_hash(file.path, content_hash) if content_hash else None
+    if record is None:
+        note = parse_note(result.text, file.path)
+        record = record_for(note, vault.layout, vault.config, kinds or vault.kinds, sources)
+    store.put(file, record, None, content_hash)
+    return record, None
 
 
 def load(
@@ -151,38 +171,26 @@ def load(
 ) -> Loaded:
     scan = scan_vault(vault.root, skip_folders=vault.skip_folders())
     files = {f.path: f for f in scan.files}
-    notes, problems = read_notes(vault, scan.files, store=store, progress=progress)
+    records, problems = read_records(vault, scan.files, store=store, progress=progress,
+                                     sources=sources)
     if store is not None:
         store.forget_others(files)
         store.flush()
-    return build(vault, files, notes, problems, list(scan.problems), sources)
+    return build(vault, files, records, problems, list(scan.problems), sources)
 
 
 def build(
     vault: Vault,
     files: dict[str, NoteFile],
-    notes: dict[str, Note],
+    records: dict[str, NoteRecord],
     read_problems: dict[str, Problem],
     scan_problems: list[Problem],
     sources: Sequence[Source] = DEFAULT_SOURCES,
-    previous: Loaded | None = None,
-    changed: Iterable[str] = (),
 ) -> Loaded:
-    """Model from parsed notes. With ``previous``, reuse facts of notes that did not change
-    when the set of names (notes, people, aliases) is the same."""
-    universe = build_universe(notes, vault.layout, vault.config)
-    changed_set = set(changed)
-    reuse = previous is not None and _same_names(previous.universe, universe)
-    facts: dict[str, NoteFacts] = {}
-    for path in sorted(notes):
-        if reuse and previous is not None and path not in changed_set and path in previous.facts:
-            facts[path] = previous.facts[path]
-        else:
-            facts[path] = note_facts(notes[path], universe, sources)
-    model = assemble(universe, (facts[p] for p in sorted(facts)))
-    return Loaded(
-        vault, files, notes, read_problems, universe, facts, model, scan_problems, sources
-    )
+    """The model from note records."""
+    universe = build_universe(records)
+    model = assemble(universe, (records[p] for p in sorted(records)))
+    return Loaded(vault, files, records, read_problems, universe, model, scan_problems, sources)
 
 
 def changed_people(old: Model, new: Model) -> set[str]:
@@ -196,14 +204,9 @@ def changed_people(old: Model, new: Model) -> set[str]:
         or old.mentions_of(key) != new.mentions_of(key)
         or old.follow_ups_of(key) != new.follow_ups_of(key)
     }
-    old_edges, new_edges = set(old.edges), set(new.edges)
-    for edge in old_edges ^ new_edges:
+    for edge in set(old.edges) ^ set(new.edges):
         changed.update((edge.a, edge.b))
     return changed & set(new.people)
-
-
-def _same_names(old: Universe, new: Universe) -> bool:
-    return old.resolver.signature == new.resolver.signature and old.people == new.people
 
 
 def assess_all(loaded: Loaded, as_of: dt.date) -> Mapping[str, Assessment]:

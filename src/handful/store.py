@@ -1,4 +1,4 @@
-"""Where parsed notes are remembered between runs. The base class remembers nothing."""
+"""Where note records are remembered between runs. The base class remembers nothing."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Iterable
 
 from handful.errors import Problem
-from handful.parse import Note
+from handful.model.record import NoteRecord
 from handful.vault.scan import NoteFile
 
 
@@ -16,22 +16,22 @@ def digest(data: bytes) -> str:
 
 
 class NoteStore:
-    def get(self, file: NoteFile) -> Note | None:
-        """The parsed note if the file's size and mtime are what was stored."""
+    def get(self, file: NoteFile) -> NoteRecord | None:
+        """The record if the file's size and mtime are what was stored."""
         return None
 
     def get_problem(self, file: NoteFile) -> Problem | None:
         """The stored reason the file could not be read, if size and mtime still match."""
         return None
 
-    def get_by_hash(self, path: str, content_hash: str) -> Note | None:
-        """The parsed note if the stored content hash matches (the mtime may have moved)."""
+    def get_by_hash(self, path: str, content_hash: str) -> NoteRecord | None:
+        """The record if the stored content hash matches (the mtime may have moved)."""
         return None
 
     def put(
         self,
         file: NoteFile,
-        note: Note | None,
+        note: NoteRecord | None,
         problem: Problem | None,
         content_hash: str | None = None,
     ) -> None:

@@ -29,7 +29,6 @@ from handful import engine
 from handful.cache import SqliteStore
 from handful.errors import Problem, Severity
 from handful.lock import VaultLock
-from handful.model.build import note_facts
 from handful.store import NoteStore, digest
 from handful.vault.scan import NoteFile, scan_vault
 from handful.watch.events import CONFIG, RESCAN, STOP, VaultEventHandler, collect
@@ -205,7 +204,7 @@ class Daemon:
         assert self.loaded is not None
         loaded = self.loaded
         files = dict(loaded.files)
-        notes = dict(loaded.notes)
+        records = dict(loaded.records)
         problems = dict(loaded.read_problems)
         changed: set[str] = set()
         foreign = False  # any change not made by handful itself
@@ -214,7 +213,7 @@ class Daemon:
             if file is None:
                 if path in files:
                     files.pop(path)
-                    notes.pop(path, None)
+                    records.pop(path, None)
                     problems.pop(path, None)
                     changed.add(path)
                     foreign = True
@@ -222,12 +221,13 @@ class Daemon:
             old = files.get(path)
             if old is not None and (old.size, old.mtime_ns) == (file.size, file.mtime_ns):
                 continue
-            note, problem = engine.read_one(self.vault, file, self.store)
+            record, problem = engine.read_one(self.vault, file, self.store,
+                                              sources=loaded.sources)
             files[path] = file
-            notes.pop(path, None)
+            records.pop(path, None)
             problems.pop(path, None)
-            if note is not None:
-                notes[path] = note
+            if record is not None:
+                records[path] = record
             elif problem is not None:
                 problems[path] = problem
             changed.add(path)
@@ -237,39 +237,14 @@ class Daemon:
             return
         self.store.flush()
         if not foreign:
-            # Only handful's own writes: the parsed notes are fresh, nothing else can change.
-            self.loaded = engine.Loaded(
-                self.vault,
-                files,
-                notes,
-                problems,
-                loaded.universe,
-                loaded.facts,
-                loaded.model,
-                loaded.scan_problems,
-                loaded.sources,
-            )
-            for path in changed:
-                if path in notes:
-                    self.loaded.facts[path] = note_facts(
-                        notes[path], loaded.universe, loaded.sources
-                    )
+            # Only handful's own writes: their records hold the same facts; nothing to redo.
+            self.loaded = engine.Loaded(self.vault, files, records, problems, loaded.universe,
+                                        loaded.model, loaded.scan_problems, loaded.sources)
             return
-        log.info(
-            "changed: %s",
-            ", ".join(sorted(changed)[:5])
-            + (f" and {len(changed) - 5} more" if len(changed) > 5 else ""),
-        )
-        rebuilt = engine.build(
-            self.vault,
-            files,
-            notes,
-            problems,
-            loaded.scan_problems,
-            loaded.sources,
-            previous=loaded,
-            changed=changed,
-        )
+        log.info("changed: %s", ", ".join(sorted(changed)[:5])
+                 + (f" and {len(changed) - 5} more" if len(changed) > 5 else ""))
+        rebuilt = engine.build(self.vault, files, records, problems, loaded.scan_problems,
+                               loaded.sources)
         same_names = rebuilt.universe.resolver.signature == loaded.universe.resolver.signature
         people = engine.changed_people(loaded.model, rebuilt.model) if same_names else None
         self.loaded = rebuilt
