@@ -41,7 +41,8 @@ def test_records_round_trip_through_json() -> None:
 
 def test_a_forged_cache_cannot_build_arbitrary_objects() -> None:
     with pytest.raises(ValueError, match="unknown type"):
-        record_from_json('{"@": "Popen", "v": [["sh", "-c", "echo pwned"]]}')
+        record_from_json('["p.md", [null, false, false, [], null], [], '
+                         '{"@": "Popen", "v": [["sh", "-c", "echo pwned"]]}, [], [], []]')
 
 
 def test_second_load_parses_nothing(example: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -23,7 +23,17 @@ from typing import Any
 
 from handful import __version__
 from handful.errors import Problem, Severity
-from handful.model.record import NoteRecord
+from handful.model.raw import (
+    RawContact,
+    RawContactField,
+    RawEdge,
+    RawFollowUp,
+    RawGroup,
+    RawMention,
+    RawTick,
+)
+from handful.model.record import NoteRecord, NoteRole
+from handful.model.types import EdgeKind, Origin
 from handful.parse.frontmatter import FrontMatter
 from handful.store import NoteStore
 from handful.vault.scan import NoteFile
@@ -31,7 +41,7 @@ from handful.vault.scan import NoteFile
 log = logging.getLogger(__name__)
 
 #: Bump when the stored shape or what parse_note returns changes.
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 CACHE_FILE = "cache.sqlite"
 
 
@@ -80,20 +90,17 @@ def _encode(value: Any) -> Any:
     raise TypeError(f"cannot store {type(value).__name__} in the cache")
 
 
-def _tuples(value: Any) -> Any:
-    return tuple(_tuples(v) for v in value) if isinstance(value, list) else value
-
-
 def _decode_object(data: dict[str, Any]) -> Any:
+    """One tagged object; its contents are already decoded (lists are tuples by now)."""
     if "@" in data:
         kind = _TYPES.get(data["@"])
         if kind is None:
             raise ValueError(f"unknown type {data['@']!r} in the cache")
-        return kind(*(_tuples(v) for v in data["v"]))
+        return kind(*data["v"])
     if "d" in data:
         return dt.date.fromisoformat(data["d"])
     if "m" in data:
-        return FrontMatter({k: _tuples(v) for k, v in data["m"]})
+        return FrontMatter(dict(data["m"]))
     if "e" in data:
         kind = _TYPES.get(data["e"])
         if kind is None:
@@ -114,16 +121,98 @@ def _problem_in(row: list[Any]) -> Problem:
     return Problem(row[0], row[1], row[2], row[3], Severity(row[4]))
 
 
+def _day(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+# Raw facts are the bulk of the cache: they get a compact positional form, decoded without
+# any per-object hook (the person draft, rare and irregular, uses the generic form above).
+def _fact_out(fact: Any) -> list[Any]:
+    if isinstance(fact, RawContact):
+        return ["c", fact.date.isoformat(), fact.who, fact.kind, fact.line, fact.text,
+                fact.inbound, fact.origin.value]
+    if isinstance(fact, RawMention):
+        return ["m", fact.who, fact.line, fact.text, _iso(fact.date)]
+    if isinstance(fact, RawFollowUp):
+        return ["f", fact.who, fact.line, fact.text, _iso(fact.date), list(fact.unless)]
+    if isinstance(fact, RawEdge):
+        return ["e", fact.a, fact.b, fact.kind.value, fact.line, fact.label]
+    if isinstance(fact, RawGroup):
+        return ["g", list(fact.members), fact.kind.value, fact.line, _iso(fact.date)]
+    if isinstance(fact, RawTick):
+        return ["t", list(fact.candidates), fact.date.isoformat(), fact.line, fact.done,
+                fact.kind, fact.inbound]
+    if isinstance(fact, RawContactField):
+        return ["l", fact.date.isoformat(), fact.line]
+    if isinstance(fact, Problem):
+        return ["p", *_problem_out(fact)]
+    raise TypeError(f"cannot store {type(fact).__name__} in the cache")
+
+
+def _fact_in(row: list[Any]) -> Any:
+    code = row[0]
+    if code == "c":
+        return RawContact(dt.date.fromisoformat(row[1]), row[2], row[3], row[4], row[5], row[6],
+                          Origin(row[7]))
+    if code == "m":
+        return RawMention(row[1], row[2], row[3], _day(row[4]))
+    if code == "f":
+        return RawFollowUp(row[1], row[2], row[3], _day(row[4]), tuple(row[5]))
+    if code == "e":
+        return RawEdge(row[1], row[2], EdgeKind(row[3]), row[4], row[5])
+    if code == "g":
+        return RawGroup(tuple(row[1]), EdgeKind(row[2]), row[3], _day(row[4]))
+    if code == "t":
+        return RawTick(tuple(row[1]), dt.date.fromisoformat(row[2]), row[3], row[4], row[5],
+                       row[6])
+    if code == "l":
+        return RawContactField(dt.date.fromisoformat(row[1]), row[2])
+    if code == "p":
+        return _problem_in(row[1:])
+    raise ValueError(f"unknown fact {code!r} in the cache")
+
+
 def record_to_json(record: NoteRecord) -> str:
-    return json.dumps(_encode(record), ensure_ascii=False, separators=(",", ":"))
+    role = record.role
+    data = [
+        record.path,
+        [_iso(role.date), role.is_daily, role.generated, [list(r) for r in role.reconnect],
+         _problem_out(role.problem) if role.problem else None],
+        list(record.aliases),
+        _encode(record.person) if record.person is not None else None,
+        [_fact_out(f) for f in record.facts],
+        [list(link) for link in record.links],
+        [_problem_out(p) for p in record.problems],
+    ]
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 def record_from_json(text: str) -> NoteRecord:
+    path, role, aliases, person, facts, links, problems = json.loads(text)
+    return NoteRecord(
+        path,
+        NoteRole(_day(role[0]), role[1], role[2], tuple((a, b) for a, b in role[3]),
+                 _problem_in(role[4]) if role[4] else None),
+        tuple(aliases),
+        _decode_generic(person) if person is not None else None,
+        tuple(_fact_in(f) for f in facts),
+        tuple((target, line) for target, line in links),
+        tuple(_problem_in(p) for p in problems),
+    )
+
+
+def _decode_generic(value: Any) -> Any:
     if not _TYPES:
         _TYPES.update(_registry())
-    value = json.loads(text, object_hook=_decode_object)
-    if not isinstance(value, NoteRecord):
-        raise ValueError("the cache row is not a note record")
+    if isinstance(value, list):
+        return tuple(_decode_generic(v) for v in value)
+    if isinstance(value, dict):
+        return _decode_object({k: _decode_generic(v) if k in ("v", "m") else v
+                               for k, v in value.items()})
     return value
 
 

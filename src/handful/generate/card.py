@@ -75,8 +75,8 @@ def _plain(value: Any) -> Any:
 
 def _relations(model: Model, key: str) -> dict[str, list[str]]:
     found: dict[str, set[str]] = {"knows": set(), "introduced_by": set(), "introduced": set()}
-    for edge in model.edges:
-        if edge.kind is EdgeKind.KNOWS and key in (edge.a, edge.b):
+    for edge in model.edges_of(key):
+        if edge.kind is EdgeKind.KNOWS:
             found["knows"].add(edge.b if edge.a == key else edge.a)
         elif edge.kind is EdgeKind.INTRODUCED and edge.b == key:
             found["introduced_by"].add(edge.a)

@@ -127,9 +127,7 @@ def _connections(model: Model, key: str) -> list[str]:
     introduced_by: set[str] = set()
     introduced: set[str] = set()
     met: dict[str, set[str]] = {}
-    for edge in model.edges:
-        if key not in (edge.a, edge.b):
-            continue
+    for edge in model.edges_of(key):
         other = edge.b if edge.a == key else edge.a
         if edge.kind is EdgeKind.KNOWS:
             knows.add(other)

@@ -190,6 +190,19 @@ class Model:
     note_dates: Mapping[str, dt.date] = field(default_factory=dict)
     resolver: Resolver | None = field(default=None, compare=False)
 
+    def __post_init__(self) -> None:
+        index: dict[str, list[Edge]] = {}
+        for edge in self.edges:
+            index.setdefault(edge.a, []).append(edge)
+            if edge.b != edge.a:
+                index.setdefault(edge.b, []).append(edge)
+        object.__setattr__(self, "_edges_by_person", {k: tuple(v) for k, v in index.items()})
+
+    def edges_of(self, key: str) -> tuple[Edge, ...]:
+        """The ties touching one person (indexed once, not scanned per person)."""
+        by_person: dict[str, tuple[Edge, ...]] = self.__dict__["_edges_by_person"]
+        return by_person.get(key, ())
+
     def interactions_of(self, key: str) -> tuple[Interaction, ...]:
         return self.interactions.get(key, ())
 
