@@ -92,7 +92,7 @@ def test_corrupt_cache_is_rebuilt_with_a_warning(vault: Path, write) -> None:
     assert [p.code for p in store.problems] == ["cache-rebuilt"]
     vault_ = engine.open_vault(vault)
     again = SqliteStore(vault / ".handful", fingerprint=vault_.fingerprint())
-    assert len(again._rows) == 1  # usable again
+    assert again.hash_of("People/Jo.md") is not None  # usable again
     again.close()
 
 
@@ -126,3 +126,33 @@ def test_unwritable_state_folder_means_no_cache(vault: Path, write) -> None:
     loaded, store = load_with_cache(vault)
     assert "People/Jo.md" in loaded.model.people
     assert "without a cache" in store.problems[0].message
+
+
+def _refresh(root: Path, when: str) -> engine.VaultRefresh:
+    import datetime as dt
+
+    vault = engine.open_vault(root)
+    store = SqliteStore(vault.state_dir, fingerprint=vault.fingerprint())
+    try:
+        day = dt.date.fromisoformat(when)
+        return engine.refresh_vault(vault, day, today=day, store=store)
+    finally:
+        store.close()
+
+
+def test_unchanged_vault_is_only_stated_on_the_second_refresh(
+    example: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = _refresh(example, "2026-11-25")
+    assert first.result is not None and first.result.report.written
+    with monkeypatch.context() as patch:
+        patch.setattr(engine, "load", lambda *a, **k: pytest.fail("the vault was loaded"))
+        second = _refresh(example, "2026-11-25")
+    assert second.result is None and second.unchanged == 32
+    # anything that could change the output makes the next refresh do the work
+    (example / "Daily" / "2026" / "11" / "2026-11-24.md").write_text("- lunch with [[Jo Martinez]]\n")
+    assert _refresh(example, "2026-11-25").result is not None
+    assert _refresh(example, "2026-11-25").result is None
+    assert _refresh(example, "2026-11-26").result is not None
+    (example / "handful.toml").write_text("[output]\nlimit = 3\n")
+    assert _refresh(example, "2026-11-26").result is not None

@@ -231,9 +231,8 @@ class SqliteStore(NoteStore):
         self._rows: dict[str, tuple[int, int, str | None, str | None, str | None]] = {}
         self._dirty: dict[str, tuple[int, int, str | None, str | None, str | None]] = {}
         self._gone: set[str] = set()
+        self._loaded = False
         self._db: sqlite3.Connection | None = self._open()
-        if self._db is not None:
-            self._load_rows()
 
     # opening, validating, rebuilding
 
@@ -272,7 +271,7 @@ class SqliteStore(NoteStore):
         if not found:
             db.executemany("INSERT INTO meta VALUES (?, ?)", sorted(wanted.items()))
             return True
-        if found != wanted:
+        if any(found.get(key) != value for key, value in wanted.items()):
             return False
         integrity = db.execute("PRAGMA quick_check").fetchone()
         return bool(integrity and integrity[0] == "ok")
@@ -289,7 +288,12 @@ class SqliteStore(NoteStore):
         )
 
     def _load_rows(self) -> None:
-        assert self._db is not None
+        """Rows are read on first use, so a command that only checks the stamp reads none."""
+        if self._loaded:
+            return
+        self._loaded = True
+        if self._db is None:
+            return
         try:
             rows = self._db.execute("SELECT path, size, mtime_ns, hash, note, problem FROM notes")
             self._rows = {r[0]: (r[1], r[2], r[3], r[4], r[5]) for r in rows}
@@ -300,6 +304,7 @@ class SqliteStore(NoteStore):
     # the NoteStore interface
 
     def _fresh(self, file: NoteFile) -> tuple[int, int, str | None, str | None, str | None] | None:
+        self._load_rows()
         row = self._rows.get(file.path)
         if row is None or row[0] != file.size or row[1] != file.mtime_ns:
             return None
@@ -325,10 +330,12 @@ class SqliteStore(NoteStore):
             return None
 
     def hash_of(self, path: str) -> str | None:
+        self._load_rows()
         row = self._rows.get(path)
         return row[2] if row else None
 
     def get_by_hash(self, path: str, content_hash: str) -> NoteRecord | None:
+        self._load_rows()
         row = self._rows.get(path)
         if row is None or row[2] != content_hash or row[3] is None:
             return None
@@ -344,6 +351,7 @@ class SqliteStore(NoteStore):
         problem: Problem | None,
         content_hash: str | None = None,
     ) -> None:
+        self._load_rows()
         row = (
             file.size,
             file.mtime_ns,
@@ -356,11 +364,13 @@ class SqliteStore(NoteStore):
         self._gone.discard(file.path)
 
     def forget(self, path: str) -> None:
+        self._load_rows()
         if self._rows.pop(path, None) is not None:
             self._gone.add(path)
         self._dirty.pop(path, None)
 
     def forget_others(self, paths: Iterable[str]) -> None:
+        self._load_rows()
         keep = set(paths)
         for path in [p for p in self._rows if p not in keep]:
             self.forget(path)
@@ -383,6 +393,23 @@ class SqliteStore(NoteStore):
             return
         self._dirty.clear()
         self._gone.clear()
+
+    def get_meta(self, key: str) -> str | None:
+        if self._db is None:
+            return None
+        try:
+            row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        except sqlite3.Error:
+            return None
+        return str(row[0]) if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        if self._db is None:
+            return
+        try:
+            self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+        except sqlite3.Error as exc:
+            log.warning("could not update the cache (%s)", exc)
 
     def close(self) -> None:
         self.flush()

@@ -18,6 +18,7 @@ import click
 
 from handful import __version__, engine
 from handful.errors import HandfulError, Problem, Severity
+from handful.store import NoteStore
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -33,17 +34,21 @@ class Context:
     def open(self) -> engine.Vault:
         return engine.open_vault(self.vault_option)
 
-    def load(self, vault: engine.Vault) -> engine.Loaded:
+    @contextmanager
+    def store(self, vault: engine.Vault) -> Iterator[NoteStore]:
+        """The cache (or no cache with --no-cache), closed when the command is done."""
         from handful.cache import SqliteStore
-        from handful.store import NoteStore
 
         store = (SqliteStore(vault.state_dir, fingerprint=vault.fingerprint()) if self.cache
                  else NoteStore())
         try:
-            with _progress("Reading notes") as progress:
-                return engine.load(vault, store=store, progress=progress)
+            yield store
         finally:
             store.close()
+
+    def load(self, vault: engine.Vault) -> engine.Loaded:
+        with self.store(vault) as store, _progress("Reading notes") as progress:
+            return engine.load(vault, store=store, progress=progress)
 
 
 pass_context = click.make_pass_decorator(Context)
@@ -261,17 +266,21 @@ def _plan_json(loaded: engine.Loaded, result: engine.RefreshResult) -> dict[str,
 def refresh(ctx: Context, day: str | None, dry_run: bool) -> None:
     """Write that day's reconnect note, every person region and the network note."""
     vault = ctx.open()
-    loaded = ctx.load(vault)
-    with _writing(vault, "refresh", dry_run=dry_run):
-        result = engine.refresh(loaded, parse_day(day), today=dt.date.today(), dry_run=dry_run)
-    report = result.report
+    with _writing(vault, "refresh", dry_run=dry_run), ctx.store(vault) as store, \
+            _progress("Reading notes") as progress:
+        done = engine.refresh_vault(vault, parse_day(day), today=dt.date.today(), store=store,
+                                    dry_run=dry_run, progress=progress)
+    if done.result is None or done.loaded is None:
+        click.echo(f"wrote 0 file(s); {done.unchanged} unchanged")
+        return
+    report = done.result.report
     if dry_run:
         for diff in report.diffs:
             click.echo(diff, nl=False)
         click.echo(f"would write {len(report.written)} file(s); {len(report.unchanged)} unchanged")
     else:
         click.echo(f"wrote {len(report.written)} file(s); {len(report.unchanged)} unchanged")
-    report_problems(loaded.problems + report.problems)
+    report_problems(done.loaded.problems + report.problems)
 
 
 @cli.command()

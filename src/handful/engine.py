@@ -28,7 +28,7 @@ from handful.score.assess import Assessment, assess
 from handful.score.daily import DailyPlan, plan_day
 from handful.score.network import NetworkReport, network_report
 from handful.score.params import ScoringParams, load_params
-from handful.vault.scan import NoteFile, read_note, scan_vault
+from handful.vault.scan import NoteFile, Scan, read_note, scan_vault
 from handful.vault.settings import VaultLayout, read_layout
 from handful.store import NoteStore, digest
 from handful.write import Change, Recorder, Writer, WriteReport
@@ -168,8 +168,9 @@ def load(
     store: NoteStore | None = None,
     progress: Progress | None = None,
     sources: Sequence[Source] = DEFAULT_SOURCES,
+    scan: Scan | None = None,
 ) -> Loaded:
-    scan = scan_vault(vault.root, skip_folders=vault.skip_folders())
+    scan = scan or scan_vault(vault.root, skip_folders=vault.skip_folders())
     files = {f.path: f for f in scan.files}
     records, problems = read_records(vault, scan.files, store=store, progress=progress,
                                      sources=sources)
@@ -324,3 +325,68 @@ def refresh(
     writer = Writer(loaded.vault.root, dry_run=dry_run, recorders=recorders)
     result = writer.apply(changes, stop=stop)
     return RefreshResult(plan, result, changes[0].path)
+
+
+# --- refresh with the stamp: an unchanged vault is only stat-ed ---------------------------------
+
+STAMP_KEY = "refresh-stamp"
+
+
+def stamp(vault: Vault, files: Iterable[NoteFile], day: dt.date, options: str) -> str:
+    """Everything a refresh's output depends on: version, settings, the day, the options, and
+    the size and mtime of every note (handful's own outputs included)."""
+    from handful import __version__
+    from handful.config import CONFIG_FILE
+
+    try:
+        config = (vault.root / CONFIG_FILE).read_bytes()
+    except OSError:
+        config = b""
+    listing = "\n".join(f"{f.path}\t{f.size}\t{f.mtime_ns}" for f in sorted(files,
+                                                                          key=lambda f: f.path))
+    head = "\x00".join((__version__, vault.fingerprint(), digest(config), day.isoformat(), options))
+    return digest((head + "\x00" + listing).encode())
+
+
+@dataclass
+class VaultRefresh:
+    """What ``refresh_vault`` did: the result, or None when the stamp showed nothing to do."""
+
+    loaded: Loaded | None
+    result: RefreshResult | None
+    unchanged: int  # files that would have been checked, when nothing was done
+
+
+def refresh_vault(
+    vault: Vault,
+    day: dt.date,
+    *,
+    today: dt.date,
+    store: NoteStore,
+    dry_run: bool = False,
+    limit: int | None = None,
+    everything: bool = True,
+    progress: Progress | None = None,
+) -> VaultRefresh:
+    """Refresh with the cache's stamp: when nothing changed since the last identical refresh,
+    only stat the notes and stop."""
+    scan = scan_vault(vault.root, skip_folders=vault.skip_folders())
+    options = f"everything={everything};limit={limit};editable={day >= today}"
+    key = stamp(vault, scan.files, day, options)
+    remembered = store.get_meta(STAMP_KEY)
+    if not dry_run and remembered and remembered.split(" ", 1)[0] == key:
+        return VaultRefresh(None, None, int(remembered.split(" ", 1)[1]))
+    loaded = load(vault, store=store, progress=progress, scan=scan)
+    result = refresh(loaded, day, today=today, dry_run=dry_run, limit=limit,
+                     everything=everything)
+    if not dry_run and not result.report.problems:
+        files = dict(loaded.files)
+        for path in result.report.written:
+            try:
+                info = os.stat(vault.root / path)
+            except OSError:
+                continue
+            files[path] = NoteFile(path, info.st_size, info.st_mtime_ns)
+        checked = len(result.report.written) + len(result.report.unchanged)
+        store.set_meta(STAMP_KEY, f"{stamp(vault, files.values(), day, options)} {checked}")
+    return VaultRefresh(loaded, result, 0)

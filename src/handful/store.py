@@ -43,5 +43,12 @@ class NoteStore:
     def flush(self) -> None:
         return None
 
+    def get_meta(self, key: str) -> str | None:
+        """A small value remembered between runs (the last refresh's stamp)."""
+        return None
+
+    def set_meta(self, key: str, value: str) -> None:
+        return None
+
     def close(self) -> None:
         return None
