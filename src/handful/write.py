@@ -11,11 +11,13 @@ recomputes, and never overwrites their save. Permissions are kept; a new file is
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import difflib
 import errno
 import hashlib
 import os
 import stat
+import sys
 import tempfile
 import threading
 from collections.abc import Callable, Iterable
@@ -97,16 +99,13 @@ def _fsync_dir(folder: Path) -> None:
             os.close(fd)
 
 
-def atomic_write(path: Path, data: bytes, *, expected: bytes | None) -> bool:
-    """Replace ``path`` with ``data`` if it still holds ``expected`` (None: must not exist).
-
-    Returns False when the file changed since it was read; the caller re-reads and retries.
-    """
+def _stage(path: Path, data: bytes) -> Path:
+    """Write ``data`` to a temporary file beside ``path``, with the note's mode and owner."""
     folder = path.parent
     folder.mkdir(parents=True, exist_ok=True)
     try:
-        info = os.stat(path)
-        mode = stat.S_IMODE(info.st_mode)
+        info: os.stat_result | None = os.stat(path)
+        mode = stat.S_IMODE(info.st_mode) if info else _default_mode()
     except FileNotFoundError:
         info = None
         mode = _default_mode()
@@ -115,12 +114,20 @@ def atomic_write(path: Path, data: bytes, *, expected: bytes | None) -> bool:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
         os.chmod(temp, mode)
         if info is not None and hasattr(os, "chown"):
             with contextlib.suppress(OSError):
                 os.chown(temp, info.st_uid, info.st_gid)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            temp.unlink()
+        raise
+    return temp
+
+
+def _install(temp: Path, path: Path, expected: bytes | None) -> bool:
+    """Move a durable temporary file over ``path`` if it still holds ``expected``."""
+    try:
         if _read(path) != expected:
             return False
         if expected is None:
@@ -129,119 +136,219 @@ def atomic_write(path: Path, data: bytes, *, expected: bytes | None) -> bool:
             except FileExistsError:
                 return False
             except OSError as exc:
-                if exc.errno not in (
-                    errno.EPERM,
-                    errno.ENOTSUP,
-                    errno.EOPNOTSUPP,
-                    errno.EXDEV,
-                    errno.EMLINK,
-                ):
+                if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV,
+                                     errno.EMLINK):
                     raise
                 os.replace(temp, path)  # file systems without hard links (FAT, some shares)
         else:
             os.replace(temp, path)
-        _fsync_dir(folder)
         return True
     finally:
         with contextlib.suppress(FileNotFoundError):
             temp.unlink()
 
 
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+_syncfs: Callable[[int], int] | None = None
+if sys.platform.startswith("linux"):
+    try:
+        _syncfs = ctypes.CDLL(None, use_errno=True).syncfs
+    except (OSError, AttributeError):
+        _syncfs = None
+
+
+def _sync_all(root: Path, files: list[Path]) -> None:
+    """Make many files durable at once: one syncfs(2) on Linux, else one fsync each."""
+    if _syncfs is not None:
+        fd = os.open(root, os.O_RDONLY)
+        try:
+            if _syncfs(fd) == 0:
+                return
+        finally:
+            os.close(fd)
+    for path in files:
+        _fsync_file(path)
+
+
+def atomic_write(path: Path, data: bytes, *, expected: bytes | None) -> bool:
+    """Replace ``path`` with ``data`` if it still holds ``expected`` (None: must not exist).
+
+    Temporary file, fsync, rename, fsync of the folder. Returns False when the file changed
+    since it was read; the caller re-reads and retries.
+    """
+    temp = _stage(path, data)
+    _fsync_file(temp)
+    done = _install(temp, path, expected)
+    if done:
+        _fsync_dir(path.parent)
+    return done
+
+
+#: From this many files on, a batch is made durable with one file-system sync, not one per file.
+BATCH_SYNC = 8
+
+
+@dataclass
+class _Pending:
+    change: Change
+    real: Path
+    before: bytes | None
+    data: bytes
+    temp: Path | None = None
+
+
 class Writer:
     """Applies changes inside one vault. ``dry_run`` computes diffs and writes nothing."""
 
-    def __init__(
-        self, root: Path, *, dry_run: bool = False, recorders: Iterable[Recorder] = ()
-    ) -> None:
+    def __init__(self, root: Path, *, dry_run: bool = False,
+                 recorders: Iterable[Recorder] = ()) -> None:
         self.root = root
+        self.root_real = Path(os.path.realpath(root))
         self.dry_run = dry_run
         self.recorders = list(recorders)
+        self._folders: dict[str, Path] = {}
 
-    def apply(
-        self, changes: Iterable[Change], *, stop: Callable[[], bool] | None = None
-    ) -> WriteReport:
-        """Apply changes in order; ``stop()`` returning True ends the batch between files."""
+    def apply(self, changes: Iterable[Change], *, stop: Callable[[], bool] | None = None
+              ) -> WriteReport:
+        """Apply changes in order; ``stop()`` returning True ends the batch between files.
+
+        Many changes are written as a batch: every temporary file first, one sync, then the
+        renames (each still checking the file is as it was read), then one more sync.
+        """
         report = WriteReport()
+        pending: list[_Pending] = []
         for change in changes:
             if stop is not None and stop():
                 break
-            self._apply_one(change, report)
+            prepared = self._prepare(change, report)
+            if prepared is not None:
+                pending.append(prepared)
+        if len(pending) < BATCH_SYNC:
+            for item in pending:
+                self._commit_one(item, report)
+            return report
+        staged: list[_Pending] = []
+        for item in pending:
+            try:
+                item.temp = _stage(item.real, item.data)
+                staged.append(item)
+            except OSError as exc:
+                report.problems.append(_write_failed(item.change.path, exc))
+        try:
+            _sync_all(self.root_real, [item.temp for item in staged if item.temp])
+            for item in staged:
+                assert item.temp is not None
+                try:
+                    installed = _install(item.temp, item.real, item.before)
+                except OSError as exc:
+                    report.problems.append(_write_failed(item.change.path, exc))
+                    continue
+                if installed:
+                    self._done(item, report)
+                else:  # the user saved meanwhile: start again from their version
+                    self._retry(item.change, report)
+        finally:
+            for item in staged:
+                if item.temp is not None:
+                    with contextlib.suppress(FileNotFoundError):
+                        item.temp.unlink()
+        _sync_all(self.root_real, sorted({item.real.parent for item in staged}))
         return report
 
-    def _apply_one(self, change: Change, report: WriteReport) -> None:
+    def _real(self, relative: str) -> Path:
+        """The real path of a vault-relative path, or ValueError if it would leave the vault.
+
+        Folder paths are resolved once per folder; a symlinked note is resolved itself.
+        """
+        if relative.startswith(("/", "\\")) or ".." in Path(relative).parts:
+            raise ValueError(f"'{relative}' is not a path inside the vault")
+        folder, _, name = relative.rpartition("/")
+        base = self._folders.get(folder)
+        if base is None:
+            base = Path(os.path.realpath(self.root_real / folder)) if folder else self.root_real
+            if base != self.root_real and self.root_real not in base.parents:
+                raise ValueError(f"'{relative}' leads outside the vault")
+            self._folders[folder] = base
+        path = base / name
+        if path.is_symlink():
+            return inside_vault(self.root, relative)
+        return path
+
+    def _prepare(self, change: Change, report: WriteReport) -> _Pending | None:
+        """Read the file and compute its new content; None when there is nothing to write."""
         try:
-            real = inside_vault(self.root, change.path)
+            real = self._real(change.path)
         except ValueError as exc:
-            report.problems.append(
-                error(
-                    change.path,
-                    None,
-                    "path-outside",
-                    f"{exc}; handful never writes outside the vault",
-                )
-            )
+            report.problems.append(error(change.path, None, "path-outside",
+                                         f"{exc}; handful never writes outside the vault"))
+            return None
+        try:
+            before = _read(real)
+        except OSError as exc:
+            report.problems.append(error(change.path, None, "write-failed",
+                                         f"cannot read before writing ({exc.strerror})"))
+            return None
+        try:
+            text = before.decode("utf-8") if before is not None else None
+        except UnicodeDecodeError:
+            report.problems.append(error(change.path, None, "note-not-utf8",
+                                         "not UTF-8 text; handful leaves it untouched"))
+            return None
+        new_text = change.update(text)
+        if new_text is None or new_text == text:
+            report.unchanged.append(change.path)
+            return None
+        if self.dry_run:
+            report.written.append(change.path)
+            report.diffs.append(_diff(change.path, text or "", new_text))
+            return None
+        return _Pending(change, real, before, new_text.encode("utf-8"))
+
+    def _commit_one(self, item: _Pending, report: WriteReport) -> None:
+        try:
+            done = atomic_write(item.real, item.data, expected=item.before)
+        except OSError as exc:
+            report.problems.append(_write_failed(item.change.path, exc))
             return
+        if done:
+            self._done(item, report)
+        else:
+            self._retry(item.change, report)
+
+    def _retry(self, change: Change, report: WriteReport) -> None:
         for _ in range(MAX_ATTEMPTS):
+            item = self._prepare(change, report)
+            if item is None:
+                return
             try:
-                before = _read(real)
+                done = atomic_write(item.real, item.data, expected=item.before)
             except OSError as exc:
-                report.problems.append(
-                    error(
-                        change.path,
-                        None,
-                        "write-failed",
-                        f"cannot read before writing ({exc.strerror})",
-                    )
-                )
-                return
-            try:
-                text = before.decode("utf-8") if before is not None else None
-            except UnicodeDecodeError:
-                report.problems.append(
-                    error(
-                        change.path,
-                        None,
-                        "note-not-utf8",
-                        "not UTF-8 text; handful leaves it untouched",
-                    )
-                )
-                return
-            new_text = change.update(text)
-            if new_text is None or new_text == text:
-                report.unchanged.append(change.path)
-                return
-            data = new_text.encode("utf-8")
-            if self.dry_run:
-                report.written.append(change.path)
-                report.diffs.append(_diff(change.path, text or "", new_text))
-                return
-            try:
-                done = atomic_write(real, data, expected=before)
-            except OSError as exc:
-                report.problems.append(
-                    error(
-                        change.path,
-                        None,
-                        "write-failed",
-                        f"cannot write ({exc.strerror}); check the folder's "
-                        "permissions and free space",
-                    )
-                )
+                report.problems.append(_write_failed(change.path, exc))
                 return
             if done:
-                report.written.append(change.path)
-                for recorder in self.recorders:
-                    recorder.record(change.path, before, data)
+                self._done(item, report)
                 return
-        report.problems.append(
-            warning(
-                change.path,
-                None,
-                "write-busy",
-                "the file kept changing while handful tried to update it; "
-                "left alone, run refresh again",
-            )
-        )
+        report.problems.append(warning(change.path, None, "write-busy",
+                                       "the file kept changing while handful tried to update it; "
+                                       "left alone, run refresh again"))
+
+    def _done(self, item: _Pending, report: WriteReport) -> None:
+        report.written.append(item.change.path)
+        for recorder in self.recorders:
+            recorder.record(item.change.path, item.before, item.data)
+
+
+def _write_failed(path: str, exc: OSError) -> Problem:
+    return error(path, None, "write-failed",
+                 f"cannot write ({exc.strerror or exc}); check the folder's permissions and "
+                 "free space")
 
 
 def _diff(path: str, old: str, new: str) -> str:
