@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -35,6 +36,9 @@ def parse_date(value: Any) -> dt.date:
         return _checked(value)
     if isinstance(value, tuple) and len(value) == 1:
         return parse_date(value[0])
+    if isinstance(value, int) and not isinstance(value, bool) and 10**7 <= value < 10**8:
+        # An unquoted vCard-style 19850312 loads from YAML as a number; it is the same text.
+        value = str(value)
     if not isinstance(value, str):
         raise ValueError(f"expected a date like 2026-10-01, got {_show(value)}")
     text = value.strip()
@@ -46,9 +50,10 @@ def parse_date(value: Any) -> dt.date:
         if match:
             year, month, day = (int(part) for part in match.groups()[:3])
             try:
-                return _checked(dt.date(year, month, day))
+                date = dt.date(year, month, day)
             except ValueError:
                 raise ValueError(f"'{value}' is not a real date") from None
+            return _checked(date)  # its own message: 1899-12-31 is real, but out of range
     raise ValueError(f"expected a date like 2026-10-01, got {_show(value)}")
 
 
@@ -153,6 +158,7 @@ _UNIT_DAYS = {
     "year": 365,
     "years": 365,
 }
+_WORD_HYPHEN = re.compile(r"(?<=[a-z])-(?=[a-z])")
 _CADENCE = re.compile(r"^(?:every\s+)?(\d+(?:\.\d+)?)?\s*([a-z]+)?$")
 
 #: Longest cadence accepted (ten years); anything longer is surely a typo.
@@ -164,9 +170,10 @@ def parse_cadence(value: Any) -> int:
     if isinstance(value, bool):
         raise ValueError(f"expected a cadence like 2w or monthly, got {_show(value)}")
     if isinstance(value, int | float):
-        days = round(value)
+        days = _whole_days(value, value)
     elif isinstance(value, str):
-        text = " ".join(value.strip().lower().replace("-", "").split())
+        # "bi-weekly" is "biweekly", but "-1w" stays negative (and is refused).
+        text = " ".join(_WORD_HYPHEN.sub("", value.strip().lower()).split())
         if text in _CADENCE_WORDS:
             return _CADENCE_WORDS[text]
         match = _CADENCE.match(text)
@@ -181,12 +188,22 @@ def parse_cadence(value: Any) -> int:
             raise ValueError(
                 f"unknown cadence unit '{unit}' in {_show(value)}; use d, w, m, q or y"
             )
-        days = round(number * _UNIT_DAYS[unit])
+        days = _whole_days(number * _UNIT_DAYS[unit], value)
     else:
         raise ValueError(f"expected a cadence like 2w or monthly, got {_show(value)}")
     if not 1 <= days <= MAX_CADENCE_DAYS:
         raise ValueError(f"cadence {_show(value)} is outside 1..{MAX_CADENCE_DAYS} days")
     return days
+
+
+def _whole_days(days: float, value: Any) -> int:
+    """Round to days; ``.inf`` (YAML), NaN and 400-digit numbers are refused, not crashed on.
+
+    ``round(float("inf"))`` raises OverflowError, which callers expecting ValueError miss.
+    """
+    if isinstance(days, float) and not math.isfinite(days):
+        raise ValueError(f"cadence {_show(value)} is outside 1..{MAX_CADENCE_DAYS} days")
+    return round(days)
 
 
 # --- moment.js formats (Daily notes / Periodic notes settings) --------------------------------

@@ -80,6 +80,9 @@ def _lenient_timestamp(loader: Any, node: yaml.ScalarNode) -> Any:
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _lenient_timestamp)
 
 _PLACEHOLDER = re.compile(r"\{\{[^{}\n]*\}\}|<%[^\n]*?%>")
+#: What a placeholder becomes when it must be taken out for the YAML to load: itself a
+#: placeholder (so a whole value of it is empty), and a plain scalar even inside quotes.
+_BLANKED = "<%%>"
 
 
 class FrontMatter(Mapping[str, Any]):
@@ -222,7 +225,7 @@ def load_frontmatter(yaml_text: str, *, path: str, first_line: int) -> Loaded:
         if _PLACEHOLDER.search(yaml_text):
             # An unexpanded template ({{date}}, <% tp... %>) is not data: read the rest.
             try:
-                node = _compose(_PLACEHOLDER.sub("~", yaml_text))
+                node = _compose(_PLACEHOLDER.sub(_BLANKED, yaml_text))
             except yaml.YAMLError:
                 return _yaml_failed(exc, path, first_line)
         else:
@@ -259,6 +262,13 @@ def load_frontmatter(yaml_text: str, *, path: str, first_line: int) -> Loaded:
         finally:
             loader.dispose()
     except (yaml.YAMLError, TypeError, ValueError) as exc:
+        if _PLACEHOLDER.search(yaml_text):
+            # ``date: {{date}}`` composes fine but is a mapping used as a key, which only fails
+            # here ("unhashable key"). A placeholder is not data: read the rest without it.
+            # The substituted text has no placeholder left, so this recurses at most once.
+            return load_frontmatter(
+                _PLACEHOLDER.sub(_BLANKED, yaml_text), path=path, first_line=first_line
+            )
         line = _mark_line(exc, first_line)
         return _failed(
             path,
@@ -274,7 +284,22 @@ def load_frontmatter(yaml_text: str, *, path: str, first_line: int) -> Loaded:
             "front matter nests too deeply; it was not read",
         )
     problems: list[Problem] = []
-    data = _freeze_mapping(raw, problems, path, first_line)
+    key_lines: dict[str, int] = {}
+    for key, _ in node.value:
+        if not isinstance(key, yaml.ScalarNode):
+            continue
+        name, line = _key_text(key.value), first_line + key.start_mark.line
+        if name in key_lines:
+            problems.append(
+                warning(
+                    path,
+                    line,
+                    "frontmatter-duplicate-key",
+                    f"property '{name}' appears twice; the last one (on this line) is used",
+                )
+            )
+        key_lines[name] = line
+    data = _freeze_mapping(raw, problems, path, first_line, key_lines)
     links = tuple(_links_in_nodes(node, first_line))
     lines = FrontMatter(
         {
@@ -383,7 +408,14 @@ def bare_link_value(value: Any) -> str | None:
     return None
 
 
-def _freeze_mapping(raw: Any, problems: list[Problem], path: str, first_line: int) -> FrontMatter:
+def _freeze_mapping(
+    raw: Any,
+    problems: list[Problem],
+    path: str,
+    first_line: int,
+    key_lines: Mapping[str, int] | None = None,
+) -> FrontMatter:
+    """Freeze a loaded mapping; ``key_lines`` (top level only) lets a warning name its line."""
     items: dict[str, Any] = {}
     folded: set[str] = set()
     for key, value in raw.items():
@@ -392,7 +424,7 @@ def _freeze_mapping(raw: Any, problems: list[Problem], path: str, first_line: in
             problems.append(
                 warning(
                     path,
-                    first_line,
+                    (key_lines or {}).get(name, first_line),
                     "frontmatter-duplicate-key",
                     f"property '{name}' appears twice (names ignore case); the first one is used",
                 )
@@ -417,7 +449,9 @@ def _key_text(key: Any) -> str:
 
 def _freeze(value: Any, problems: list[Problem], path: str, first_line: int) -> Any:
     if isinstance(value, str):
-        return None if _PLACEHOLDER.fullmatch(value.strip()) else value
+        if _PLACEHOLDER.fullmatch(value.strip()):
+            return None
+        return " ".join(value.replace(_BLANKED, " ").split()) if _BLANKED in value else value
     if value is None or isinstance(value, bool | int | float | dt.date):
         return value
     if isinstance(value, dict):

@@ -207,10 +207,18 @@ def find_tags(text: str) -> Iterator[tuple[str, int]]:
             yield tag, match.start()
 
 
-def find_fields(text: str) -> Iterator[tuple[str, str, int]]:
-    """``(key, value, offset)`` for inline fields, in order."""
+def find_fields(
+    text: str, links: list[tuple[int, int]] | None = None
+) -> Iterator[tuple[str, str, int]]:
+    """``(key, value, offset)`` for inline fields, in order.
+
+    ``links`` are the spans of links already blanked out of ``text``: a line with a link before
+    its ``::`` is not a full-line field, so ``- lunch with [[Jo]] kind:: lunch`` is the field
+    ``kind``, not a key made of the words and the link's blanks.
+    """
     if "::" not in text:
         return
+    link_spans = sorted(links or ())
     found: list[tuple[str, str, int]] = []
     bracketed: list[tuple[int, int]] = []
     for match in _BRACKET_FIELD.finditer(text):
@@ -223,6 +231,8 @@ def find_fields(text: str) -> Iterator[tuple[str, str, int]]:
             line_start = text.rfind("\n", 0, start) + 1
             if line_start in lines_with_field or _inside(bracketed, start):
                 continue
+            if pattern is _FULL_LINE_FIELD and _overlaps(link_spans, line_start, match.end(1)):
+                continue
             key = match.group(1).strip()
             if key:
                 lines_with_field.add(line_start)
@@ -234,6 +244,11 @@ def find_fields(text: str) -> Iterator[tuple[str, str, int]]:
 def _inside(spans: list[tuple[int, int]], position: int) -> bool:
     at = bisect_right(spans, (position, float("inf"))) - 1
     return at >= 0 and spans[at][0] <= position < spans[at][1]
+
+
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    at = bisect_right(spans, (end, -1)) - 1
+    return at >= 0 and spans[at][1] > start
 
 
 def normalise_tag(value: str) -> str:

@@ -160,8 +160,17 @@ def replace_region(text: str, content: str, *, name: str = "", attrs: str = "") 
     scan = find_regions(bare, "")
     if scan.problems:
         raise BrokenRegionError(scan.problems[0].message)
+    if any(_parse_begin(line) or _parse_end(line) is not None for line in content.split("\n")):
+        # Written, such content would break the note's markers: refuse rather than corrupt.
+        raise BrokenRegionError("the new region content holds a handful region marker line")
     newline = dominant_newline(body)
     region = next((r for r in scan.regions if r.name == name), None)
+    if region is not None:
+        # An existing region keeps its begin marker's line ending. The note's dominant ending
+        # would count the region's own lines, and with mixed endings writing the same content
+        # twice could give different bytes.
+        marker = lines[region.begin - 1]
+        newline = marker[len(marker.rstrip("\r\n")) :] or newline
     inner = content if content.endswith("\n") or not content else content + "\n"
     inner = inner.replace("\n", newline) if newline != "\n" else inner
     if region is not None:

@@ -9,6 +9,7 @@ Lookups are dictionary hits, never a scan of all notes.
 from __future__ import annotations
 
 import posixpath
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -28,6 +29,11 @@ class Resolution:
     status: Status
     path: str | None = None
     candidates: tuple[str, ...] = ()
+
+
+#: A file extension that makes a link an attachment: ``.png``, ``.pdf``, ``.mp4``, not ``.2``
+#: (``v1.2``) and not ``. Who`` (``[[Dr. Who]]`` is a note that does not exist yet).
+_EXTENSION = re.compile(r"\.(?=[a-z0-9]*[a-z])[a-z0-9]{1,5}")
 
 
 def fold(text: str) -> str:
@@ -114,7 +120,7 @@ class Resolver:
                     return Resolution(Status.ALIAS, by_alias[0])
                 return Resolution(Status.AMBIGUOUS, None, tuple(by_alias))
         extension = posixpath.splitext(text)[1].lower()
-        if extension and extension != ".md" and not extension[1:].isdigit() and len(extension) <= 6:
+        if extension != ".md" and _EXTENSION.fullmatch(extension):
             return Resolution(Status.ATTACHMENT)
         return Resolution(Status.UNRESOLVED)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import stat
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,7 +40,7 @@ def is_markdown(name: str) -> bool:
 def scan_vault(root: Path, *, skip_folders: tuple[str, ...] = ()) -> Scan:
     """Walk ``root``; ``skip_folders`` are vault-relative folders never entered."""
     root_real = Path(os.path.realpath(root))
-    skip = {folder.casefold() for folder in skip_folders if folder}
+    skip = {_folder_key(folder) for folder in skip_folders if _folder_key(folder)}
     problems: list[Problem] = []
     found: dict[tuple[int, int], NoteFile] = {}
     visited_dirs: set[tuple[int, int]] = set()
@@ -49,8 +50,24 @@ def scan_vault(root: Path, *, skip_folders: tuple[str, ...] = ()) -> Scan:
         return Scan((), (error(".", None, "vault-unreadable", f"cannot read the vault: {exc}"),))
     visited_dirs.add((root_stat.st_dev, root_stat.st_ino))
     stack: list[tuple[str, Path]] = [("", root_real)]
-    while stack:
-        relative_dir, directory = stack.pop()
+    #: Symlinked folders wait until every real folder is read, so a note gets its real path
+    #: and the link is the "second path", whatever the two names sort like.
+    linked: list[tuple[str, Path]] = []
+    while stack or linked:
+        if stack:
+            relative_dir, directory = stack.pop()
+        else:
+            relative_dir, directory = linked.pop(0)
+            try:
+                info = os.stat(directory)
+            except OSError as exc:
+                problems.append(_symlink_problem(relative_dir, exc))
+                continue
+            key = (info.st_dev, info.st_ino)
+            if key in visited_dirs:
+                problems.append(_second_path(relative_dir))
+                continue
+            visited_dirs.add(key)
         try:
             with os.scandir(directory) as iterator:
                 entries = sorted(iterator, key=lambda e: e.name)
@@ -98,20 +115,13 @@ def scan_vault(root: Path, *, skip_folders: tuple[str, ...] = ()) -> Scan:
                     )
                     continue
             if stat.S_ISDIR(info.st_mode):
-                if relative.casefold() in skip:
+                if _folder_key(relative) in skip:
+                    continue
+                if is_link:
+                    linked.append((relative, Path(entry.path)))
                     continue
                 key = (info.st_dev, info.st_ino)
                 if key in visited_dirs:
-                    if is_link:
-                        problems.append(
-                            warning(
-                                relative,
-                                None,
-                                "symlink-loop",
-                                "symlink points back into a folder already read "
-                                "(a loop or a second path); not followed",
-                            )
-                        )
                     continue
                 visited_dirs.add(key)
                 subfolders.append((relative, Path(entry.path)))
@@ -124,6 +134,24 @@ def scan_vault(root: Path, *, skip_folders: tuple[str, ...] = ()) -> Scan:
         stack.extend(reversed(subfolders))
     files = tuple(sorted(found.values(), key=lambda f: f.path))
     return Scan(files, tuple(problems))
+
+
+def _second_path(relative: str) -> Problem:
+    return warning(
+        relative,
+        None,
+        "symlink-loop",
+        "symlink points back into a folder already read (a loop or a second path); not followed",
+    )
+
+
+def _folder_key(folder: str) -> str:
+    """Comparison key of a vault-relative folder: ``Archive/``, ``./archive`` and an NFD name
+    on disk all match ``Archive``."""
+    text = folder.replace("\\", "/").strip()
+    while text.startswith("./"):
+        text = text[2:]
+    return unicodedata.normalize("NFC", text.strip("/")).casefold()
 
 
 def _is_symlink(entry: os.DirEntry[str]) -> bool:
@@ -227,7 +255,9 @@ def decode_note(path: str, data: bytes) -> ReadResult:
     try:
         return ReadResult(data.decode("utf-8"), data)
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
+        before = data[: exc.start]
+        # Count line breaks as parse_note does: CRLF, LF and a lone CR each end a line.
+        line = before.count(b"\n") + before.count(b"\r") - before.count(b"\r\n") + 1
         return ReadResult(
             None,
             data,
