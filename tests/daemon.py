@@ -18,9 +18,20 @@ class WatchProcess:
         self._log = open(log, "wb")  # noqa: SIM115 - closed in stop()
         env = dict(os.environ, PYTHONUNBUFFERED="1")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "handful", "--vault", str(root), "watch",
-             "--debounce-ms", str(debounce_ms), *extra],
-            stdout=self._log, stderr=subprocess.STDOUT, env=env,
+            [
+                sys.executable,
+                "-m",
+                "handful",
+                "--vault",
+                str(root),
+                "watch",
+                "--debounce-ms",
+                str(debounce_ms),
+                *extra,
+            ],
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            env=env,
         )
 
     def log(self) -> str:
@@ -44,8 +55,9 @@ class WatchProcess:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-                raise AssertionError(f"daemon did not stop on signal {sig}:\n{self.log()}"
-                                     ) from None
+                raise AssertionError(
+                    f"daemon did not stop on signal {sig}:\n{self.log()}"
+                ) from None
         self._log.close()
         return self.process.returncode
 

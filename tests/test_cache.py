@@ -29,9 +29,12 @@ def test_records_round_trip_through_json() -> None:
         note = parse_note(path.read_text(encoding="utf-8"), relative)
         record = record_for(note, vault.layout, vault.config, vault.kinds)
         assert record_from_json(record_to_json(record)) == record, relative
-    tricky = parse_note("\ufeff---\r\ntype: person\r\nwhen: 2026-01-01 10:00:00\r\nn: .nan\r\n"
-                        "m: {a: [1, {b: x}]}\r\nbirthday: --03-01\r\n---\r\n"
-                        "- [ ] [[x#h|y]] k:: v\r\n", "People/t.md")
+    tricky = parse_note(
+        "\ufeff---\r\ntype: person\r\nwhen: 2026-01-01 10:00:00\r\nn: .nan\r\n"
+        "m: {a: [1, {b: x}]}\r\nbirthday: --03-01\r\n---\r\n"
+        "- [ ] [[x#h|y]] k:: v\r\n",
+        "People/t.md",
+    )
     record = record_for(tricky, vault.layout, vault.config, vault.kinds)
     again = record_from_json(record_to_json(record))
     assert again.person is not None and record.person is not None
@@ -41,8 +44,10 @@ def test_records_round_trip_through_json() -> None:
 
 def test_a_forged_cache_cannot_build_arbitrary_objects() -> None:
     with pytest.raises(ValueError, match="unknown type"):
-        record_from_json('["p.md", [null, false, false, [], null], [], '
-                         '{"@": "Popen", "v": [["sh", "-c", "echo pwned"]]}, [], [], []]')
+        record_from_json(
+            '["p.md", [null, false, false, [], null], [], '
+            '{"@": "Popen", "v": [["sh", "-c", "echo pwned"]]}, [], [], []]'
+        )
 
 
 def test_second_load_parses_nothing(example: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -56,8 +61,9 @@ def test_second_load_parses_nothing(example: Path, monkeypatch: pytest.MonkeyPat
     assert second.model == first.model
 
 
-def test_touched_but_identical_file_is_not_parsed_again(example: Path,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_touched_but_identical_file_is_not_parsed_again(
+    example: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     load_with_cache(example)
     note = example / "Home.md"
     note.write_bytes(note.read_bytes())  # new mtime, same bytes
@@ -102,7 +108,7 @@ def test_cache_from_another_version_is_not_trusted(vault: Path, write) -> None:
     db = sqlite3.connect(vault / ".handful" / "cache.sqlite")
     with db:
         db.execute("UPDATE meta SET value = '0' WHERE key = 'schema'")
-        db.execute("UPDATE notes SET note = '{\"p\": \"forged\"}'")
+        db.execute('UPDATE notes SET note = \'{"p": "forged"}\'')
     db.close()
     loaded, store = load_with_cache(vault)
     assert "People/Jo.md" in loaded.model.people
@@ -150,7 +156,9 @@ def test_unchanged_vault_is_only_stated_on_the_second_refresh(
         second = _refresh(example, "2026-11-25")
     assert second.result is None and second.unchanged == 32
     # anything that could change the output makes the next refresh do the work
-    (example / "Daily" / "2026" / "11" / "2026-11-24.md").write_text("- lunch with [[Jo Martinez]]\n")
+    (example / "Daily" / "2026" / "11" / "2026-11-24.md").write_text(
+        "- lunch with [[Jo Martinez]]\n"
+    )
     assert _refresh(example, "2026-11-25").result is not None
     assert _refresh(example, "2026-11-25").result is None
     assert _refresh(example, "2026-11-26").result is not None

@@ -120,7 +120,9 @@ def test_daily_note_lines(vault: Path, write) -> None:
         lunch with [[Jo]]
         ```
         Coffee with `[[Sam]]` and %% lunch with [[Jo]] %% nobody.
+
         ![[Jo]]
+
         need to have lunch with [[Jo]]
         """,
     )
@@ -133,7 +135,7 @@ def test_daily_note_lines(vault: Path, write) -> None:
         ("message", True, 2),
     ]
     jo_mentions = sorted(mention.line for mention in m.mentions_of("People/Jo.md"))
-    assert jo_mentions == [3, 6, 7, 13, 14]  # bare mention, cancelled, quote, embed, a plan
+    assert jo_mentions == [3, 6, 7, 14, 16]  # bare mention, cancelled, quote, embed, a plan
     assert all(mention.date == day("2026-10-05") for mention in m.mentions_of("People/Jo.md"))
     follow_ups = m.follow_ups_of("People/Sam.md")
     assert [(f.text, f.line) for f in follow_ups] == [("call Sam about the trip", 4)]
@@ -324,3 +326,103 @@ def test_example_vault_is_clean_and_complete() -> None:
     assert span.days >= 180
     zoe = m.people[key_of(m, "Zoë Whitfield")]
     assert "Zo" in zoe.aliases
+
+
+def test_inline_fields_in_a_log_do_not_change_what_the_note_is(vault: Path, write) -> None:
+    write(
+        "People/Eve.md",
+        """\
+        ---
+        circle: close
+        ---
+        ## Log
+        - 2026-10-02: met her kind:: video
+        - 2026-10-05 saw her direction:: inbound
+        """,
+    )
+    m = model(vault)
+    assert "People/Eve.md" in m.people
+    log = m.interactions_of("People/Eve.md")
+    assert [(i.kind, i.inbound) for i in log] == [("video", False), ("contact", True)]
+
+
+def test_plan_words_only_cancel_the_keyword_they_qualify(vault: Path, write) -> None:
+    write("People/Henrik.md", "---\ntype: person\n---\n")
+    write(
+        "Daily/2026-10-30.md",
+        "- Texted [[Henrik]] back, he is worried. I'll call her this weekend\n"
+        "- need to have lunch with [[Henrik]]\n",
+    )
+    m = model(vault)
+    assert [(i.kind, i.line) for i in m.interactions_of("People/Henrik.md")] == [("message", 1)]
+    assert [mention.line for mention in m.mentions_of("People/Henrik.md")] == [2]
+
+
+def test_user_notes_win_a_name_over_handfuls_own(vault: Path, write) -> None:
+    write("People/Jo.md", "---\ntype: person\n---\n")
+    write("2026-11-26.md", "- lunch with [[Jo]]\n")
+    write(
+        "Reconnect/2026-11-26.md",
+        "<!-- handful:begin reconnect -->\n<!-- handful:end reconnect -->\n",
+    )
+    write("Notes/Plan.md", "see [[2026-11-26]]\n")
+    loaded = load(vault)
+    assert not [p for p in loaded.problems if p.code == "link-ambiguous"]
+    assert loaded.universe.resolver.resolve("2026-11-26").path == "2026-11-26.md"
+
+
+def test_a_note_in_the_daily_folder_dated_by_property_is_a_daily_note(vault: Path, write) -> None:
+    write(".obsidian/daily-notes.json", '{"folder": "Daily"}')
+    write("People/Bob.md", "---\ntype: person\n---\n")
+    write("Daily/Friday.md", "---\ndate: 2026-10-09\n---\n- lunch with [[Bob]]\n")
+    (item,) = model(vault).interactions_of("People/Bob.md")
+    assert (item.date, item.kind) == (day("2026-10-09"), "lunch")
+
+
+def test_done_tasks_in_a_meeting_note_are_contact_once(vault: Path, write) -> None:
+    for name in ("Ann", "Jo"):
+        write(f"People/{name}.md", "---\ntype: person\n---\n")
+    write(
+        "Meetings/Review.md",
+        """\
+        ---
+        date: 2026-10-12
+        attendees: ["[[Ann]]"]
+        ---
+        - [x] [[Ann]] to share the draft
+        - [x] called [[Jo]] after the review
+        """,
+    )
+    m = model(vault)
+    assert [i.kind for i in m.interactions_of("People/Ann.md")] == ["meeting"]
+    assert [(i.kind, i.date) for i in m.interactions_of("People/Jo.md")] == [
+        ("call", day("2026-10-12"))
+    ]
+
+
+def test_a_people_heading_in_a_daily_note_is_not_a_meeting(vault: Path, write) -> None:
+    write("People/Jo.md", "---\ntype: person\n---\n")
+    write("Daily/2026-10-01.md", "## People\n- [[Jo]] has a new job\n\n## Other\n- a #call\n")
+    m = model(vault)
+    assert m.interactions_of("People/Jo.md") == ()
+    assert [mention.line for mention in m.mentions_of("People/Jo.md")] == [2]
+
+
+def test_due_dates_on_follow_ups(vault: Path, write) -> None:
+    write("People/Bob.md", "---\ntype: person\n---\n")
+    write(
+        "Daily/2026-10-01.md",
+        "- [ ] ask [[Bob]] [due:: 2026-10-21]\n- [ ] call [[Bob]] 📅 2026-10-22\n",
+    )
+    follow_ups = sorted(model(vault).follow_ups_of("People/Bob.md"), key=lambda f: f.line)
+    assert [(f.text, f.due, f.date) for f in follow_ups] == [
+        ("ask Bob", day("2026-10-21"), day("2026-10-01")),
+        ("call Bob", day("2026-10-22"), day("2026-10-01")),
+    ]
+
+
+def test_tags_count_in_long_blocks(vault: Path, write) -> None:
+    write("People/Jo.md", "---\ntype: person\n---\n")
+    write("Daily/2026-10-01.md", "- [[Jo]] " + "words " * 120 + "#call\n")
+    (item,) = model(vault).interactions_of("People/Jo.md")
+    assert item.kind == "call"

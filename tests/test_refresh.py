@@ -170,3 +170,28 @@ def test_snoozed_and_archived_people_never_appear(example: Path) -> None:
     people = load(example).model.people
     assert not {k for k in keys if people[k].archived or people[k].snooze_until}
     assert dt.date.fromisoformat(EXAMPLE_DAY) < dt.date(2026, 12, 10)
+
+
+def test_future_dated_interactions_keep_the_region_consistent_and_stable(
+    vault: Path, write
+) -> None:
+    write("People/Jo.md", "---\ntype: person\ncircle: close\n---\n## Log\n- 2026-09-01 #call\n")
+    write("Meetings/Planning.md", '---\ndate: 2026-12-01\nattendees: ["[[Jo]]"]\n---\n')
+    refresh(vault, "2026-11-01")
+    text = (vault / "People" / "Jo.md").read_text()
+    assert "**Last contact:** 2026-12-01 · **Next due:** 2026-12-31" in text
+    refresh(vault, "2026-11-02")
+    assert (vault / "People" / "Jo.md").read_text() == text
+
+
+def test_newcomers_are_added_even_when_named_elsewhere_in_the_list(vault: Path, write) -> None:
+    write("People/Jo.md", "---\ntype: person\ncircle: close\n---\n## Log\n- 2026-09-01 #call\n")
+    write("People/Ann.md", "---\ntype: person\n---\n")
+    write("Daily/2026-10-30.md", "- [ ] send [[Ann]] the deck\n")
+    result = refresh(vault, "2026-11-01", limit=1)
+    note = vault / result.reconnect_path
+    text = note.read_text().replace("- [ ] [[Jo]]", "- [x] [[Jo]]")
+    note.write_text(text)
+    assert "[[Ann]]" in text.split("## Open follow-ups")[1]
+    refresh(vault, "2026-11-01", limit=1)
+    assert "## Also due since this morning\n- [ ] [[Ann]]" in note.read_text()

@@ -220,7 +220,19 @@ def test_scoring_constants_can_be_overridden_and_are_checked() -> None:
     params = load_params([("half_life_days", 60), ("circle_cadence", {"inner": 10})])
     assert params.half_life_days == 60 and params.circle_cadence["inner"] == 10
     assert params.circle_cadence["close"] == 30
-    with pytest.raises(ConfigError):
-        load_params([("half_lif_days", 60)])
+    problems: list = []
+    assert load_params([("half_lif_days", 60)], problems) == DEFAULT  # a typo is a warning
+    assert [p.code for p in problems] == ["config-unknown-key"]
+    with pytest.raises(ConfigError, match="greater than 0"):
+        load_params([("half_life_days", 0)])
     with pytest.raises(ConfigError):
         load_params([("weights", {"closeness": -1})])
+
+
+def test_the_same_contact_logged_twice_counts_once_everywhere() -> None:
+    on = START + dt.timedelta(days=30)
+    p = person()
+    twice = contacts(p.key, [1, 1, 5, 9]) + contacts(p.key, [9], inbound=True)
+    parts = {part.name: part for part in strength(p, twice, (), on, DEFAULT).parts}
+    assert parts["reciprocity"].inputs.startswith("they started 1 of 3 contacts")
+    assert parts["intensity"].inputs.startswith("3 contacts")

@@ -34,33 +34,41 @@ def test_a_stale_record_does_not_block(tmp_path: Path) -> None:
 
 
 def test_systemd_unit() -> None:
-    unit = systemd_unit(Path("/home/a/My Notes"), ["/usr/bin/python3", "-m", "handful", "--vault",
-                                                   "/home/a/My Notes", "watch"])
+    unit = systemd_unit(
+        Path("/home/a/My Notes"),
+        ["/usr/bin/python3", "-m", "handful", "--vault", "/home/a/My Notes", "watch"],
+    )
     assert unit == (
         "[Unit]\nDescription=handful watch for /home/a/My Notes\nAfter=default.target\n\n"
         "[Service]\nType=simple\n"
         "ExecStart=/usr/bin/python3 -m handful --vault '/home/a/My Notes' watch\n"
         "Restart=on-failure\nRestartSec=5\nKillSignal=SIGTERM\nTimeoutStopSec=20\nNice=10\n\n"
-        "[Install]\nWantedBy=default.target\n")
+        "[Install]\nWantedBy=default.target\n"
+    )
 
 
 def test_launchd_plist_escapes_and_is_valid_xml() -> None:
     import plistlib
 
-    text = launchd_plist(Path("/Users/a/R&D"), ["/usr/bin/python3", "-m", "handful", "--vault",
-                                                "/Users/a/R&D", "watch"], "org.handful.x",
-                         Path("/Users/a/Library/Logs/x.log"))
+    text = launchd_plist(
+        Path("/Users/a/R&D"),
+        ["/usr/bin/python3", "-m", "handful", "--vault", "/Users/a/R&D", "watch"],
+        "org.handful.x",
+        Path("/Users/a/Library/Logs/x.log"),
+    )
     data = plistlib.loads(text.encode())
     assert data["ProgramArguments"][-2:] == ["/Users/a/R&D", "watch"]
     assert data["Label"] == "org.handful.x" and data["RunAtLoad"] is True
 
 
-def test_install_status_uninstall_without_starting(tmp_path: Path, vault: Path,
-                                                   monkeypatch: pytest.MonkeyPatch,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_install_status_uninstall_without_starting(
+    tmp_path: Path, vault: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    assert main(["--vault", str(vault), "service", "install", "--no-start",
-                 "--platform", "systemd"]) == 0
+    assert (
+        main(["--vault", str(vault), "service", "install", "--no-start", "--platform", "systemd"])
+        == 0
+    )
     service = service_file(vault.resolve(), platform="systemd")
     assert service.path.is_relative_to(tmp_path / "config" / "systemd" / "user")
     assert service.path.read_text() == service.content
@@ -69,8 +77,10 @@ def test_install_status_uninstall_without_starting(tmp_path: Path, vault: Path,
     assert "not started; start it with: systemctl --user daemon-reload" in out
     assert main(["--vault", str(vault), "service", "status", "--platform", "systemd"]) == 0
     assert "(installed)" in capsys.readouterr().out
-    assert main(["--vault", str(vault), "service", "uninstall", "--no-stop",
-                 "--platform", "systemd"]) == 0
+    assert (
+        main(["--vault", str(vault), "service", "uninstall", "--no-stop", "--platform", "systemd"])
+        == 0
+    )
     assert not service.path.exists()
 
 

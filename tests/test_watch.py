@@ -44,7 +44,7 @@ def watching(small: Path, tmp_path: Path) -> Iterator[WatchProcess]:
 
 def region(root: Path, name: str = "Jo") -> str:
     text = (root / "People" / f"{name}.md").read_text(encoding="utf-8")
-    return text[text.find("<!-- handful:begin -->"):]
+    return text[text.find("<!-- handful:begin -->") :]
 
 
 def test_start_brings_everything_up_to_date(watching: WatchProcess) -> None:
@@ -121,12 +121,22 @@ def test_rename_and_delete_person_notes(watching: WatchProcess) -> None:
 
 
 def test_a_second_watch_exits_naming_the_first(watching: WatchProcess) -> None:
-    result = subprocess.run([sys.executable, "-m", "handful", "--vault", str(watching.root),
-                             "watch"], capture_output=True, text=True, timeout=30, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "handful", "--vault", str(watching.root), "watch"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
     assert result.returncode != 0
     assert f"pid {watching.process.pid}" in result.stderr
-    refresh = subprocess.run([sys.executable, "-m", "handful", "--vault", str(watching.root),
-                              "refresh"], capture_output=True, text=True, timeout=30, check=False)
+    refresh = subprocess.run(
+        [sys.executable, "-m", "handful", "--vault", str(watching.root), "refresh"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
     assert refresh.returncode != 0 and "already keeping this vault current" in refresh.stderr
 
 
@@ -136,8 +146,13 @@ def test_signals_stop_cleanly_and_release_the_lock(small: Path, tmp_path: Path, 
     daemon.wait_for_log("watching")
     assert daemon.stop(sig) == 0
     assert "stopped after" in daemon.log()
-    again = subprocess.run([sys.executable, "-m", "handful", "--vault", str(small), "refresh"],
-                           capture_output=True, text=True, timeout=30, check=False)
+    again = subprocess.run(
+        [sys.executable, "-m", "handful", "--vault", str(small), "refresh"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
     assert again.returncode == 0, again.stderr
 
 
@@ -206,8 +221,9 @@ def test_midnight_writes_the_new_days_note(small: Path) -> None:
         thread.join(timeout=10)  # type: ignore[attr-defined]
 
 
-def test_full_inotify_limit_falls_back_to_polling(small: Path, monkeypatch: pytest.MonkeyPatch,
-                                                  caplog: pytest.LogCaptureFixture) -> None:
+def test_full_inotify_limit_falls_back_to_polling(
+    small: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     import errno
 
     from watchdog.observers import Observer

@@ -41,11 +41,12 @@ from handful.vault.scan import NoteFile
 log = logging.getLogger(__name__)
 
 #: Bump when the stored shape or what parse_note returns changes.
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"
 CACHE_FILE = "cache.sqlite"
 
 
 # --- NoteRecord <-> JSON ---------------------------------------------------------------------
+
 
 def _registry() -> dict[str, type[Any]]:
     """The only types the decoder will ever construct (a cache file is not trusted code)."""
@@ -57,9 +58,23 @@ def _registry() -> dict[str, type[Any]]:
     from handful.parse.dates import Birthday
 
     types: list[type[Any]] = [
-        NoteRecord, NoteRole, PersonDraft, Person, Birthday, Problem, raw.RawContact,
-        raw.RawMention, raw.RawFollowUp, raw.RawEdge, raw.RawGroup, raw.RawTick,
-        raw.RawContactField, Severity, Circle, EdgeKind, Origin,
+        NoteRecord,
+        NoteRole,
+        PersonDraft,
+        Person,
+        Birthday,
+        Problem,
+        raw.RawContact,
+        raw.RawMention,
+        raw.RawFollowUp,
+        raw.RawEdge,
+        raw.RawGroup,
+        raw.RawTick,
+        raw.RawContactField,
+        Severity,
+        Circle,
+        EdgeKind,
+        Origin,
     ]
     return {t.__name__: t for t in types}
 
@@ -85,8 +100,10 @@ def _encode(value: Any) -> Any:
     if isinstance(value, dt.date):
         return {"d": value.isoformat()}
     if is_dataclass(value):
-        return {"@": type(value).__name__, "v": [_encode(getattr(value, f.name))
-                                               for f in fields(value)]}
+        return {
+            "@": type(value).__name__,
+            "v": [_encode(getattr(value, f.name)) for f in fields(value)],
+        }
     raise TypeError(f"cannot store {type(value).__name__} in the cache")
 
 
@@ -133,19 +150,42 @@ def _iso(day: dt.date | None) -> str | None:
 # any per-object hook (the person draft, rare and irregular, uses the generic form above).
 def _fact_out(fact: Any) -> list[Any]:
     if isinstance(fact, RawContact):
-        return ["c", fact.date.isoformat(), fact.who, fact.kind, fact.line, fact.text,
-                fact.inbound, fact.origin.value]
+        return [
+            "c",
+            fact.date.isoformat(),
+            fact.who,
+            fact.kind,
+            fact.line,
+            fact.text,
+            fact.inbound,
+            fact.origin.value,
+        ]
     if isinstance(fact, RawMention):
         return ["m", fact.who, fact.line, fact.text, _iso(fact.date)]
     if isinstance(fact, RawFollowUp):
-        return ["f", fact.who, fact.line, fact.text, _iso(fact.date), list(fact.unless)]
+        return [
+            "f",
+            fact.who,
+            fact.line,
+            fact.text,
+            _iso(fact.date),
+            list(fact.unless),
+            _iso(fact.due),
+        ]
     if isinstance(fact, RawEdge):
         return ["e", fact.a, fact.b, fact.kind.value, fact.line, fact.label]
     if isinstance(fact, RawGroup):
         return ["g", list(fact.members), fact.kind.value, fact.line, _iso(fact.date)]
     if isinstance(fact, RawTick):
-        return ["t", list(fact.candidates), fact.date.isoformat(), fact.line, fact.done,
-                fact.kind, fact.inbound]
+        return [
+            "t",
+            list(fact.candidates),
+            fact.date.isoformat(),
+            fact.line,
+            fact.done,
+            fact.kind,
+            fact.inbound,
+        ]
     if isinstance(fact, RawContactField):
         return ["l", fact.date.isoformat(), fact.line]
     if isinstance(fact, Problem):
@@ -156,19 +196,19 @@ def _fact_out(fact: Any) -> list[Any]:
 def _fact_in(row: list[Any]) -> Any:
     code = row[0]
     if code == "c":
-        return RawContact(dt.date.fromisoformat(row[1]), row[2], row[3], row[4], row[5], row[6],
-                          Origin(row[7]))
+        return RawContact(
+            dt.date.fromisoformat(row[1]), row[2], row[3], row[4], row[5], row[6], Origin(row[7])
+        )
     if code == "m":
         return RawMention(row[1], row[2], row[3], _day(row[4]))
     if code == "f":
-        return RawFollowUp(row[1], row[2], row[3], _day(row[4]), tuple(row[5]))
+        return RawFollowUp(row[1], row[2], row[3], _day(row[4]), tuple(row[5]), _day(row[6]))
     if code == "e":
         return RawEdge(row[1], row[2], EdgeKind(row[3]), row[4], row[5])
     if code == "g":
         return RawGroup(tuple(row[1]), EdgeKind(row[2]), row[3], _day(row[4]))
     if code == "t":
-        return RawTick(tuple(row[1]), dt.date.fromisoformat(row[2]), row[3], row[4], row[5],
-                       row[6])
+        return RawTick(tuple(row[1]), dt.date.fromisoformat(row[2]), row[3], row[4], row[5], row[6])
     if code == "l":
         return RawContactField(dt.date.fromisoformat(row[1]), row[2])
     if code == "p":
@@ -180,8 +220,13 @@ def record_to_json(record: NoteRecord) -> str:
     role = record.role
     data = [
         record.path,
-        [_iso(role.date), role.is_daily, role.generated, [list(r) for r in role.reconnect],
-         _problem_out(role.problem) if role.problem else None],
+        [
+            _iso(role.date),
+            role.is_daily,
+            role.generated,
+            [list(r) for r in role.reconnect],
+            _problem_out(role.problem) if role.problem else None,
+        ],
         list(record.aliases),
         _encode(record.person) if record.person is not None else None,
         [_fact_out(f) for f in record.facts],
@@ -195,8 +240,13 @@ def record_from_json(text: str) -> NoteRecord:
     path, role, aliases, person, facts, links, problems = json.loads(text)
     return NoteRecord(
         path,
-        NoteRole(_day(role[0]), role[1], role[2], tuple((a, b) for a, b in role[3]),
-                 _problem_in(role[4]) if role[4] else None),
+        NoteRole(
+            _day(role[0]),
+            role[1],
+            role[2],
+            tuple((a, b) for a, b in role[3]),
+            _problem_in(role[4]) if role[4] else None,
+        ),
         tuple(aliases),
         _decode_generic(person) if person is not None else None,
         tuple(_fact_in(f) for f in facts),
@@ -211,8 +261,9 @@ def _decode_generic(value: Any) -> Any:
     if isinstance(value, list):
         return tuple(_decode_generic(v) for v in value)
     if isinstance(value, dict):
-        return _decode_object({k: _decode_generic(v) if k in ("v", "m") else v
-                               for k, v in value.items()})
+        return _decode_object(
+            {k: _decode_generic(v) if k in ("v", "m") else v for k, v in value.items()}
+        )
     return value
 
 
@@ -222,8 +273,9 @@ def _decode_generic(value: Any) -> Any:
 class SqliteStore(NoteStore):
     """A NoteStore backed by ``<state_dir>/cache.sqlite``. Never raises on a bad cache file."""
 
-    def __init__(self, folder: Path, *, fingerprint: str = "",
-                 problems: list[Problem] | None = None) -> None:
+    def __init__(
+        self, folder: Path, *, fingerprint: str = "", problems: list[Problem] | None = None
+    ) -> None:
         self.folder = folder
         self.fingerprint = fingerprint
         self.path = folder / CACHE_FILE
@@ -251,8 +303,10 @@ class SqliteStore(NoteStore):
                     return db
                 db.close()
                 if attempt == 0:
-                    self._warn("the cache was made by another version of handful or under other "
-                               "settings; rebuilding it")
+                    self._warn(
+                        "the cache was made by another version of handful or under other "
+                        "settings; rebuilding it"
+                    )
             except sqlite3.DatabaseError as exc:
                 if attempt == 0:
                     self._warn(f"the cache cannot be read ({exc}); rebuilding it")

@@ -39,8 +39,11 @@ class Context:
         """The cache (or no cache with --no-cache), closed when the command is done."""
         from handful.cache import SqliteStore
 
-        store = (SqliteStore(vault.state_dir, fingerprint=vault.fingerprint()) if self.cache
-                 else NoteStore())
+        store = (
+            SqliteStore(vault.state_dir, fingerprint=vault.fingerprint())
+            if self.cache
+            else NoteStore()
+        )
         try:
             yield store
         finally:
@@ -266,10 +269,19 @@ def _plan_json(loaded: engine.Loaded, result: engine.RefreshResult) -> dict[str,
 def refresh(ctx: Context, day: str | None, dry_run: bool) -> None:
     """Write that day's reconnect note, every person region and the network note."""
     vault = ctx.open()
-    with _writing(vault, "refresh", dry_run=dry_run), ctx.store(vault) as store, \
-            _progress("Reading notes") as progress:
-        done = engine.refresh_vault(vault, parse_day(day), today=dt.date.today(), store=store,
-                                    dry_run=dry_run, progress=progress)
+    with (
+        _writing(vault, "refresh", dry_run=dry_run),
+        ctx.store(vault) as store,
+        _progress("Reading notes") as progress,
+    ):
+        done = engine.refresh_vault(
+            vault,
+            parse_day(day),
+            today=dt.date.today(),
+            store=store,
+            dry_run=dry_run,
+            progress=progress,
+        )
     if done.result is None or done.loaded is None:
         click.echo(f"wrote 0 file(s); {done.unchanged} unchanged")
         return

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from handful.config import Config, load_config
@@ -24,7 +24,8 @@ from handful.model.sources import DEFAULT_SOURCES, Source
 from handful.model.types import Model
 from handful.parse import parse_note
 from handful.parse.regions import BrokenRegionError, replace_region
-from handful.score.assess import Assessment, assess
+from handful.model.kinds import MENTION
+from handful.score.assess import Assessment, assess, assess_person
 from handful.score.daily import DailyPlan, plan_day
 from handful.score.network import NetworkReport, network_report
 from handful.score.params import ScoringParams, load_params
@@ -56,10 +57,15 @@ class Vault:
     def fingerprint(self) -> str:
         """What note records depend on besides the note: a cache made under other settings
         is not used."""
-        parts = (self.layout.daily_folder, self.layout.daily_format.moment,
-                 self.layout.people_folder, self.config.output.reconnect_folder,
-                 self.config.output.network_note, repr(self.config.kinds),
-                 str(self.config.vault.max_note_bytes))
+        parts = (
+            self.layout.daily_folder,
+            self.layout.daily_format.moment,
+            self.layout.people_folder,
+            self.config.output.reconnect_folder,
+            self.config.output.network_note,
+            repr(self.config.kinds),
+            str(self.config.vault.max_note_bytes),
+        )
         return digest("\x00".join(parts).encode())
 
     def skip_folders(self) -> tuple[str, ...]:
@@ -86,7 +92,11 @@ def find_vault(path: str | os.PathLike[str] | None = None) -> Path:
 def open_vault(path: str | os.PathLike[str] | None = None) -> Vault:
     root = find_vault(path)
     config = load_config(root)
-    return Vault(root, config, read_layout(root, config), load_params(config.scoring))
+    problems: list[Problem] = []
+    params = load_params(config.scoring, problems)
+    if problems:
+        config = replace(config, problems=(*config.problems, *problems))
+    return Vault(root, config, read_layout(root, config), params)
 
 
 @dataclass
@@ -104,8 +114,13 @@ class Loaded:
 
     @property
     def problems(self) -> list[Problem]:
-        found = [*self.vault.config.problems, *self.vault.layout.problems, *self.scan_problems,
-                 *self.read_problems.values(), *self.model.problems]
+        found = [
+            *self.vault.config.problems,
+            *self.vault.layout.problems,
+            *self.scan_problems,
+            *self.read_problems.values(),
+            *self.model.problems,
+        ]
         return sorted(set(found), key=Problem.sort_key)
 
 
@@ -172,8 +187,9 @@ def load(
 ) -> Loaded:
     scan = scan or scan_vault(vault.root, skip_folders=vault.skip_folders())
     files = {f.path: f for f in scan.files}
-    records, problems = read_records(vault, scan.files, store=store, progress=progress,
-                                     sources=sources)
+    records, problems = read_records(
+        vault, scan.files, store=store, progress=progress, sources=sources
+    )
     if store is not None:
         store.forget_others(files)
         store.flush()
@@ -220,15 +236,23 @@ def assess_all(loaded: Loaded, as_of: dt.date) -> Mapping[str, Assessment]:
 def person_region_changes(
     loaded: Loaded, assessments: Mapping[str, Assessment], people: Iterable[str] | None = None
 ) -> list[Change]:
+    """One change per person region. A region must not move with the calendar, so a person
+    with interactions dated after the refresh day is described as of their latest one."""
     output = loaded.vault.config.output
     if not output.person_regions:
         return []
+    model = loaded.model
     changes: list[Change] = []
     keys = sorted(assessments) if people is None else sorted(set(people) & set(assessments))
     for key in keys:
         a = assessments[key]
+        latest = max(
+            (i.date for i in model.interactions_of(key) if i.kind != MENTION), default=None
+        )
+        if latest is not None and latest > a.as_of:
+            a = assess_person(model, key, latest, loaded.vault.params)
         content = render_person_region(
-            loaded.model,
+            model,
             key,
             cadence=a.cadence,
             warmth=a.warmth,
@@ -342,8 +366,9 @@ def stamp(vault: Vault, files: Iterable[NoteFile], day: dt.date, options: str) -
         config = (vault.root / CONFIG_FILE).read_bytes()
     except OSError:
         config = b""
-    listing = "\n".join(f"{f.path}\t{f.size}\t{f.mtime_ns}" for f in sorted(files,
-                                                                          key=lambda f: f.path))
+    listing = "\n".join(
+        f"{f.path}\t{f.size}\t{f.mtime_ns}" for f in sorted(files, key=lambda f: f.path)
+    )
     head = "\x00".join((__version__, vault.fingerprint(), digest(config), day.isoformat(), options))
     return digest((head + "\x00" + listing).encode())
 
@@ -377,8 +402,7 @@ def refresh_vault(
     if not dry_run and remembered and remembered.split(" ", 1)[0] == key:
         return VaultRefresh(None, None, int(remembered.split(" ", 1)[1]))
     loaded = load(vault, store=store, progress=progress, scan=scan)
-    result = refresh(loaded, day, today=today, dry_run=dry_run, limit=limit,
-                     everything=everything)
+    result = refresh(loaded, day, today=today, dry_run=dry_run, limit=limit, everything=everything)
     if not dry_run and not result.report.problems:
         files = dict(loaded.files)
         for path in result.report.written:

@@ -136,8 +136,13 @@ def _install(temp: Path, path: Path, expected: bytes | None) -> bool:
             except FileExistsError:
                 return False
             except OSError as exc:
-                if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV,
-                                     errno.EMLINK):
+                if exc.errno not in (
+                    errno.EPERM,
+                    errno.ENOTSUP,
+                    errno.EOPNOTSUPP,
+                    errno.EXDEV,
+                    errno.EMLINK,
+                ):
                     raise
                 os.replace(temp, path)  # file systems without hard links (FAT, some shares)
         else:
@@ -207,16 +212,18 @@ class _Pending:
 class Writer:
     """Applies changes inside one vault. ``dry_run`` computes diffs and writes nothing."""
 
-    def __init__(self, root: Path, *, dry_run: bool = False,
-                 recorders: Iterable[Recorder] = ()) -> None:
+    def __init__(
+        self, root: Path, *, dry_run: bool = False, recorders: Iterable[Recorder] = ()
+    ) -> None:
         self.root = root
         self.root_real = Path(os.path.realpath(root))
         self.dry_run = dry_run
         self.recorders = list(recorders)
         self._folders: dict[str, Path] = {}
 
-    def apply(self, changes: Iterable[Change], *, stop: Callable[[], bool] | None = None
-              ) -> WriteReport:
+    def apply(
+        self, changes: Iterable[Change], *, stop: Callable[[], bool] | None = None
+    ) -> WriteReport:
         """Apply changes in order; ``stop()`` returning True ends the batch between files.
 
         Many changes are written as a batch: every temporary file first, one sync, then the
@@ -286,20 +293,38 @@ class Writer:
         try:
             real = self._real(change.path)
         except ValueError as exc:
-            report.problems.append(error(change.path, None, "path-outside",
-                                         f"{exc}; handful never writes outside the vault"))
+            report.problems.append(
+                error(
+                    change.path,
+                    None,
+                    "path-outside",
+                    f"{exc}; handful never writes outside the vault",
+                )
+            )
             return None
         try:
             before = _read(real)
         except OSError as exc:
-            report.problems.append(error(change.path, None, "write-failed",
-                                         f"cannot read before writing ({exc.strerror})"))
+            report.problems.append(
+                error(
+                    change.path,
+                    None,
+                    "write-failed",
+                    f"cannot read before writing ({exc.strerror})",
+                )
+            )
             return None
         try:
             text = before.decode("utf-8") if before is not None else None
         except UnicodeDecodeError:
-            report.problems.append(error(change.path, None, "note-not-utf8",
-                                         "not UTF-8 text; handful leaves it untouched"))
+            report.problems.append(
+                error(
+                    change.path,
+                    None,
+                    "note-not-utf8",
+                    "not UTF-8 text; handful leaves it untouched",
+                )
+            )
             return None
         new_text = change.update(text)
         if new_text is None or new_text == text:
@@ -335,9 +360,15 @@ class Writer:
             if done:
                 self._done(item, report)
                 return
-        report.problems.append(warning(change.path, None, "write-busy",
-                                       "the file kept changing while handful tried to update it; "
-                                       "left alone, run refresh again"))
+        report.problems.append(
+            warning(
+                change.path,
+                None,
+                "write-busy",
+                "the file kept changing while handful tried to update it; "
+                "left alone, run refresh again",
+            )
+        )
 
     def _done(self, item: _Pending, report: WriteReport) -> None:
         report.written.append(item.change.path)
@@ -346,9 +377,12 @@ class Writer:
 
 
 def _write_failed(path: str, exc: OSError) -> Problem:
-    return error(path, None, "write-failed",
-                 f"cannot write ({exc.strerror or exc}); check the folder's permissions and "
-                 "free space")
+    return error(
+        path,
+        None,
+        "write-failed",
+        f"cannot write ({exc.strerror or exc}); check the folder's permissions and free space",
+    )
 
 
 def _diff(path: str, old: str, new: str) -> str:

@@ -13,7 +13,7 @@ from handful.score.assess import Assessment
 from handful.score.network import EFFORT_SHARES, EFFORT_WINDOW_DAYS, NetworkReport
 
 REGION = "network"
-MAP_TIES = 12
+MAP_TIES = 10
 
 
 def _percent(value: float | None) -> str:
@@ -56,7 +56,11 @@ def render_region(
             f"{circle} | {last} |"
         )
     lines += ["", "## Needs attention"]
-    due_share = f" ({_percent(report.due_share)} of inner and close)" if report.due_share else ""
+    due_share = (
+        f" ({_percent(report.due_share)} of inner and close)"
+        if report.due_share is not None
+        else ""
+    )
     lines.append(
         f"- **Inner and close ties due or overdue{due_share}:** {names(report.due_inner_close)}"
     )

@@ -116,7 +116,13 @@ def _follow_ups(model: Model, key: str) -> list[str]:
     lines = ["### Open follow-ups"]
     for item in follow_ups:
         where = "" if item.source == key else f" · {wikilink(model, item.source)}"
-        when = f" (from {item.date.isoformat()})" if item.date else ""
+        when = (
+            f" (due {item.due.isoformat()})"
+            if item.due
+            else f" (since {item.date.isoformat()})"
+            if item.date
+            else ""
+        )
         lines.append(f"- {inline(item.text)}{when}{where}")
     lines.append("")
     return lines

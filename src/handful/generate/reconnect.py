@@ -24,6 +24,8 @@ REGION = "reconnect"
 INTRO = "Tick a box when you reach out: handful records the contact on this day."
 ADDED_HEADING = "## Also due since this morning"
 _SHA = re.compile(r"(?:^|\s)sha=([0-9a-f]+)")
+#: The person a suggestion line is about: "- [ ] [[Name]]" or "- [x] [[Name|shown]]".
+_TASK_LINK = re.compile(r"^\s*[-*+] \[.\] \[\[([^\]|#]+)", re.MULTILINE)
 
 
 def digest(content: str) -> str:
@@ -98,8 +100,8 @@ def update_note(
 
 def _append_newcomers(existing: str, model: Model, plan: DailyPlan) -> str:
     """You touched the list: keep every line; add only people not on it yet."""
-    present = existing.casefold()
-    newcomers = [s for s in plan.suggestions if f"[[{model.link(s.key)}".casefold() not in present]
+    present = {match.group(1).strip().casefold() for match in _TASK_LINK.finditer(existing)}
+    newcomers = [s for s in plan.suggestions if model.link(s.key).casefold() not in present]
     if not newcomers:
         return existing
     lines = existing.rstrip("\n").split("\n")

@@ -12,8 +12,11 @@ _MAX_CONTEXT = 160
 
 
 def wikilink(model: Model, path: str, shown: str | None = None) -> str:
-    """``[[target]]`` or ``[[target|shown]]`` for the note at ``path``."""
+    """``[[target]]`` or ``[[target|shown]]`` for the note at ``path``; a target that needs a
+    folder to be unique shows the note's title."""
     target = model.link(path)
+    if shown is None and "/" in target:
+        shown = target.rsplit("/", 1)[-1]
     if shown and shown != target:
         return f"[[{target}|{escape_alias(shown)}]]"
     return f"[[{target}]]"

@@ -70,24 +70,32 @@ class Universe:
 
 def build_universe(records: Mapping[str, NoteRecord]) -> Universe:
     aliases = {path: list(record.aliases) for path, record in records.items() if record.aliases}
-    resolver = Resolver(records, aliases)
+    generated = [path for path, record in records.items() if record.role.generated]
+    resolver = Resolver(records, aliases, secondary=generated)
     drafts = {path: record.person for path, record in records.items() if record.person}
     problems: list[Problem] = []
     people: dict[str, Person] = {}
     for path, draft in sorted(drafts.items()):
         knows = _resolve_people(draft.knows_targets, path, resolver, drafts, problems, "knows")
-        introducers = _resolve_people(draft.introduced_by_targets, path, resolver, drafts,
-                                      problems, "introduced_by")
+        introducers = _resolve_people(
+            draft.introduced_by_targets, path, resolver, drafts, problems, "introduced_by"
+        )
         companies = tuple(_company_name(target, path, resolver) for target in draft.company_targets)
-        people[path] = replace(draft.person, knows=knows, introduced_by=introducers,
-                               company=companies)
+        people[path] = replace(
+            draft.person, knows=knows, introduced_by=introducers, company=companies
+        )
     problems.extend(_name_clashes(people))
     return Universe(people, resolver, tuple(problems))
 
 
-def _resolve_people(targets: Iterable[tuple[str, int | None]], source: str, resolver: Resolver,
-                    drafts: Mapping[str, object], problems: list[Problem], field: str
-                    ) -> tuple[str, ...]:
+def _resolve_people(
+    targets: Iterable[tuple[str, int | None]],
+    source: str,
+    resolver: Resolver,
+    drafts: Mapping[str, object],
+    problems: list[Problem],
+    field: str,
+) -> tuple[str, ...]:
     found: list[str] = []
     for target, line in targets:
         result = resolver.resolve(target, source)
@@ -95,9 +103,15 @@ def _resolve_people(targets: Iterable[tuple[str, int | None]], source: str, reso
             if result.path != source and result.path not in found:
                 found.append(result.path)
         elif result.status is not Status.ATTACHMENT and result.path is None:
-            problems.append(warning(source, line, "unknown-person",
-                                    f"'{field}' names '{target}', who has no person note; "
-                                    "create the note or fix the name"))
+            problems.append(
+                warning(
+                    source,
+                    line,
+                    "unknown-person",
+                    f"'{field}' names '{target}', who has no person note; "
+                    "create the note or fix the name",
+                )
+            )
     return tuple(found)
 
 
@@ -117,9 +131,13 @@ def _name_clashes(people: Mapping[str, Person]) -> Iterator[Problem]:
         if len(keys) > 1:
             for key in keys:
                 others = ", ".join(k for k in keys if k != key)
-                yield error(key, None, "duplicate-person",
-                            f"another person note has the same name ({others}); links go to the "
-                            "shortest path: rename one of them")
+                yield error(
+                    key,
+                    None,
+                    "duplicate-person",
+                    f"another person note has the same name ({others}); links go to the "
+                    "shortest path: rename one of them",
+                )
     owners: dict[str, list[str]] = {}
     for key, person in people.items():
         for alias in person.aliases:
@@ -129,26 +147,38 @@ def _name_clashes(people: Mapping[str, Person]) -> Iterator[Problem]:
         if len(unique) > 1:
             for key in unique:
                 others = ", ".join(k for k in unique if k != key)
-                yield warning(key, None, "alias-ambiguous",
-                              f"alias '{alias}' is shared with {others}; links to it resolve "
-                              "to nobody until one is changed")
+                yield warning(
+                    key,
+                    None,
+                    "alias-ambiguous",
+                    f"alias '{alias}' is shared with {others}; links to it resolve "
+                    "to nobody until one is changed",
+                )
         elif alias in by_name and by_name[alias][0] != unique[0]:
-            yield warning(unique[0], None, "alias-shadowed",
-                          f"alias '{alias}' is another person's name; links to it go to "
-                          f"{by_name[alias][0]}")
+            yield warning(
+                unique[0],
+                None,
+                "alias-shadowed",
+                f"alias '{alias}' is another person's name; links to it go to {by_name[alias][0]}",
+            )
 
 
 def link_problems(record: NoteRecord, resolver: Resolver) -> Iterator[Problem]:
     for target, line in record.links:
         result = resolver.resolve(target, record.path)
         if result.status is Status.UNRESOLVED:
-            yield warning(record.path, line, "link-unresolved",
-                          f"link to '{target}' matches no note or alias")
+            yield warning(
+                record.path, line, "link-unresolved", f"link to '{target}' matches no note or alias"
+            )
         elif result.status is Status.AMBIGUOUS:
             chosen = f"; it goes to {result.path}" if result.path else ""
-            yield warning(record.path, line, "link-ambiguous",
-                          f"link to '{target}' matches {len(result.candidates)} notes "
-                          f"({', '.join(result.candidates[:3])}){chosen}")
+            yield warning(
+                record.path,
+                line,
+                "link-ambiguous",
+                f"link to '{target}' matches {len(result.candidates)} notes "
+                f"({', '.join(result.candidates[:3])}){chosen}",
+            )
 
 
 def assemble(universe: Universe, records: Iterable[NoteRecord]) -> Model:
@@ -172,14 +202,24 @@ def assemble(universe: Universe, records: Iterable[NoteRecord]) -> Model:
             if isinstance(fact, RawContact):
                 who = person(fact.who, source)
                 if who is not None:
-                    interactions.setdefault(who, set()).add(Interaction(
-                        fact.date, who, fact.kind, source, fact.line, fact.text, fact.inbound,
-                        fact.origin))
+                    interactions.setdefault(who, set()).add(
+                        Interaction(
+                            fact.date,
+                            who,
+                            fact.kind,
+                            source,
+                            fact.line,
+                            fact.text,
+                            fact.inbound,
+                            fact.origin,
+                        )
+                    )
             elif isinstance(fact, RawMention):
                 who = person(fact.who, source)
                 if who is not None and who != source:
                     mentions.setdefault(who, set()).add(
-                        Mention(source, fact.line, who, fact.text, fact.date))
+                        Mention(source, fact.line, who, fact.text, fact.date)
+                    )
             elif isinstance(fact, RawFollowUp):
                 who = person(fact.who, source)
                 if who is None or (fact.who != SELF and who == source):
@@ -187,7 +227,8 @@ def assemble(universe: Universe, records: Iterable[NoteRecord]) -> Model:
                 if any(person(other, source) not in (None, who) for other in fact.unless):
                     continue  # a task in Jo's note about Sam is Sam's follow-up
                 follow_ups.setdefault(who, set()).add(
-                    FollowUp(source, fact.line, who, fact.text, fact.date))
+                    FollowUp(source, fact.line, who, fact.text, fact.date, fact.due)
+                )
             elif isinstance(fact, RawEdge):
                 a, b = person(fact.a, source), person(fact.b, source)
                 if a is not None and b is not None and a != b:
@@ -204,9 +245,18 @@ def assemble(universe: Universe, records: Iterable[NoteRecord]) -> Model:
                 if who is None:
                     continue
                 if fact.done:
-                    interactions.setdefault(who, set()).add(Interaction(
-                        fact.date, who, fact.kind, source, fact.line,
-                        "ticked on the reconnect list", fact.inbound, Origin.RECONNECT))
+                    interactions.setdefault(who, set()).add(
+                        Interaction(
+                            fact.date,
+                            who,
+                            fact.kind,
+                            source,
+                            fact.line,
+                            "ticked on the reconnect list",
+                            fact.inbound,
+                            Origin.RECONNECT,
+                        )
+                    )
                 else:
                     suggested.setdefault(who, set()).add(fact.date)
             elif isinstance(fact, RawContactField):
@@ -217,8 +267,18 @@ def assemble(universe: Universe, records: Iterable[NoteRecord]) -> Model:
     for who, field, source in fields:
         known = interactions.setdefault(who, set())
         if not any(i.date >= field.date for i in known):
-            known.add(Interaction(field.date, who, CONTACT, source, field.line,
-                                  "last contact (from the note's properties)", False, Origin.FIELD))
+            known.add(
+                Interaction(
+                    field.date,
+                    who,
+                    CONTACT,
+                    source,
+                    field.line,
+                    "last contact (from the note's properties)",
+                    False,
+                    Origin.FIELD,
+                )
+            )
     people = dict(sorted(universe.people.items(), key=lambda item: (_fold(item[1].name), item[0])))
     return Model(
         people=people,
@@ -238,11 +298,18 @@ def _newest_first(item: Mention | FollowUp) -> tuple[int, str, int]:
     return (-ordinal, item.source, item.line)
 
 
-def build_model(notes: Mapping[str, Note], layout: VaultLayout, config: Config, *,
-                sources: Sequence[Source] = DEFAULT_SOURCES) -> Model:
+def build_model(
+    notes: Mapping[str, Note],
+    layout: VaultLayout,
+    config: Config,
+    *,
+    sources: Sequence[Source] = DEFAULT_SOURCES,
+) -> Model:
     """The whole model from parsed notes (engine.load does the same through the cache)."""
     kinds = Kinds.with_overrides(config.kinds)
-    records = {path: record_for(note, layout, config, kinds, sources)
-               for path, note in sorted(notes.items())}
+    records = {
+        path: record_for(note, layout, config, kinds, sources)
+        for path, note in sorted(notes.items())
+    }
     universe = build_universe(records)
     return assemble(universe, (records[path] for path in sorted(records)))

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from handful.errors import Problem, error
 from handful.model.types import Circle
-from handful.parse import Note, bare_link_value
+from handful.parse import BlockKind, Note, bare_link_value
 from handful.parse.dates import Birthday, parse_birthday, parse_cadence, parse_date
 from handful.parse.frontmatter import FrontMatter
 from handful.parse.inline import WIKILINK, split_wikilink
@@ -99,7 +99,12 @@ class Properties:
         for key, value in note.frontmatter.items():
             index.setdefault(norm_key(key), (key, value))
         for inline in note.fields:
-            # Logseq page properties and Dataview fields count when front matter is silent.
+            # Page-level fields (Logseq page properties, Dataview "Key:: value" paragraphs) count
+            # when front matter is silent; a field inside a list item belongs to that item.
+            if inline.block_index is None or inline.block_index >= len(note.blocks):
+                continue
+            if note.blocks[inline.block_index].kind is not BlockKind.PARAGRAPH:
+                continue
             index.setdefault(norm_key(inline.key), (inline.key, inline.value))
         return cls(note, index)
 

@@ -96,6 +96,17 @@ INTENTION = re.compile(
     re.IGNORECASE,
 )
 
+#: How far before a keyword a plan word still qualifies it ("need to have lunch with").
+PLAN_REACH = 30
+
+
+def _planned(text: str, position: int) -> bool:
+    """True when a plan word shortly precedes the keyword: "need to call" is not a call, but
+    "Texted Henrik back ... I'll call her" is a text."""
+    window = text[max(0, position - PLAN_REACH) : position]
+    return bool(INTENTION.search(window))
+
+
 INBOUND_TAGS = frozenset({"inbound", "they-reached-out", "from-them", "incoming"})
 OUTBOUND_TAGS = frozenset({"outbound", "outgoing"})
 INBOUND_PHRASES = re.compile(
@@ -128,11 +139,10 @@ class Kinds:
             kind = self.tags.get(tag.lower())
             if kind:
                 return kind
-        if INTENTION.search(text):
-            return None  # "need to call [[Sam]]" is a plan, not contact
         for pattern, kind in _KEYWORDS:
-            if pattern.search(text):
-                return kind
+            for match in pattern.finditer(text):
+                if not _planned(text, match.start()):
+                    return kind
         return None
 
 

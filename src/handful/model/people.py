@@ -39,7 +39,7 @@ def is_person_note(note: Note, *, people_folder: str) -> bool:
     index note (``People/People.md``) is not a person."""
     props = Properties.of(note)
     declared: set[str] = set()
-    for key in ("type", "categories", "category", "kind"):
+    for key in ("type", "categories", "category"):
         hit = props.by_norm.get(key)
         if hit is not None:
             declared |= _words(hit[1])

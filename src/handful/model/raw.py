@@ -45,8 +45,9 @@ class RawFollowUp:
     who: str
     line: int
     text: str
-    date: dt.date | None
+    date: dt.date | None  # the day of the note it is in
     unless: tuple[str, ...] = ()
+    due: dt.date | None = None  # a due date written on the task (📅, due::)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,5 +89,6 @@ class RawContactField:
     line: int
 
 
-RawFact = (RawContact | RawMention | RawFollowUp | RawEdge | RawGroup | RawTick | RawContactField
-           | Problem)
+RawFact = (
+    RawContact | RawMention | RawFollowUp | RawEdge | RawGroup | RawTick | RawContactField | Problem
+)

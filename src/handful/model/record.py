@@ -70,8 +70,9 @@ def note_role(note: Note, layout: VaultLayout, config: Config) -> NoteRole:
     stem = note.path[:-3] if note.path.lower().endswith(".md") else note.path
     daily_problem: Problem | None = None
     if layout.daily_folder:
-        relative = stem[len(layout.daily_folder) + 1 :] if _under(note.path, layout.daily_folder) \
-            else None
+        relative = (
+            stem[len(layout.daily_folder) + 1 :] if _under(note.path, layout.daily_folder) else None
+        )
     else:
         relative = stem
     tries = [(relative, layout.daily_format)] if relative is not None else []
@@ -89,15 +90,24 @@ def note_role(note: Note, layout: VaultLayout, config: Config) -> NoteRole:
         try:
             return NoteRole(dt.date(*(int(g) for g in journal.groups())), True, False, reconnect)
         except ValueError:
-            daily_problem = error(note.path, None, "invalid-daily-date",
-                                  "journal file name is not a real date")
+            daily_problem = error(
+                note.path, None, "invalid-daily-date", "journal file name is not a real date"
+            )
     if "date" in note.frontmatter and note.frontmatter["date"] not in (None, ""):
+        # PRODUCT.md: a note with no date in its name can be dated by its ``date`` property;
+        # in the daily folder that makes it a daily note.
+        in_daily = _under(note.path, layout.daily_folder)
         try:
-            return NoteRole(parse_date(note.frontmatter["date"]), False, False, reconnect)
+            return NoteRole(parse_date(note.frontmatter["date"]), in_daily, False, reconnect)
         except ValueError as exc:
             line = note.property_lines.get("date")
-            return NoteRole(None, False, False, reconnect,
-                            error(note.path, line, "invalid-date", f"'date': {exc}"))
+            return NoteRole(
+                None,
+                False,
+                False,
+                reconnect,
+                error(note.path, line, "invalid-date", f"'date': {exc}"),
+            )
     leading = _LEADING_DATE.match(note.title)
     if leading:
         try:
@@ -119,8 +129,13 @@ def note_aliases(note: Note) -> list[str]:
     return names
 
 
-def record_for(note: Note, layout: VaultLayout, config: Config, kinds: Kinds,
-               sources: Sequence[Source] = DEFAULT_SOURCES) -> NoteRecord:
+def record_for(
+    note: Note,
+    layout: VaultLayout,
+    config: Config,
+    kinds: Kinds,
+    sources: Sequence[Source] = DEFAULT_SOURCES,
+) -> NoteRecord:
     """Everything one note contributes, from the note alone."""
     role = note_role(note, layout, config)
     problems: list[Problem] = list(note.errors)
@@ -151,7 +166,7 @@ def record_for(note: Note, layout: VaultLayout, config: Config, kinds: Kinds,
                 continue
             facts.extend(source(ctx))
     if not role.generated:
-        links = tuple((link.target, link.line) for link in note.links
-                      if not link.generated and link.target)
-    return NoteRecord(note.path, role, tuple(aliases), draft, tuple(facts), links,
-                      tuple(problems))
+        links = tuple(
+            (link.target, link.line) for link in note.links if not link.generated and link.target
+        )
+    return NoteRecord(note.path, role, tuple(aliases), draft, tuple(facts), links, tuple(problems))

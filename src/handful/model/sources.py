@@ -32,7 +32,7 @@ from handful.model.raw import (
 )
 from handful.model.types import EdgeKind, Origin, Person
 from handful.parse import Block, BlockKind, Link, Note
-from handful.parse.inline import WIKILINK, find_tags, split_wikilink
+from handful.parse.inline import WIKILINK, split_wikilink
 
 #: Headings whose list items are a person's log (PRODUCT.md: "## Log", "## Interactions").
 LOG_SECTIONS = frozenset({"log", "interactions", "interaction log", "contact log", "history"})
@@ -44,13 +44,14 @@ ATTENDEE_PROPERTIES = frozenset({"attendees", "participants", "people", "with", 
 DONE = frozenset({"x", "X"})
 CANCELLED = frozenset({"-"})
 #: Properties of a person note that name people but are not "knows"-style ties themselves.
-RELATION_KEYS = frozenset({"knows", "introduced_by", "introducer", "intro_by", "friends",
-                           "connections"})
+RELATION_KEYS = frozenset(
+    {"knows", "introduced_by", "introducer", "intro_by", "friends", "connections"}
+)
 
 _LOG_DATE = re.compile(
     r"^\s*(?:\*\*|__)?\[?\[?(\d{4}-\d{2}-\d{2})(?:\|[^\]]*)?\]?\]?(?:\*\*|__)?\s*[:–—·|-]?\s*"
 )
-_DUE = re.compile(r"(?:📅|⏳|\[due::|due::)\s*(\d{4}-\d{2}-\d{2})")
+_DUE = re.compile(r"\[due::\s*(\d{4}-\d{2}-\d{2})\s*\]|(?:📅|⏳|due::)\s*(\d{4}-\d{2}-\d{2})")
 
 
 @dataclass
@@ -98,9 +99,7 @@ class NoteContext:
         return {f.key.casefold(): f.value for f in self.note.fields if f.block_index == block_index}
 
     def block_tags(self, block: Block) -> list[str]:
-        if "#" not in block.text:
-            return []
-        return [tag for tag, _ in find_tags(WIKILINK.sub(" ", block.text))]
+        return list(block.tags)
 
 
 Source = Callable[[NoteContext], Iterable[RawFact]]
@@ -135,15 +134,26 @@ def log_entries(ctx: NoteContext) -> Iterator[RawFact]:
         try:
             date = dt.date.fromisoformat(match.group(1))
         except ValueError:
-            yield error(ctx.note.path, block.line, "invalid-log-date",
-                        f"log entry dated '{match.group(1)}', which is not a real date")
+            yield error(
+                ctx.note.path,
+                block.line,
+                "invalid-log-date",
+                f"log entry dated '{match.group(1)}', which is not a real date",
+            )
             continue
-        rest = block.text[match.end():]
+        rest = block.text[match.end() :]
         tags = ctx.block_tags(block)
         fields = ctx.block_fields(index)
         kind = ctx.kinds.detect(rest, tags, fields) or CONTACT
-        yield RawContact(date, SELF, kind, block.line, _clean(rest, tags),
-                         is_inbound(rest, tags, fields), Origin.LOG)
+        yield RawContact(
+            date,
+            SELF,
+            kind,
+            block.line,
+            _clean(rest, tags),
+            is_inbound(rest, tags, fields),
+            Origin.LOG,
+        )
         others = ctx.targets_in(index)
         for _, link in others:
             yield RawMention(link.target, link.line, display_text(block.text), date)
@@ -179,8 +189,12 @@ def daily_entries(ctx: NoteContext) -> Iterator[RawFact]:
             yield RawContact(ctx.date, link.target, kind, link.line, shown, inbound, Origin.DAILY)
         ctx.claim(i for i, _ in linked)
         if len(linked) > 1:
-            yield RawGroup(tuple(link.target for _, link in linked),
-                           EdgeKind.MENTIONED_TOGETHER, block.line, ctx.date)
+            yield RawGroup(
+                tuple(link.target for _, link in linked),
+                EdgeKind.MENTIONED_TOGETHER,
+                block.line,
+                ctx.date,
+            )
 
 
 def meeting_attendees(ctx: NoteContext) -> Iterator[RawFact]:
@@ -197,6 +211,8 @@ def meeting_attendees(ctx: NoteContext) -> Iterator[RawFact]:
         elif link.block_index is None:
             continue
         else:
+            if ctx.is_daily:
+                continue  # a daily note's "## People" list is that day's log, read line by line
             block = ctx.note.blocks[link.block_index]
             if block.kind not in (BlockKind.LIST_ITEM, BlockKind.PARAGRAPH) or not block.sections:
                 continue
@@ -206,17 +222,60 @@ def meeting_attendees(ctx: NoteContext) -> Iterator[RawFact]:
     if not attendees:
         return
     ctx.claim(i for i, _ in attendees)
-    tags = list(ctx.note.tags)
-    fields = {k.casefold(): str(v) for k, v in ctx.note.frontmatter.items()
-              if isinstance(v, str) and k.casefold() in {"kind", "interaction"}}
+    # The meeting's kind comes from its own properties (a #call tag in the notes is not it).
+    tags = _property_tags(ctx.note)
+    fields = {
+        k.casefold(): str(v)
+        for k, v in ctx.note.frontmatter.items()
+        if isinstance(v, str) and k.casefold() in {"kind", "interaction"}
+    }
     kind = ctx.kinds.detect("", tags, fields) or "meeting"
     title = ctx.note.title
     if ctx.date.isoformat() in title:
         title = title.replace(ctx.date.isoformat(), "").strip(" -–—·_") or title
     for _, link in attendees:
         yield RawContact(ctx.date, link.target, kind, link.line, title, False, Origin.MEETING)
-    yield RawGroup(tuple(link.target for _, link in attendees), EdgeKind.MET_TOGETHER,
-                   attendees[0][1].line, ctx.date)
+    yield RawGroup(
+        tuple(link.target for _, link in attendees),
+        EdgeKind.MET_TOGETHER,
+        attendees[0][1].line,
+        ctx.date,
+    )
+
+
+def dated_tasks(ctx: NoteContext) -> Iterator[RawFact]:
+    """A done task linking someone in a dated note (a meeting, a trip) is contact that day.
+
+    People already counted as attendees of the note are not counted twice.
+    """
+    if ctx.date is None or ctx.is_daily or ctx.is_person:
+        return
+    attendees = {ctx.note.links[i].target.casefold() for i in ctx.claimed}
+    for index, block in enumerate(ctx.note.blocks):
+        if block.generated or block.kind is not BlockKind.TASK or block.task not in DONE:
+            continue
+        linked = [
+            (i, link)
+            for i, link in ctx.targets_in(index)
+            if link.target.casefold() not in attendees
+        ]
+        if not linked:
+            continue
+        tags = ctx.block_tags(block)
+        fields = ctx.block_fields(index)
+        text = display_text(block.text)
+        kind = ctx.kinds.detect(text, tags, fields) or CONTACT
+        for _, link in linked:
+            yield RawContact(
+                ctx.date,
+                link.target,
+                kind,
+                link.line,
+                _clean(text, tags),
+                is_inbound(text, tags, fields),
+                Origin.DAILY,
+            )
+        ctx.claim(i for i, _ in linked)
 
 
 def reconnect_ticks(ctx: NoteContext) -> Iterator[RawFact]:
@@ -229,18 +288,28 @@ def reconnect_ticks(ctx: NoteContext) -> Iterator[RawFact]:
             continue
         if not any(begin < block.line < end for begin, end in ctx.reconnect_lines):
             continue
-        links = [(i, ctx.note.links[i]) for i in ctx.links_in(index)
-                 if i not in ctx.claimed and ctx.note.links[i].target]
+        links = [
+            (i, ctx.note.links[i])
+            for i in ctx.links_in(index)
+            if i not in ctx.claimed and ctx.note.links[i].target
+        ]
         if not links:
             continue
         ctx.claim(i for i, _ in links)
         tags = ctx.block_tags(block)
         fields = ctx.block_fields(index)
         kind = fields.get("kind") or next(
-            (ctx.kinds.tags[t.lower()] for t in tags if t.lower() in ctx.kinds.tags), CONTACT)
+            (ctx.kinds.tags[t.lower()] for t in tags if t.lower() in ctx.kinds.tags), CONTACT
+        )
         # The first person on the line is the suggestion; later links are its reasons.
-        yield RawTick(tuple(link.target for _, link in links), ctx.date, links[0][1].line,
-                      block.task in DONE, kind, is_inbound("", tags, fields))
+        yield RawTick(
+            tuple(link.target for _, link in links),
+            ctx.date,
+            links[0][1].line,
+            block.task in DONE,
+            kind,
+            is_inbound("", tags, fields),
+        )
 
 
 def person_relations(ctx: NoteContext) -> Iterator[RawFact]:
@@ -251,8 +320,9 @@ def person_relations(ctx: NoteContext) -> Iterator[RawFact]:
     for target, line in ctx.knows:
         yield RawEdge(SELF, target, EdgeKind.KNOWS, line or _property_line(ctx.note, "knows"))
     for target, line in ctx.introduced_by:
-        yield RawEdge(target, SELF, EdgeKind.INTRODUCED,
-                      line or _property_line(ctx.note, "introduced_by"))
+        yield RawEdge(
+            target, SELF, EdgeKind.INTRODUCED, line or _property_line(ctx.note, "introduced_by")
+        )
     for index, link in enumerate(ctx.note.links):
         if not link.in_frontmatter or index in ctx.claimed:
             continue
@@ -279,20 +349,23 @@ def mentions_and_follow_ups(ctx: NoteContext) -> Iterator[RawFact]:
         assert link.block_index is not None
         block = ctx.note.blocks[link.block_index]
         if block.kind is BlockKind.TASK and block.task not in DONE | CANCELLED:
-            yield RawFollowUp(link.target, block.line, _task_text(block), _due(block, ctx))
+            yield RawFollowUp(link.target, block.line, _task_text(block), ctx.date, due=_due(block))
         else:
             yield RawMention(link.target, link.line, display_text(block.text), ctx.date)
     for index, block in enumerate(ctx.note.blocks):
         if block.generated:
             continue
         if ctx.is_person and block.kind is BlockKind.TASK and block.task not in DONE | CANCELLED:
-            unless = tuple(ctx.note.links[i].target for i in ctx.links_in(index)
-                           if ctx.note.links[i].target)
-            yield RawFollowUp(SELF, block.line, _task_text(block), _due(block, ctx), unless)
+            unless = tuple(
+                ctx.note.links[i].target for i in ctx.links_in(index) if ctx.note.links[i].target
+            )
+            yield RawFollowUp(SELF, block.line, _task_text(block), ctx.date, unless, _due(block))
         elif block.kind in (BlockKind.LIST_ITEM, BlockKind.PARAGRAPH):
-            members = tuple(ctx.note.links[i].target for i in ctx.links_in(index)
-                            if i not in ctx.claimed and not ctx.note.links[i].embed
-                            and ctx.note.links[i].target)
+            members = tuple(
+                ctx.note.links[i].target
+                for i in ctx.links_in(index)
+                if i not in ctx.claimed and not ctx.note.links[i].embed and ctx.note.links[i].target
+            )
             if len(members) > 1:
                 yield RawGroup(members, EdgeKind.MENTIONED_TOGETHER, block.line, ctx.date)
 
@@ -302,9 +375,20 @@ DEFAULT_SOURCES: tuple[Source, ...] = (
     person_relations,
     log_entries,
     meeting_attendees,
+    dated_tasks,
     daily_entries,
     mentions_and_follow_ups,
 )
+
+
+def _property_tags(note: Note) -> list[str]:
+    found: list[str] = []
+    for key in ("tags", "tag"):
+        value = note.frontmatter[key] if key in note.frontmatter else None
+        for item in value if isinstance(value, tuple) else (value,):
+            if isinstance(item, str):
+                found.extend(part.lstrip("#") for part in item.replace(",", " ").split())
+    return found
 
 
 def _section(title: str) -> str:
@@ -317,19 +401,22 @@ def _clean(text: str, tags: list[str]) -> str:
 
 
 def _task_text(block: Block) -> str:
-    text = _DUE.sub("", block.text) if "due" in block.text or "📅" in block.text or \
-        "⏳" in block.text else block.text
+    text = (
+        _DUE.sub("", block.text)
+        if "due" in block.text or "📅" in block.text or "⏳" in block.text
+        else block.text
+    )
     return display_text(text)
 
 
-def _due(block: Block, ctx: NoteContext) -> dt.date | None:
+def _due(block: Block) -> dt.date | None:
     match = _DUE.search(block.text)
     if match:
         try:
-            return dt.date.fromisoformat(match.group(1))
+            return dt.date.fromisoformat(match.group(1) or match.group(2))
         except ValueError:
-            return ctx.date
-    return ctx.date
+            return None
+    return None
 
 
 def _property_line(note: Note, field: str) -> int:

@@ -123,13 +123,15 @@ class FollowUp:
     line: int
     person: str
     text: str
-    date: dt.date | None = None
+    date: dt.date | None = None  # the day of the note it is in
+    due: dt.date | None = None  # a due date written on the task
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "source": self.source,
             "line": self.line,
             "date": self.date.isoformat() if self.date else None,
+            "due": self.due.isoformat() if self.due else None,
             "text": self.text,
         }
 

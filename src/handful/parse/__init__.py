@@ -127,8 +127,9 @@ def _parse(text: str, path: str) -> Note:
             )
         spans = [(link.offset, link.end) for link in raw_links]
         unlinked = mask_spans(raw.text, spans)
+        block_tags = tuple(tag for tag, _ in find_tags(unlinked))
         if not generated:
-            tags.extend(tag for tag, _ in find_tags(unlinked))
+            tags.extend(block_tags)
         for key, value, offset in find_fields(unlinked, spans):
             fields.append(InlineField(key, value.strip(), line_of(offset), index))
         block_list.append(
@@ -141,6 +142,7 @@ def _parse(text: str, path: str) -> Note:
                 raw.task,
                 raw.depth,
                 generated,
+                block_tags,
             )
         )
     return Note(

@@ -231,7 +231,9 @@ def find_fields(
             line_start = text.rfind("\n", 0, start) + 1
             if line_start in lines_with_field or _inside(bracketed, start):
                 continue
-            if pattern is _FULL_LINE_FIELD and _overlaps(link_spans, line_start, match.end(1)):
+            if pattern is _FULL_LINE_FIELD and (
+                _overlaps(link_spans, line_start, match.end(1)) or _sentence_key(match.group(1))
+            ):
                 continue
             key = match.group(1).strip()
             if key:
@@ -239,6 +241,13 @@ def find_fields(
                 found.append((key, match.group(2), start))
     found.sort(key=lambda item: item[2])
     yield from found
+
+
+def _sentence_key(key: str) -> bool:
+    """A "key" that is really the start of a sentence ("2026-10-01 met her kind:: call"): more
+    than three words, or starting with a digit. The one-word trailing form reads it instead."""
+    words = key.split()
+    return len(words) > 3 or (bool(words) and words[0][:1].isdigit())
 
 
 def _inside(spans: list[tuple[int, int]], position: int) -> bool:

@@ -43,6 +43,7 @@ class Block:
     task: str | None = None
     depth: int = 0
     generated: bool = False
+    tags: tuple[str, ...] = ()  # hashtags in the whole block (``text`` may be shortened)
 
 
 @dataclass(frozen=True, slots=True)

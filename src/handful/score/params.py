@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, fields, replace
 from types import MappingProxyType
 from typing import Any
 
-from handful.errors import ConfigError
+from handful.errors import ConfigError, Problem, warning
 from handful.model.types import Circle
 
 
@@ -135,19 +135,47 @@ class ScoringParams:
 
 
 DEFAULT = ScoringParams()
+#: Settings that divide or rotate: zero would be meaningless (and a division by zero).
+_POSITIVE = {
+    "half_life_days",
+    "intensity_scale",
+    "duration_full_years",
+    "multiplexity_contexts",
+    "kin_tolerance",
+    "due_at",
+    "overdue_at",
+    "dormant_at",
+    "rekindle_rotation",
+    "learned_gaps",
+    "learned_min_days",
+    "learned_max_days",
+    "rhythm_window",
+    "drift_factor",
+    "rest_after_days",
+}
 _MAPPINGS = {"circle_cadence", "weights", "circle_closeness", "kind_weights"}
 
 
-def load_params(overrides: Iterable[tuple[str, Any]]) -> ScoringParams:
-    """Defaults with ``[scoring]`` overrides applied; a bad value is a ConfigError."""
+def load_params(
+    overrides: Iterable[tuple[str, Any]], problems: list[Problem] | None = None
+) -> ScoringParams:
+    """Defaults with ``[scoring]`` overrides applied. A bad value is a ConfigError; an unknown
+    name is a warning in ``problems`` (like any unknown setting)."""
     known = {f.name: f for f in fields(ScoringParams)}
     changes: dict[str, Any] = {}
     for key, value in overrides:
         if key not in known:
-            raise ConfigError(
-                f"unknown scoring setting '{key}' in handful.toml; see "
-                "docs/scoring.md for the names"
-            )
+            if problems is not None:
+                problems.append(
+                    warning(
+                        "handful.toml",
+                        None,
+                        "config-unknown-key",
+                        f"unknown setting 'scoring.{key}' in handful.toml; "
+                        "it is ignored (see docs/scoring.md for the names)",
+                    )
+                )
+            continue
         default = getattr(DEFAULT, key)
         if key in _MAPPINGS:
             if not isinstance(value, dict):
@@ -156,6 +184,8 @@ def load_params(overrides: Iterable[tuple[str, Any]]) -> ScoringParams:
             for name, number in value.items():
                 if isinstance(number, bool) or not isinstance(number, int | float) or number < 0:
                     raise ConfigError(f"scoring.{key}.{name} must be a number >= 0")
+                if key == "circle_cadence" and number <= 0:
+                    raise ConfigError(f"scoring.circle_cadence.{name} must be greater than 0")
                 merged[name] = float(number)
             changes[key] = _frozen(merged)
         elif key == "unanswered_kinds":
@@ -165,6 +195,8 @@ def load_params(overrides: Iterable[tuple[str, Any]]) -> ScoringParams:
         else:
             if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
                 raise ConfigError(f"scoring.{key} in handful.toml must be a number >= 0")
+            if key in _POSITIVE and value <= 0:
+                raise ConfigError(f"scoring.{key} in handful.toml must be greater than 0")
             changes[key] = int(value) if isinstance(default, int) else float(value)
     params = replace(DEFAULT, **changes)
     if sum(params.weights.values()) <= 0:

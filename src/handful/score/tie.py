@@ -247,18 +247,30 @@ def inbound_share(
     contacts: Sequence[Interaction], as_of: dt.date, params: ScoringParams
 ) -> tuple[float, int] | None:
     """(share of contacts they started, count) over the reciprocity window; None if too few."""
-    since = as_of - dt.timedelta(days=params.reciprocity_window_days)
-    recent = [i for i in contacts if since < i.date <= as_of and i.kind != MENTION]
+    recent = _recent_contacts(contacts, as_of, params)
     if len(recent) < params.reciprocity_min_contacts:
         return None
-    return sum(1 for i in recent if i.inbound) / len(recent), len(recent)
+    return sum(1 for inbound in recent.values() if inbound) / len(recent), len(recent)
+
+
+def _recent_contacts(
+    contacts: Sequence[Interaction], as_of: dt.date, params: ScoringParams
+) -> dict[tuple[dt.date, str], bool]:
+    """Contacts in the reciprocity window, one per day and kind (as intensity counts them):
+    (date, kind) -> whether they started it."""
+    since = as_of - dt.timedelta(days=params.reciprocity_window_days)
+    recent: dict[tuple[dt.date, str], bool] = {}
+    for item in contacts:
+        if since < item.date <= as_of and item.kind != MENTION:
+            key = (item.date, item.kind)
+            recent[key] = recent.get(key, False) or item.inbound
+    return recent
 
 
 def _reciprocity(
     contacts: Sequence[Interaction], as_of: dt.date, params: ScoringParams, weight: float
 ) -> Part:
-    since = as_of - dt.timedelta(days=params.reciprocity_window_days)
-    recent = [i for i in contacts if i.date > since]
+    recent = _recent_contacts(contacts, as_of, params)
     if len(recent) < params.reciprocity_min_contacts:
         return Part(
             "reciprocity",
@@ -267,7 +279,7 @@ def _reciprocity(
             f"{_count(len(recent), 'contact')} in the last "
             f"{params.reciprocity_window_days} days (needs {params.reciprocity_min_contacts})",
         )
-    inbound = sum(1 for i in recent if i.inbound)
+    inbound = sum(1 for started in recent.values() if started)
     share = inbound / len(recent)
     return Part(
         "reciprocity",
@@ -292,8 +304,9 @@ def _multiplexity(
     for context in sorted(contexts):
         kind, name = context.split(":", 1)
         groups.setdefault(kind, []).append(name)
-    listed = "; ".join(f"{kind}s: {', '.join(names)}" for kind, names in groups.items())
-    return Part("multiplexity", value, weight, f"{len(contexts)} contexts ({listed})")
+    plural = {"tag": "tags", "company": "companies", "kind": "kinds"}
+    listed = "; ".join(f"{plural[kind]}: {', '.join(names)}" for kind, names in groups.items())
+    return Part("multiplexity", value, weight, f"{_count(len(contexts), 'context')} ({listed})")
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,6 @@ Lookups are dictionary hits, never a scan of all notes.
 from __future__ import annotations
 
 import posixpath
-import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -31,9 +30,74 @@ class Resolution:
     candidates: tuple[str, ...] = ()
 
 
-#: A file extension that makes a link an attachment: ``.png``, ``.pdf``, ``.mp4``, not ``.2``
-#: (``v1.2``) and not ``. Who`` (``[[Dr. Who]]`` is a note that does not exist yet).
-_EXTENSION = re.compile(r"\.(?=[a-z0-9]*[a-z])[a-z0-9]{1,5}")
+#: Extensions of files Obsidian links to that are not notes (its attachment types, and common
+#: documents). Anything else after a dot is part of a name: ``[[Jo.Smith]]``, ``[[v1.2]]``.
+ATTACHMENTS = frozenset(
+    [
+        "png",
+        "jpg",
+        "jpeg",
+        "gif",
+        "bmp",
+        "svg",
+        "webp",
+        "avif",
+        "heic",
+        "tif",
+        "tiff",
+        "ico",
+        "mp3",
+        "wav",
+        "m4a",
+        "ogg",
+        "oga",
+        "flac",
+        "3gp",
+        "aac",
+        "webm",
+        "mp4",
+        "m4v",
+        "mov",
+        "mkv",
+        "ogv",
+        "avi",
+        "pdf",
+        "canvas",
+        "base",
+        "excalidraw",
+        "csv",
+        "tsv",
+        "txt",
+        "json",
+        "xml",
+        "html",
+        "htm",
+        "doc",
+        "docx",
+        "xls",
+        "xlsx",
+        "ppt",
+        "pptx",
+        "odt",
+        "ods",
+        "odp",
+        "rtf",
+        "epub",
+        "zip",
+        "tar",
+        "gz",
+        "7z",
+        "key",
+        "numbers",
+        "pages",
+        "ics",
+        "vcf",
+        "py",
+        "js",
+        "ts",
+        "sh",
+    ]
+)
 
 
 def fold(text: str) -> str:
@@ -53,12 +117,22 @@ class Resolver:
     """Resolves link targets to vault-relative note paths."""
 
     def __init__(
-        self, paths: Iterable[str], aliases: Mapping[str, Iterable[str]] | None = None
+        self,
+        paths: Iterable[str],
+        aliases: Mapping[str, Iterable[str]] | None = None,
+        secondary: Iterable[str] = (),
     ) -> None:
+        """``secondary`` notes (handful's own output) lose a name to any user note: a link to
+        ``[[2026-11-26]]`` means the daily note, not the reconnect note of that day."""
         paths = sorted(paths)
         aliases = {path: tuple(names) for path, names in (aliases or {}).items()}
+        self._secondary = frozenset(secondary)
         #: Equal signatures resolve every link the same way (lets the watcher reuse facts).
-        self.signature = (tuple(paths), tuple(sorted(aliases.items())))
+        self.signature = (
+            tuple(paths),
+            tuple(sorted(aliases.items())),
+            tuple(sorted(self._secondary)),
+        )
         self._by_path: dict[str, str] = {}
         self._by_name: dict[str, list[str]] = {}
         for path in paths:
@@ -109,6 +183,9 @@ class Resolver:
         if "/" in key:
             suffix = "/" + key
             candidates = [c for c in candidates if fold(_stem(c)).endswith(suffix)]
+        if len(candidates) > 1 and self._secondary:
+            mine = [c for c in candidates if c not in self._secondary]
+            candidates = mine or candidates
         if len(candidates) == 1:
             return Resolution(Status.OK, candidates[0])
         if candidates:
@@ -120,7 +197,7 @@ class Resolver:
                     return Resolution(Status.ALIAS, by_alias[0])
                 return Resolution(Status.AMBIGUOUS, None, tuple(by_alias))
         extension = posixpath.splitext(text)[1].lower()
-        if extension != ".md" and _EXTENSION.fullmatch(extension):
+        if extension[1:] in ATTACHMENTS:
             return Resolution(Status.ATTACHMENT)
         return Resolution(Status.UNRESOLVED)
 

@@ -221,8 +221,7 @@ class Daemon:
             old = files.get(path)
             if old is not None and (old.size, old.mtime_ns) == (file.size, file.mtime_ns):
                 continue
-            record, problem = engine.read_one(self.vault, file, self.store,
-                                              sources=loaded.sources)
+            record, problem = engine.read_one(self.vault, file, self.store, sources=loaded.sources)
             files[path] = file
             records.pop(path, None)
             problems.pop(path, None)
@@ -238,13 +237,25 @@ class Daemon:
         self.store.flush()
         if not foreign:
             # Only handful's own writes: their records hold the same facts; nothing to redo.
-            self.loaded = engine.Loaded(self.vault, files, records, problems, loaded.universe,
-                                        loaded.model, loaded.scan_problems, loaded.sources)
+            self.loaded = engine.Loaded(
+                self.vault,
+                files,
+                records,
+                problems,
+                loaded.universe,
+                loaded.model,
+                loaded.scan_problems,
+                loaded.sources,
+            )
             return
-        log.info("changed: %s", ", ".join(sorted(changed)[:5])
-                 + (f" and {len(changed) - 5} more" if len(changed) > 5 else ""))
-        rebuilt = engine.build(self.vault, files, records, problems, loaded.scan_problems,
-                               loaded.sources)
+        log.info(
+            "changed: %s",
+            ", ".join(sorted(changed)[:5])
+            + (f" and {len(changed) - 5} more" if len(changed) > 5 else ""),
+        )
+        rebuilt = engine.build(
+            self.vault, files, records, problems, loaded.scan_problems, loaded.sources
+        )
         same_names = rebuilt.universe.resolver.signature == loaded.universe.resolver.signature
         people = engine.changed_people(loaded.model, rebuilt.model) if same_names else None
         self.loaded = rebuilt
