@@ -6,8 +6,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE
 
+from conftest import EXAMPLE
 from handful import engine
 from handful.cache import SqliteStore, record_from_json, record_to_json
 from handful.model.record import record_for

@@ -13,10 +13,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from daemon import WatchProcess, wait_until
-from helpers import snapshot
 
+from daemon import WatchProcess, wait_until
 from handful.write import TEMP_SUFFIX
+from helpers import snapshot
 
 pytestmark = pytest.mark.slow
 
@@ -185,7 +185,7 @@ def test_kill_9_during_writes_leaves_old_or_new_files(tmp_path: Path, example: P
             elif data != originals[path]:  # a person note: the user's bytes plus a whole region
                 assert text.startswith(originals[path].decode("utf-8"))
                 assert text.rstrip().endswith("<!-- handful:end -->"), path
-    leftovers = [p for p in example.rglob(f"*{TEMP_SUFFIX}")]
+    leftovers = list(example.rglob(f"*{TEMP_SUFFIX}"))
     daemon = WatchProcess(example, tmp_path / "final.log")
     daemon.wait_for_log("watching")
     assert daemon.stop() == 0

@@ -199,9 +199,8 @@ def doctor(ctx: Context, as_json: bool) -> None:
 @pass_context
 def today(ctx: Context, day: str | None, limit: int | None, as_json: bool, dry_run: bool) -> None:
     """Write today's reconnect note and print it."""
-    from handful.generate.reconnect import render_region
-
     from handful.errors import LockHeldError
+    from handful.generate.reconnect import render_region
 
     vault = ctx.open()
     loaded = ctx.load(vault)

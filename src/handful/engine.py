@@ -18,20 +18,19 @@ from handful.generate import network as network_note
 from handful.generate import reconnect
 from handful.generate.person_region import render_person_region
 from handful.model.build import Universe, assemble, build_universe
-from handful.model.kinds import Kinds
+from handful.model.kinds import MENTION, Kinds
 from handful.model.record import NoteRecord, record_for
 from handful.model.sources import DEFAULT_SOURCES, Source
 from handful.model.types import Model
 from handful.parse import parse_note
 from handful.parse.regions import BrokenRegionError, replace_region
-from handful.model.kinds import MENTION
 from handful.score.assess import Assessment, assess, assess_person
 from handful.score.daily import DailyPlan, plan_day
 from handful.score.network import NetworkReport, network_report
 from handful.score.params import ScoringParams, load_params
+from handful.store import NoteStore, digest
 from handful.vault.scan import NoteFile, Scan, read_note, scan_vault
 from handful.vault.settings import VaultLayout, read_layout
-from handful.store import NoteStore, digest
 from handful.write import Change, Recorder, Writer, WriteReport
 
 Progress = Callable[[int, int], None]

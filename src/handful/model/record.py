@@ -118,7 +118,7 @@ def note_role(note: Note, layout: VaultLayout, config: Config) -> NoteRole:
 
 
 def note_aliases(note: Note) -> list[str]:
-    value = note.frontmatter["aliases"] if "aliases" in note.frontmatter else None
+    value = note.frontmatter.get("aliases", None)
     if value is None and "alias" in note.frontmatter:
         value = note.frontmatter["alias"]
     values = value if isinstance(value, tuple) else (value,)

@@ -384,7 +384,7 @@ DEFAULT_SOURCES: tuple[Source, ...] = (
 def _property_tags(note: Note) -> list[str]:
     found: list[str] = []
     for key in ("tags", "tag"):
-        value = note.frontmatter[key] if key in note.frontmatter else None
+        value = note.frontmatter.get(key, None)
         for item in value if isinstance(value, tuple) else (value,):
             if isinstance(item, str):
                 found.extend(part.lstrip("#") for part in item.replace(",", " ").split())
