@@ -105,39 +105,47 @@ def _parse(text: str, path: str) -> Note:
     block_list: list[Block] = []
     fields: list[InlineField] = []
     for raw in _blocks(source, tuple(generated_lines)):
-        generated = any(begin < raw.line < end for begin, end in generated_lines)
+        text = raw.text
+        generated = bool(generated_lines) and any(
+            begin < raw.line < end for begin, end in generated_lines
+        )
         index = len(block_list)
-        raw_links = find_links(raw.text)
-        line_of = _LineIndex(raw.text, raw.line)
-        for found in raw_links:
-            line = line_of(found.offset)
-            links.append(
-                Link(
-                    found.target,
-                    line,
-                    found.heading,
-                    found.alias,
-                    found.embed,
-                    found.markdown,
-                    block=raw.kind,
-                    block_index=index,
-                    task=raw.task,
-                    generated=generated,
+        raw_links = find_links(text) if "[" in text else []
+        line_of = _LineIndex(text, raw.line) if raw_links or "::" in text else None
+        if raw_links:
+            assert line_of is not None
+            for found in raw_links:
+                links.append(
+                    Link(
+                        found.target,
+                        line_of(found.offset),
+                        found.heading,
+                        found.alias,
+                        found.embed,
+                        found.markdown,
+                        block=raw.kind,
+                        block_index=index,
+                        task=raw.task,
+                        generated=generated,
+                    )
                 )
-            )
-        spans = [(link.offset, link.end) for link in raw_links]
-        unlinked = mask_spans(raw.text, spans)
-        block_tags = tuple(tag for tag, _ in find_tags(unlinked))
-        if not generated:
+            spans = [(link.offset, link.end) for link in raw_links]
+            unlinked = mask_spans(text, spans)
+        else:
+            spans = []
+            unlinked = text
+        block_tags = tuple(tag for tag, _ in find_tags(unlinked)) if "#" in unlinked else ()
+        if block_tags and not generated:
             tags.extend(block_tags)
-        for key, value, offset in find_fields(unlinked, spans):
-            fields.append(InlineField(key, value.strip(), line_of(offset), index))
+        if line_of is not None and "::" in unlinked:
+            for key, value, offset in find_fields(unlinked, spans):
+                fields.append(InlineField(key, value.strip(), line_of(offset), index))
         block_list.append(
             Block(
                 raw.kind,
                 raw.line,
                 raw.end_line,
-                _flat(raw.text),
+                _flat(text),
                 raw.sections,
                 raw.task,
                 raw.depth,
