@@ -274,6 +274,7 @@ class _NotSimple(Exception):
 _ATX = re.compile(r"^(#{1,6})(?:[ \t]+(.*?))?[ \t]*$")
 _ITEM = re.compile(r"^( *)([-*+]|\d{1,9}[.)]) (?=\S)")
 _FENCE_OPEN = re.compile(r"^(`{3,}|~{3,})(.*)$")
+_RULE_OR_ITEM = re.compile(r"^ *(?:[-*+](?: |$)|(?:[-*_] *){3,}$)")
 _QUOTE = re.compile(r"^> ?")
 #: What the line scanner does not handle, found in one pass over the text: tables, HTML other
 #: than comments, reference definitions, indented quotes or fences, rules and setext
@@ -454,6 +455,14 @@ class _FastScanner:
         if not self.items and indent > 3:
             raise _NotSimple
         content = indent + len(marker) + 1
+        rest = line[content:]
+        if (
+            rest[:1] in (">", "#", "`", "~", "<", "|", "=", "_")
+            or _ITEM.match(rest)
+            or rest.lstrip(" ")[:1] in ("-", "*", "+")
+            and _RULE_OR_ITEM.match(rest)
+        ):
+            raise _NotSimple  # a quote, heading, fence or list opening inside the item
         self.items.append((indent, content))
         self.item_task.append(None)
         self.item_seen.append(False)
