@@ -105,6 +105,15 @@ LINE_PIECES = [
     "## trailing ##",
     "#",
     "10. ten",
+    "- > quote in item [[X]]",
+    "- # heading in item",
+    "- - nested at once",
+    "- ```",
+    "1. - a",
+    "- * * *",
+    "  > indented quote",
+    "- <!-- c -->",
+    "- | a |",
 ]
 
 
