@@ -17,10 +17,11 @@ from handful.errors import Problem, VaultNotFoundError
 from handful.generate import network as network_note
 from handful.generate import reconnect
 from handful.generate.person_region import render_person_region
-from handful.model.build import Universe, assemble, build_universe
+from handful.model.build import Universe
 from handful.model.kinds import MENTION, Kinds
 from handful.model.record import NoteRecord, record_for
 from handful.model.sources import DEFAULT_SOURCES, Source
+from handful.model.state import ModelState
 from handful.model.types import Model
 from handful.parse import parse_note
 from handful.parse.regions import BrokenRegionError, replace_region
@@ -108,6 +109,7 @@ class Loaded:
     read_problems: dict[str, Problem]
     universe: Universe
     model: Model
+    state: ModelState
     scan_problems: list[Problem] = field(default_factory=list)
     sources: Sequence[Source] = DEFAULT_SOURCES
 
@@ -204,9 +206,18 @@ def build(
     sources: Sequence[Source] = DEFAULT_SOURCES,
 ) -> Loaded:
     """The model from note records."""
-    universe = build_universe(records)
-    model = assemble(universe, (records[p] for p in sorted(records)))
-    return Loaded(vault, files, records, read_problems, universe, model, scan_problems, sources)
+    state = ModelState(records)
+    return Loaded(
+        vault,
+        files,
+        state.records,
+        read_problems,
+        state.universe,
+        state.model(),
+        state,
+        scan_problems,
+        sources,
+    )
 
 
 def changed_people(old: Model, new: Model) -> set[str]:
@@ -335,10 +346,12 @@ def refresh(
     everything: bool = True,
     people: Iterable[str] | None = None,
     stop: Callable[[], bool] | None = None,
+    assessments: Mapping[str, Assessment] | None = None,
 ) -> RefreshResult:
     """Write that day's reconnect list and, with ``everything``, person regions (all, or only
     ``people``) and the network note. Bad notes are reported in the result and skipped."""
-    assessments = assess_all(loaded, day)
+    if assessments is None:
+        assessments = assess_all(loaded, day)
     plan = daily_plan(loaded, assessments, day, limit=limit)
     changes = [reconnect_change(loaded, plan, today=today)]
     if everything:

@@ -181,116 +181,131 @@ def link_problems(record: NoteRecord, resolver: Resolver) -> Iterator[Problem]:
             )
 
 
-def assemble(universe: Universe, records: Iterable[NoteRecord]) -> Model:
-    """Resolve every record's raw facts and merge them: sorted, deduplicated, fallbacks applied."""
-    interactions: dict[str, set[Interaction]] = {}
-    mentions: dict[str, set[Mention]] = {}
-    follow_ups: dict[str, set[FollowUp]] = {}
+@dataclass(frozen=True, slots=True)
+class Contribution:
+    """One record's facts, resolved against a universe: what it adds to the model."""
+
+    interactions: frozenset[Interaction]
+    mentions: frozenset[Mention]
+    follow_ups: frozenset[FollowUp]
+    edges: frozenset[Edge]
+    suggested: frozenset[tuple[str, dt.date]]  # (person, day)
+    fields: frozenset[tuple[str, dt.date, int]]  # last_contact-style property: (person, day, line)
+    problems: tuple[Problem, ...]
+
+    @property
+    def people(self) -> set[str]:
+        found = {i.person for i in self.interactions} | {m.person for m in self.mentions}
+        found |= {f.person for f in self.follow_ups} | {p for p, _ in self.suggested}
+        found |= {p for p, _, _ in self.fields}
+        for edge in self.edges:
+            found.update((edge.a, edge.b))
+        return found
+
+
+def resolve_record(universe: Universe, record: NoteRecord) -> Contribution:
+    """Resolve one record's raw facts: who each of them is about, if anyone."""
+    interactions: set[Interaction] = set()
+    mentions: set[Mention] = set()
+    follow_ups: set[FollowUp] = set()
     edges: set[Edge] = set()
-    fields: list[tuple[str, RawContactField, str]] = []
-    suggested: dict[str, set[dt.date]] = {}
-    problems: list[Problem] = list(universe.problems)
-    dates: dict[str, dt.date] = {}
+    suggested: set[tuple[str, dt.date]] = set()
+    fields: set[tuple[str, dt.date, int]] = set()
+    problems: list[Problem] = list(record.problems)
+    problems.extend(link_problems(record, universe.resolver))
     person = universe.person
-    for record in records:
-        source = record.path
-        if record.role.date is not None:
-            dates[source] = record.role.date
-        problems.extend(record.problems)
-        problems.extend(link_problems(record, universe.resolver))
-        for fact in record.facts:
-            if isinstance(fact, RawContact):
-                who = person(fact.who, source)
-                if who is not None:
-                    interactions.setdefault(who, set()).add(
-                        Interaction(
-                            fact.date,
-                            who,
-                            fact.kind,
-                            source,
-                            fact.line,
-                            fact.text,
-                            fact.inbound,
-                            fact.origin,
-                        )
+    source = record.path
+    for fact in record.facts:
+        if isinstance(fact, RawContact):
+            who = person(fact.who, source)
+            if who is not None:
+                interactions.add(
+                    Interaction(
+                        fact.date,
+                        who,
+                        fact.kind,
+                        source,
+                        fact.line,
+                        fact.text,
+                        fact.inbound,
+                        fact.origin,
                     )
-            elif isinstance(fact, RawMention):
-                who = person(fact.who, source)
-                if who is not None and who != source:
-                    mentions.setdefault(who, set()).add(
-                        Mention(source, fact.line, who, fact.text, fact.date)
-                    )
-            elif isinstance(fact, RawFollowUp):
-                who = person(fact.who, source)
-                if who is None or (fact.who != SELF and who == source):
-                    continue
-                if any(person(other, source) not in (None, who) for other in fact.unless):
-                    continue  # a task in Jo's note about Sam is Sam's follow-up
-                follow_ups.setdefault(who, set()).add(
-                    FollowUp(source, fact.line, who, fact.text, fact.date, fact.due)
                 )
-            elif isinstance(fact, RawEdge):
-                a, b = person(fact.a, source), person(fact.b, source)
-                if a is not None and b is not None and a != b:
-                    if fact.kind is not EdgeKind.INTRODUCED and b < a:
-                        a, b = b, a
-                    edges.add(Edge(a, b, fact.kind, source, fact.line, None, fact.label))
-            elif isinstance(fact, RawGroup):
-                members = sorted({p for m in fact.members if (p := person(m, source))})
-                if 2 <= len(members) <= MAX_GROUP_FOR_EDGES:
-                    for a, b in combinations(members, 2):
-                        edges.add(Edge(a, b, fact.kind, source, fact.line, fact.date))
-            elif isinstance(fact, RawTick):
-                who = next((p for c in fact.candidates if (p := person(c, source))), None)
-                if who is None:
-                    continue
-                if fact.done:
-                    interactions.setdefault(who, set()).add(
-                        Interaction(
-                            fact.date,
-                            who,
-                            fact.kind,
-                            source,
-                            fact.line,
-                            "ticked on the reconnect list",
-                            fact.inbound,
-                            Origin.RECONNECT,
-                        )
+        elif isinstance(fact, RawMention):
+            who = person(fact.who, source)
+            if who is not None and who != source:
+                mentions.add(Mention(source, fact.line, who, fact.text, fact.date))
+        elif isinstance(fact, RawFollowUp):
+            who = person(fact.who, source)
+            if who is None or (fact.who != SELF and who == source):
+                continue
+            if any(person(other, source) not in (None, who) for other in fact.unless):
+                continue  # a task in Jo's note about Sam is Sam's follow-up
+            follow_ups.add(FollowUp(source, fact.line, who, fact.text, fact.date, fact.due))
+        elif isinstance(fact, RawEdge):
+            a, b = person(fact.a, source), person(fact.b, source)
+            if a is not None and b is not None and a != b:
+                if fact.kind is not EdgeKind.INTRODUCED and b < a:
+                    a, b = b, a
+                edges.add(Edge(a, b, fact.kind, source, fact.line, None, fact.label))
+        elif isinstance(fact, RawGroup):
+            members = sorted({p for m in fact.members if (p := person(m, source))})
+            if 2 <= len(members) <= MAX_GROUP_FOR_EDGES:
+                for a, b in combinations(members, 2):
+                    edges.add(Edge(a, b, fact.kind, source, fact.line, fact.date))
+        elif isinstance(fact, RawTick):
+            who = next((p for c in fact.candidates if (p := person(c, source))), None)
+            if who is None:
+                continue
+            if fact.done:
+                interactions.add(
+                    Interaction(
+                        fact.date,
+                        who,
+                        fact.kind,
+                        source,
+                        fact.line,
+                        "ticked on the reconnect list",
+                        fact.inbound,
+                        Origin.RECONNECT,
                     )
-                else:
-                    suggested.setdefault(who, set()).add(fact.date)
-            elif isinstance(fact, RawContactField):
-                if source in universe.people:
-                    fields.append((source, fact, source))
+                )
             else:
-                problems.append(fact)
-    for who, field, source in fields:
-        known = interactions.setdefault(who, set())
-        if not any(i.date >= field.date for i in known):
-            known.add(
-                Interaction(
-                    field.date,
-                    who,
-                    CONTACT,
-                    source,
-                    field.line,
-                    "last contact (from the note's properties)",
-                    False,
-                    Origin.FIELD,
-                )
-            )
-    people = dict(sorted(universe.people.items(), key=lambda item: (_fold(item[1].name), item[0])))
-    return Model(
-        people=people,
-        interactions={k: tuple(sorted(v)) for k, v in sorted(interactions.items()) if v},
-        mentions={k: tuple(sorted(v, key=_newest_first)) for k, v in sorted(mentions.items())},
-        follow_ups={k: tuple(sorted(v, key=_newest_first)) for k, v in sorted(follow_ups.items())},
-        edges=tuple(sorted(edges)),
-        problems=tuple(sorted(set(problems), key=Problem.sort_key)),
-        suggested={k: tuple(sorted(v)) for k, v in sorted(suggested.items())},
-        note_dates=dates,
-        resolver=universe.resolver,
+                suggested.add((who, fact.date))
+        elif isinstance(fact, RawContactField):
+            if source in universe.people:
+                fields.add((source, fact.date, fact.line))
+        else:
+            problems.append(fact)
+    return Contribution(
+        frozenset(interactions),
+        frozenset(mentions),
+        frozenset(follow_ups),
+        frozenset(edges),
+        frozenset(suggested),
+        frozenset(fields),
+        tuple(problems),
     )
+
+
+def field_contact(person: str, source: str, day: dt.date, line: int) -> Interaction:
+    return Interaction(
+        day,
+        person,
+        CONTACT,
+        source,
+        line,
+        "last contact (from the note's properties)",
+        False,
+        Origin.FIELD,
+    )
+
+
+def assemble(universe: Universe, records: Iterable[NoteRecord]) -> Model:
+    """The model of all records at once (``ModelState`` does the same note by note)."""
+    from handful.model.state import ModelState
+
+    return ModelState({r.path: r for r in records}, universe=universe).model()
 
 
 def _newest_first(item: Mention | FollowUp) -> tuple[int, str, int]:
@@ -311,5 +326,4 @@ def build_model(
         path: record_for(note, layout, config, kinds, sources)
         for path, note in sorted(notes.items())
     }
-    universe = build_universe(records)
-    return assemble(universe, (records[path] for path in sorted(records)))
+    return assemble(build_universe(records), records.values())

@@ -191,8 +191,15 @@ class Model:
     #: note path -> the date the note stands for (daily notes, meetings, dated notes)
     note_dates: Mapping[str, dt.date] = field(default_factory=dict)
     resolver: Resolver | None = field(default=None, compare=False)
+    #: person -> the edges touching them (built from ``edges`` when not given)
+    edge_index: Mapping[str, tuple[Edge, ...]] | None = field(
+        default=None, compare=False, repr=False
+    )
 
     def __post_init__(self) -> None:
+        if self.edge_index is not None:
+            object.__setattr__(self, "_edges_by_person", dict(self.edge_index))
+            return
         index: dict[str, list[Edge]] = {}
         for edge in self.edges:
             index.setdefault(edge.a, []).append(edge)

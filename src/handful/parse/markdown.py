@@ -459,8 +459,7 @@ class _FastScanner:
         if (
             rest[:1] in (">", "#", "`", "~", "<", "|", "=", "_")
             or _ITEM.match(rest)
-            or (rest.lstrip(" ")[:1] in ("-", "*", "+")
-            and _RULE_OR_ITEM.match(rest))
+            or (rest.lstrip(" ")[:1] in ("-", "*", "+") and _RULE_OR_ITEM.match(rest))
         ):
             raise _NotSimple  # a quote, heading, fence or list opening inside the item
         self.items.append((indent, content))

@@ -29,6 +29,8 @@ from handful import engine
 from handful.cache import SqliteStore
 from handful.errors import Problem, Severity
 from handful.lock import VaultLock
+from handful.model.record import NoteRecord
+from handful.score.assess import Assessment, assess_person
 from handful.store import NoteStore, digest
 from handful.vault.scan import NoteFile, scan_vault
 from handful.watch.events import CONFIG, RESCAN, STOP, VaultEventHandler, collect
@@ -86,6 +88,7 @@ class Daemon:
         self.store: NoteStore = NoteStore()
         self.loaded: engine.Loaded | None = None
         self.day = today()
+        self._assessments: dict[str, Assessment] = {}
 
     # lifecycle ----------------------------------------------------------------------------------
 
@@ -161,6 +164,7 @@ class Daemon:
                 break
             if self.today() != self.day:
                 self.day = self.today()
+                self._assessments.clear()
                 log.info("a new day: %s", self.day.isoformat())
                 self._refresh_all("midnight")
             if batch:
@@ -175,6 +179,7 @@ class Daemon:
             log.info("settings changed: reloading the vault")
             self.vault = engine.open_vault(self.vault.root)
             self.loaded = engine.load(self.vault, store=self.store)
+            self._assessments.clear()
             self._refresh_all("settings")
             return
         if RESCAN in batch:
@@ -203,64 +208,59 @@ class Daemon:
     def _apply_paths(self, paths: list[str]) -> None:
         assert self.loaded is not None
         loaded = self.loaded
+        state = loaded.state
         files = dict(loaded.files)
-        records = dict(loaded.records)
         problems = dict(loaded.read_problems)
-        changed: set[str] = set()
-        foreign = False  # any change not made by handful itself
+        changes: dict[str, NoteRecord | None] = {}
         for path in paths:
             file = _stat(self.vault.root, path)
             if file is None:
                 if path in files:
                     files.pop(path)
-                    records.pop(path, None)
                     problems.pop(path, None)
-                    changed.add(path)
-                    foreign = True
+                    changes[path] = None
                 continue
             old = files.get(path)
             if old is not None and (old.size, old.mtime_ns) == (file.size, file.mtime_ns):
                 continue
-            record, problem = engine.read_one(self.vault, file, self.store, sources=loaded.sources)
             files[path] = file
-            records.pop(path, None)
+            own = self.own.hashes.get(path)
+            if own is not None and path in state.records and self._is_own_write(path):
+                # handful's own write changed only its region: the record stays as it is.
+                self.store.put(file, state.records[path], None, own)
+                continue
+            record, problem = engine.read_one(self.vault, file, self.store, sources=loaded.sources)
             problems.pop(path, None)
-            if record is not None:
-                records[path] = record
-            elif problem is not None:
+            if problem is not None:
                 problems[path] = problem
-            changed.add(path)
-            if not self._is_own_write(path):
-                foreign = True
-        if not changed:
-            return
+            changes[path] = record
         self.store.flush()
-        if not foreign:
-            # Only handful's own writes: their records hold the same facts; nothing to redo.
-            self.loaded = engine.Loaded(
-                self.vault,
-                files,
-                records,
-                problems,
-                loaded.universe,
-                loaded.model,
-                loaded.scan_problems,
-                loaded.sources,
-            )
+        affected = state.update(changes) if changes else set()
+        self.loaded = engine.Loaded(
+            self.vault,
+            files,
+            state.records,
+            problems,
+            state.universe,
+            state.model() if changes else loaded.model,
+            state,
+            loaded.scan_problems,
+            loaded.sources,
+        )
+        if not changes:
             return
         log.info(
             "changed: %s",
-            ", ".join(sorted(changed)[:5])
-            + (f" and {len(changed) - 5} more" if len(changed) > 5 else ""),
+            ", ".join(sorted(changes)[:5])
+            + (f" and {len(changes) - 5} more" if len(changes) > 5 else ""),
         )
-        rebuilt = engine.build(
-            self.vault, files, records, problems, loaded.scan_problems, loaded.sources
-        )
-        same_names = rebuilt.universe.resolver.signature == loaded.universe.resolver.signature
-        people = engine.changed_people(loaded.model, rebuilt.model) if same_names else None
-        self.loaded = rebuilt
-        self._report([p for p in rebuilt.problems if p.path in changed])
-        self._write(people)
+        self._report([p for p in self.loaded.problems if p.path in changes])
+        if affected is None:
+            self._assessments.clear()
+        else:
+            for key in affected:
+                self._assessments.pop(key, None)
+        self._write(affected)
 
     def _is_own_write(self, path: str) -> bool:
         expected = self.own.hashes.get(path)
@@ -276,6 +276,17 @@ class Daemon:
         log.debug("refreshing everything (%s)", why)
         self._write(None)
 
+    def _current_assessments(self) -> dict[str, Assessment]:
+        """Assessments for today, recomputed only for people whose data changed."""
+        assert self.loaded is not None
+        model = self.loaded.model
+        for key in [k for k in self._assessments if k not in model.people]:
+            del self._assessments[key]
+        for key in model.people:
+            if key not in self._assessments:
+                self._assessments[key] = assess_person(model, key, self.day, self.vault.params)
+        return self._assessments
+
     def _write(self, people: set[str] | None) -> None:
         assert self.loaded is not None
         before = self.own.count
@@ -286,6 +297,7 @@ class Daemon:
             recorders=[self.own],
             people=people,
             stop=self.stopping.is_set,
+            assessments=self._current_assessments(),
         )
         written = self.own.count - before
         self.stats.writes += written

@@ -1,0 +1,138 @@
+"""The incremental model must equal a model built from scratch, and name everyone it changed."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from handful import engine
+from handful.model.record import NoteRecord, record_for
+from handful.model.state import ModelState
+from handful.model.types import Model
+from handful.parse import parse_note
+from helpers import load
+
+
+def slices(model: Model) -> dict[str, object]:
+    """Everything a person region shows, per person."""
+    return {
+        key: (
+            model.people[key],
+            model.interactions_of(key),
+            model.mentions_of(key),
+            model.follow_ups_of(key),
+            model.edges_of(key),
+            model.suggested.get(key, ()),
+            tuple(model.link(i.source) for i in model.interactions_of(key)),
+        )
+        for key in model.people
+    }
+
+
+def record(vault: engine.Vault, root: Path, relative: str) -> NoteRecord | None:
+    path = root / relative
+    if not path.exists():
+        return None
+    note = parse_note(path.read_text(encoding="utf-8"), relative)
+    return record_for(note, vault.layout, vault.config, vault.kinds)
+
+
+EDITS = [
+    ("Daily/2026/11/2026-11-26.md", "- lunch with [[Zoë Whitfield]] and [[Sam Okafor]]\n"),
+    ("Daily/2026/11/2026-11-26.md", "- [ ] call [[Jo]] about Tern\n- coffee with [[Mom]]\n"),
+    ("Daily/2026/11/2026-11-26.md", None),
+    ("People/Pat New.md", "---\ntype: person\naliases: [Patty]\nknows: ['[[Jo Martinez]]']\n---\n"),
+    ("Daily/2026/11/2026-11-27.md", "- dinner with [[Patty]]\n- texted [[Pat New]] back\n"),
+    ("People/Pat New.md", "---\ntype: person\naliases: [Patricia]\n---\n"),
+    ("People/Pat New.md", None),
+    ("Projects/Zoë Whitfield.md", "---\ntype: project\n---\na project named like a person\n"),
+    ("Projects/Zoë Whitfield.md", None),
+    ("People/Hannah Lindqvist.md", "---\ntype: company\n---\nnot a person any more\n"),
+    ("Notes/Mom.md", "just a note called Mom, which shadows an alias\n"),
+    ("Notes/Mom.md", None),
+    (
+        "Meetings/2026-11-26 Sync.md",
+        '---\ndate: 2026-11-26\nattendees: ["[[Kwame Asante]]", "[[Diane Whitaker]]"]\n---\n',
+    ),
+    (
+        "Reconnect/2026-11-26.md",
+        "<!-- handful:begin reconnect -->\n- [x] [[Ruth Adebayo]]\n<!-- handful:end reconnect -->\n",
+    ),
+]
+
+
+def test_incremental_updates_equal_a_fresh_build(example: Path) -> None:
+    vault = engine.open_vault(example)
+    loaded = load(example)
+    state = ModelState(loaded.records)
+    before = slices(state.model())
+    for relative, text in EDITS:
+        path = example / relative
+        if text is None:
+            path.unlink()
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        affected = state.update({relative: record(vault, example, relative)})
+        fresh = ModelState(state.records).model()
+        incremental = state.model()
+        assert incremental == fresh, relative
+        after = slices(fresh)
+        changed = {k for k in after if before.get(k) != after[k]}
+        assert affected is not None and changed <= affected, (relative, changed - affected)
+        before = after
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_random_edit_sequences(example: Path, seed: int) -> None:
+    rng = random.Random(seed)
+    vault = engine.open_vault(example)
+    state = ModelState(load(example).records)
+    people = sorted(p.stem for p in (example / "People").glob("*.md"))
+    notes = sorted(str(p.relative_to(example)) for p in example.rglob("*.md"))
+    before = slices(state.model())
+    for step in range(25):
+        action = rng.choice(["daily", "delete", "rename", "alias", "touch"])
+        changes: dict[str, NoteRecord | None] = {}
+        if action == "daily":
+            relative = f"Daily/2026/12/2026-12-{rng.randint(1, 9):02d}.md"
+            who = rng.sample(people, 2)
+            text = f"- lunch with [[{who[0]}]]\n- [ ] ask [[{who[1]}]]\n- [[{who[1]}]] said hi\n"
+            (example / relative).parent.mkdir(parents=True, exist_ok=True)
+            (example / relative).write_text(text, encoding="utf-8")
+            changes[relative] = None
+        elif action == "delete" and notes:
+            relative = notes.pop(rng.randrange(len(notes)))
+            (example / relative).unlink()
+            changes[relative] = None
+        elif action == "rename" and notes:
+            relative = notes.pop(rng.randrange(len(notes)))
+            target = relative.replace(".md", f" {step}.md")
+            (example / relative).rename(example / target)
+            notes.append(target)
+            changes[relative] = None
+            changes[target] = None
+        elif action == "alias":
+            name = rng.choice(people)
+            relative = f"People/{name}.md"
+            if (example / relative).exists():
+                text = (example / relative).read_text(encoding="utf-8")
+                alias = rng.choice(people)
+                (example / relative).write_text(
+                    text.replace("---\n", f"---\naliases: [{alias} {step}]\n", 1)
+                    if text.startswith("---\n")
+                    else text,
+                    encoding="utf-8",
+                )
+                changes[relative] = None
+        for relative in list(changes):
+            changes[relative] = record(vault, example, relative)
+        affected = state.update(changes)
+        fresh = ModelState(state.records).model()
+        assert state.model() == fresh, (seed, step, action)
+        after = slices(fresh)
+        changed = {k for k in after if before.get(k) != after[k]}
+        assert affected is not None and changed <= affected, (seed, step, action)
+        before = after
