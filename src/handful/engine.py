@@ -385,6 +385,28 @@ def stamp(vault: Vault, files: Iterable[NoteFile], day: dt.date, options: str) -
     return digest((head + "\x00" + listing).encode())
 
 
+class CacheRecorder(Recorder):
+    """After handful rewrites a region in a user's note, the note's record is unchanged (handful
+    never reads its own regions): remember the new size, mtime and hash with the same record, so
+    the next run does not parse the note again."""
+
+    def __init__(self, vault: Vault, store: NoteStore, loaded: Loaded) -> None:
+        self.vault = vault
+        self.store = store
+        self.records = loaded.records
+
+    def record(self, path: str, before: bytes | None, after: bytes) -> None:
+        record = self.records.get(path)
+        if record is None or record.role.generated:
+            return
+        try:
+            info = os.stat(self.vault.root / path)
+        except OSError:
+            return
+        self.store.put(NoteFile(path, info.st_size, info.st_mtime_ns), record, None,
+                       digest(after))
+
+
 @dataclass
 class VaultRefresh:
     """What ``refresh_vault`` did: the result, or None when the stamp showed nothing to do."""
@@ -414,7 +436,8 @@ def refresh_vault(
     if not dry_run and remembered and remembered.split(" ", 1)[0] == key:
         return VaultRefresh(None, None, int(remembered.split(" ", 1)[1]))
     loaded = load(vault, store=store, progress=progress, scan=scan)
-    result = refresh(loaded, day, today=today, dry_run=dry_run, limit=limit, everything=everything)
+    result = refresh(loaded, day, today=today, dry_run=dry_run, limit=limit,
+                     everything=everything, recorders=[CacheRecorder(vault, store, loaded)])
     if not dry_run and not result.report.problems:
         files = dict(loaded.files)
         for path in result.report.written:
