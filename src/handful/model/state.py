@@ -105,6 +105,8 @@ class ModelState:
         self._fields: dict[str, set[tuple[dt.date, str, int]]] = {}
         self._edges: set[Edge] = set()
         self._edge_index: dict[str, set[Edge]] = {}
+        self._edge_tuples: dict[str, tuple[Edge, ...]] = {}
+        self._edge_dirty: set[str] = set()
         self._views = _Views()
         self._sorted_edges: tuple[Edge, ...] | None = None
         self._problems: tuple[Problem, ...] | None = None
@@ -137,8 +139,18 @@ class ModelState:
             suggested={k: v for k, v in sorted(views.suggested.items()) if v},
             note_dates={p: r.role.date for p, r in self.records.items() if r.role.date},
             resolver=self.universe.resolver,
-            edge_index={k: tuple(sorted(v)) for k, v in self._edge_index.items() if v},
+            edge_index=self._edge_view(),
         )
+
+    def _edge_view(self) -> dict[str, tuple[Edge, ...]]:
+        for person in self._edge_dirty:
+            edges = self._edge_index.get(person)
+            if edges:
+                self._edge_tuples[person] = tuple(sorted(edges))
+            else:
+                self._edge_tuples.pop(person, None)
+        self._edge_dirty.clear()
+        return dict(self._edge_tuples)
 
     # --- changing ------------------------------------------------------------------------------
 
@@ -219,6 +231,7 @@ class ModelState:
             self._edges.add(edge)
             self._edge_index.setdefault(edge.a, set()).add(edge)
             self._edge_index.setdefault(edge.b, set()).add(edge)
+            self._edge_dirty.update((edge.a, edge.b))
         self._problems = None
         return contribution.people
 
@@ -247,6 +260,7 @@ class ModelState:
             self._edges.discard(edge)
             self._edge_index.get(edge.a, set()).discard(edge)
             self._edge_index.get(edge.b, set()).discard(edge)
+            self._edge_dirty.update((edge.a, edge.b))
         self._problems = None
         return contribution.people
 

@@ -47,6 +47,8 @@ def is_resting(
     dates: Sequence[dt.date], last_contact: dt.date | None, as_of: dt.date, params: ScoringParams
 ) -> bool:
     """Suggested on ``rest_after_days`` consecutive days with no contact since: rest a week."""
+    if len(dates) < params.rest_after_days:
+        return False
     suggested = set(dates)
     for offset in range(params.rest_days):
         rest_start = as_of - dt.timedelta(days=offset)

@@ -25,8 +25,25 @@ MET_TOGETHER_CAP, MET_TOGETHER_DECAY = 0.6, 0.7
 MENTIONED_TOGETHER_CAP, MENTIONED_TOGETHER_DECAY = 0.4, 0.85
 
 
+_graph_memo: tuple[tuple[object, ...], dict[str, dict[str, float]]] | None = None
+
+
 def person_graph(model: Model) -> dict[str, dict[str, float]]:
-    """Undirected weighted ties between people (not including you)."""
+    """Undirected weighted ties between people (not including you).
+
+    Remembered for the last model's edges and people: the watcher asks again after every
+    change, and most changes leave the ties as they were.
+    """
+    global _graph_memo
+    key = (model.edges, tuple(model.people))
+    if _graph_memo is not None and _graph_memo[0][0] is key[0] and _graph_memo[0][1] == key[1]:
+        return _graph_memo[1]
+    graph = _build_graph(model)
+    _graph_memo = (key, graph)
+    return graph
+
+
+def _build_graph(model: Model) -> dict[str, dict[str, float]]:
     met: dict[tuple[str, str], int] = {}
     mentioned: dict[tuple[str, str], int] = {}
     weights: dict[tuple[str, str], float] = {}
