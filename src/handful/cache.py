@@ -93,7 +93,7 @@ def _encode(value: Any) -> Any:
         return value
     if isinstance(value, tuple | list):
         return [_encode(v) for v in value]
-    if isinstance(value, FrontMatter):
+    if type(value) is FrontMatter:
         return {"m": [[k, _encode(v)] for k, v in value.items()]}
     if isinstance(value, dt.datetime):
         return {"t": value.isoformat()}

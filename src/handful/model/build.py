@@ -182,44 +182,76 @@ def link_problems(record: NoteRecord, resolver: Resolver) -> Iterator[Problem]:
 
 
 @dataclass(frozen=True, slots=True)
+class PersonPart:
+    """What one note says about one person."""
+
+    interactions: tuple[Interaction, ...] = ()
+    mentions: tuple[Mention, ...] = ()
+    follow_ups: tuple[FollowUp, ...] = ()
+    suggested: tuple[dt.date, ...] = ()  # days they were left unticked on a reconnect list
+    fields: tuple[tuple[dt.date, int], ...] = ()  # last_contact-style property: (day, line)
+
+
+@dataclass(frozen=True, slots=True)
 class Contribution:
     """One record's facts, resolved against a universe: what it adds to the model."""
 
-    interactions: frozenset[Interaction]
-    mentions: frozenset[Mention]
-    follow_ups: frozenset[FollowUp]
-    edges: frozenset[Edge]
-    suggested: frozenset[tuple[str, dt.date]]  # (person, day)
-    fields: frozenset[tuple[str, dt.date, int]]  # last_contact-style property: (person, day, line)
+    parts: Mapping[str, PersonPart]
+    edges: tuple[Edge, ...]
     problems: tuple[Problem, ...]
 
     @property
     def people(self) -> set[str]:
-        found = {i.person for i in self.interactions} | {m.person for m in self.mentions}
-        found |= {f.person for f in self.follow_ups} | {p for p, _ in self.suggested}
-        found |= {p for p, _, _ in self.fields}
+        found = set(self.parts)
         for edge in self.edges:
             found.update((edge.a, edge.b))
         return found
 
 
+class _Parts:
+    """Collects a record's facts per person, without hashing them."""
+
+    __slots__ = ("fields", "follow_ups", "interactions", "mentions", "suggested")
+
+    def __init__(self) -> None:
+        self.interactions: list[Interaction] = []
+        self.mentions: list[Mention] = []
+        self.follow_ups: list[FollowUp] = []
+        self.suggested: list[dt.date] = []
+        self.fields: list[tuple[dt.date, int]] = []
+
+    def freeze(self) -> PersonPart:
+        return PersonPart(
+            tuple(self.interactions),
+            tuple(self.mentions),
+            tuple(self.follow_ups),
+            tuple(self.suggested),
+            tuple(self.fields),
+        )
+
+
 def resolve_record(universe: Universe, record: NoteRecord) -> Contribution:
     """Resolve one record's raw facts: who each of them is about, if anyone."""
-    interactions: set[Interaction] = set()
-    mentions: set[Mention] = set()
-    follow_ups: set[FollowUp] = set()
-    edges: set[Edge] = set()
-    suggested: set[tuple[str, dt.date]] = set()
-    fields: set[tuple[str, dt.date, int]] = set()
+    parts: dict[str, _Parts] = {}
+    edges: list[Edge] = []
     problems: list[Problem] = list(record.problems)
     problems.extend(link_problems(record, universe.resolver))
     person = universe.person
     source = record.path
+
+    def part(who: str) -> _Parts:
+        found = parts.get(who)
+        if found is None:
+            found = parts[who] = _Parts()
+        return found
+
     for fact in record.facts:
-        if isinstance(fact, RawContact):
+        kind = type(fact)
+        if kind is RawContact:
+            assert isinstance(fact, RawContact)
             who = person(fact.who, source)
             if who is not None:
-                interactions.add(
+                part(who).interactions.append(
                     Interaction(
                         fact.date,
                         who,
@@ -231,34 +263,41 @@ def resolve_record(universe: Universe, record: NoteRecord) -> Contribution:
                         fact.origin,
                     )
                 )
-        elif isinstance(fact, RawMention):
+        elif kind is RawMention:
+            assert isinstance(fact, RawMention)
             who = person(fact.who, source)
             if who is not None and who != source:
-                mentions.add(Mention(source, fact.line, who, fact.text, fact.date))
-        elif isinstance(fact, RawFollowUp):
+                part(who).mentions.append(Mention(source, fact.line, who, fact.text, fact.date))
+        elif kind is RawFollowUp:
+            assert isinstance(fact, RawFollowUp)
             who = person(fact.who, source)
             if who is None or (fact.who != SELF and who == source):
                 continue
             if any(person(other, source) not in (None, who) for other in fact.unless):
                 continue  # a task in Jo's note about Sam is Sam's follow-up
-            follow_ups.add(FollowUp(source, fact.line, who, fact.text, fact.date, fact.due))
-        elif isinstance(fact, RawEdge):
+            part(who).follow_ups.append(
+                FollowUp(source, fact.line, who, fact.text, fact.date, fact.due)
+            )
+        elif kind is RawEdge:
+            assert isinstance(fact, RawEdge)
             a, b = person(fact.a, source), person(fact.b, source)
             if a is not None and b is not None and a != b:
                 if fact.kind is not EdgeKind.INTRODUCED and b < a:
                     a, b = b, a
-                edges.add(Edge(a, b, fact.kind, source, fact.line, None, fact.label))
-        elif isinstance(fact, RawGroup):
+                edges.append(Edge(a, b, fact.kind, source, fact.line, None, fact.label))
+        elif kind is RawGroup:
+            assert isinstance(fact, RawGroup)
             members = sorted({p for m in fact.members if (p := person(m, source))})
             if 2 <= len(members) <= MAX_GROUP_FOR_EDGES:
                 for a, b in combinations(members, 2):
-                    edges.add(Edge(a, b, fact.kind, source, fact.line, fact.date))
-        elif isinstance(fact, RawTick):
+                    edges.append(Edge(a, b, fact.kind, source, fact.line, fact.date))
+        elif kind is RawTick:
+            assert isinstance(fact, RawTick)
             who = next((p for c in fact.candidates if (p := person(c, source))), None)
             if who is None:
                 continue
             if fact.done:
-                interactions.add(
+                part(who).interactions.append(
                     Interaction(
                         fact.date,
                         who,
@@ -271,20 +310,16 @@ def resolve_record(universe: Universe, record: NoteRecord) -> Contribution:
                     )
                 )
             else:
-                suggested.add((who, fact.date))
-        elif isinstance(fact, RawContactField):
+                part(who).suggested.append(fact.date)
+        elif kind is RawContactField:
+            assert isinstance(fact, RawContactField)
             if source in universe.people:
-                fields.add((source, fact.date, fact.line))
+                part(source).fields.append((fact.date, fact.line))
         else:
+            assert isinstance(fact, Problem)
             problems.append(fact)
     return Contribution(
-        frozenset(interactions),
-        frozenset(mentions),
-        frozenset(follow_ups),
-        frozenset(edges),
-        frozenset(suggested),
-        frozenset(fields),
-        tuple(problems),
+        {who: found.freeze() for who, found in parts.items()}, tuple(edges), tuple(problems)
     )
 
 

@@ -146,6 +146,9 @@ def texts(value: Any) -> list[str]:
     """Flatten a property value into its strings (lists of strings, numbers as text)."""
     if value is None:
         return []
+    if type(value) is str:  # the common case first: ABC checks below are slow for strings
+        text = value.strip()
+        return [text] if text else []
     bare = bare_link_value(value)
     if bare is not None:
         return [f"[[{bare}]]"]

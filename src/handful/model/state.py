@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TypeVar
 
 from handful.errors import Problem
 from handful.model.build import (
     Contribution,
+    PersonPart,
     Universe,
     build_universe,
     field_contact,
@@ -32,13 +35,16 @@ from handful.model.raw import (
     RawTick,
 )
 from handful.model.record import NoteRecord
-from handful.model.types import Edge, FollowUp, Interaction, Mention, Model
+from handful.model.types import Edge, FollowUp, Interaction, Mention, Model, Origin
+
+T = TypeVar("T")
 
 
 def _fold(text: str) -> str:
     return unicodedata.normalize("NFC", text).casefold()
 
 
+@lru_cache(maxsize=1 << 16)
 def _name(target: str) -> str:
     """The name part of a link target or path, as the resolver compares it."""
     text = target.strip().replace("\\\\", "/").rstrip("/")
@@ -71,11 +77,50 @@ def record_names(record: NoteRecord) -> frozenset[str]:
     return frozenset(names)
 
 
+def _names_differ(before: NoteRecord | None, after: NoteRecord | None) -> bool:
+    """Could this change alter what a link resolves to: a note appearing or going, or its
+    aliases, person fields or handful-ness changing?"""
+    if before is None or after is None:
+        return before is not after
+    return (
+        before.aliases != after.aliases
+        or before.person != after.person
+        or before.role.generated != after.role.generated
+    )
+
+
 def _own_names(path: str, record: NoteRecord | None) -> set[str]:
     names = {_name(path)}
     if record is not None:
         names.update(_fold(a.strip()) for a in record.aliases)
     return names
+
+
+def _interaction_key(item: Interaction) -> tuple[object, ...]:
+    """The dataclass order of an Interaction, as a tuple compared in C."""
+    return (
+        item.date,
+        item.person,
+        item.kind,
+        item.source,
+        item.line,
+        item.text,
+        item.inbound,
+        item.origin,
+    )
+
+
+def _edge_key(edge: Edge) -> tuple[object, ...]:
+    return (edge.a, edge.b, edge.kind, edge.source, edge.line, edge.date or dt.date.min, edge.label)
+
+
+def _unique(items: list[T]) -> tuple[T, ...]:
+    """Drop repeats from a sorted list (the same fact stated twice in one note)."""
+    kept: list[T] = []
+    for item in items:
+        if not kept or kept[-1] != item:
+            kept.append(item)
+    return tuple(kept)
 
 
 @dataclass
@@ -86,6 +131,7 @@ class _Views:
     mentions: dict[str, tuple[Mention, ...]] = field(default_factory=dict)
     follow_ups: dict[str, tuple[FollowUp, ...]] = field(default_factory=dict)
     suggested: dict[str, tuple[dt.date, ...]] = field(default_factory=dict)
+    edges: dict[str, tuple[Edge, ...]] = field(default_factory=dict)
 
 
 class ModelState:
@@ -98,21 +144,15 @@ class ModelState:
         self._names: dict[str, frozenset[str]] = {}
         self._users: dict[str, set[str]] = {}  # name -> records that link it
         self._titled: dict[str, set[str]] = {}  # name -> records with that file name
-        self._interactions: dict[str, set[Interaction]] = {}
-        self._mentions: dict[str, set[Mention]] = {}
-        self._follow_ups: dict[str, set[FollowUp]] = {}
-        self._suggested: dict[str, set[tuple[dt.date, str]]] = {}
-        self._fields: dict[str, set[tuple[dt.date, str, int]]] = {}
-        self._edges: set[Edge] = set()
-        self._edge_index: dict[str, set[Edge]] = {}
-        self._edge_tuples: dict[str, tuple[Edge, ...]] = {}
-        self._edge_dirty: set[str] = set()
+        self._parts: dict[str, dict[str, PersonPart]] = {}  # person -> note -> part
+        self._edges: dict[str, dict[str, tuple[Edge, ...]]] = {}  # person -> note -> edges
         self._views = _Views()
         self._sorted_edges: tuple[Edge, ...] | None = None
         self._problems: tuple[Problem, ...] | None = None
+        touched: set[str] = set()
         for path in sorted(self.records):
-            self._attach(path)
-        for person in self._all_people():
+            touched |= self._attach(path)
+        for person in touched:
             self._refresh_view(person)
 
     # --- reading -------------------------------------------------------------------------------
@@ -120,7 +160,8 @@ class ModelState:
     def model(self) -> Model:
         """A snapshot of the model (later updates do not change it)."""
         if self._sorted_edges is None:
-            self._sorted_edges = tuple(sorted(self._edges))
+            every = [e for c in self._contrib.values() for e in c.edges]
+            self._sorted_edges = _unique(sorted(every, key=_edge_key))
         if self._problems is None:
             found = set(self.universe.problems)
             for contribution in self._contrib.values():
@@ -139,24 +180,14 @@ class ModelState:
             suggested={k: v for k, v in sorted(views.suggested.items()) if v},
             note_dates={p: r.role.date for p, r in self.records.items() if r.role.date},
             resolver=self.universe.resolver,
-            edge_index=self._edge_view(),
+            edge_index={k: v for k, v in views.edges.items() if v},
         )
-
-    def _edge_view(self) -> dict[str, tuple[Edge, ...]]:
-        for person in self._edge_dirty:
-            edges = self._edge_index.get(person)
-            if edges:
-                self._edge_tuples[person] = tuple(sorted(edges))
-            else:
-                self._edge_tuples.pop(person, None)
-        self._edge_dirty.clear()
-        return dict(self._edge_tuples)
 
     # --- changing ------------------------------------------------------------------------------
 
     def update(self, changes: Mapping[str, NoteRecord | None]) -> set[str] | None:
         """Apply new records (None: the note is gone). Returns the people whose part of the
-        model may have changed, or None when everyone's may have (settings, many names)."""
+        model may have changed."""
         changes = {p: r for p, r in changes.items() if r != self.records.get(p)}
         if not changes:
             return set()
@@ -168,18 +199,9 @@ class ModelState:
                 self.records[path] = record
         changed_names: set[str] = set()
         for path, record in changes.items():
-            before = old[path]
-            if (before is None) != (record is None) or (
-                before is not None
-                and record is not None
-                and (
-                    before.aliases != record.aliases
-                    or before.person != record.person
-                    or before.role.generated != record.role.generated
-                )
-            ):
-                changed_names |= _own_names(path, before) | _own_names(path, record)
-        to_resolve = {p for p in changes}
+            if _names_differ(old[path], record):
+                changed_names |= _own_names(path, old[path]) | _own_names(path, record)
+        to_resolve = set(changes)
         affected: set[str] = set()
         if changed_names:
             old_people = self.universe.people
@@ -215,24 +237,19 @@ class ModelState:
         for name in names:
             self._users.setdefault(name, set()).add(path)
         self._titled.setdefault(_name(path), set()).add(path)
-        for item in contribution.interactions:
-            self._interactions.setdefault(item.person, set()).add(item)
-        for mention in contribution.mentions:
-            self._mentions.setdefault(mention.person, set()).add(mention)
-        for follow_up in contribution.follow_ups:
-            self._follow_ups.setdefault(follow_up.person, set()).add(follow_up)
-        for person, day in contribution.suggested:
-            self._suggested.setdefault(person, set()).add((day, path))
-        for person, day, line in contribution.fields:
-            self._fields.setdefault(person, set()).add((day, path, line))
+        for person, part in contribution.parts.items():
+            self._parts.setdefault(person, {})[path] = part
         if contribution.edges:
             self._sorted_edges = None
-        for edge in contribution.edges:
-            self._edges.add(edge)
-            self._edge_index.setdefault(edge.a, set()).add(edge)
-            self._edge_index.setdefault(edge.b, set()).add(edge)
-            self._edge_dirty.update((edge.a, edge.b))
-        self._problems = None
+            grouped: dict[str, list[Edge]] = {}
+            for edge in contribution.edges:
+                grouped.setdefault(edge.a, []).append(edge)
+                if edge.b != edge.a:
+                    grouped.setdefault(edge.b, []).append(edge)
+            for person, edges in grouped.items():
+                self._edges.setdefault(person, {})[path] = tuple(edges)
+        if contribution.problems:
+            self._problems = None
         return contribution.people
 
     def _detach(self, path: str) -> set[str]:
@@ -244,52 +261,43 @@ class ModelState:
         titled = self._titled.get(_name(path))
         if titled is not None:
             titled.discard(path)
-        for item in contribution.interactions:
-            self._interactions.get(item.person, set()).discard(item)
-        for mention in contribution.mentions:
-            self._mentions.get(mention.person, set()).discard(mention)
-        for follow_up in contribution.follow_ups:
-            self._follow_ups.get(follow_up.person, set()).discard(follow_up)
-        for person, day in contribution.suggested:
-            self._suggested.get(person, set()).discard((day, path))
-        for person, day, line in contribution.fields:
-            self._fields.get(person, set()).discard((day, path, line))
+        for person in contribution.parts:
+            self._parts.get(person, {}).pop(path, None)
         if contribution.edges:
             self._sorted_edges = None
-        for edge in contribution.edges:
-            self._edges.discard(edge)
-            self._edge_index.get(edge.a, set()).discard(edge)
-            self._edge_index.get(edge.b, set()).discard(edge)
-            self._edge_dirty.update((edge.a, edge.b))
-        self._problems = None
+            for edge in contribution.edges:
+                for person in (edge.a, edge.b):
+                    self._edges.get(person, {}).pop(path, None)
+        if contribution.problems:
+            self._problems = None
         return contribution.people
-
-    def _all_people(self) -> Iterable[str]:
-        return (
-            set(self._interactions)
-            | set(self._mentions)
-            | set(self._follow_ups)
-            | set(self._suggested)
-            | set(self._fields)
-        )
 
     def _refresh_view(self, person: str) -> None:
         views = self._views
-        known = set(self._interactions.get(person, set()))
+        parts = self._parts.get(person, {})
+        interactions = [i for part in parts.values() for i in part.interactions]
         if person in self.universe.people:
-            for day, source, line in self._fields.get(person, set()):
-                # A last_contact property counts only when nothing newer is known.
-                if not any(i.date >= day for i in self._interactions.get(person, set())):
-                    known.add(field_contact(person, source, day, line))
+            for source, part in parts.items():
+                for day, line in part.fields:
+                    # A last_contact property counts only when nothing newer is known.
+                    if not any(i.date >= day for i in interactions if i.origin is not Origin.FIELD):
+                        interactions.append(field_contact(person, source, day, line))
         else:
-            known = set()
-        views.interactions[person] = tuple(sorted(known))
-        views.mentions[person] = tuple(sorted(self._mentions.get(person, set()), key=_newest_first))
-        views.follow_ups[person] = tuple(
-            sorted(self._follow_ups.get(person, set()), key=_newest_first)
+            interactions = []
+        views.interactions[person] = _unique(sorted(interactions, key=_interaction_key))
+        views.mentions[person] = _unique(
+            sorted((m for part in parts.values() for m in part.mentions), key=_newest_first)
+        )
+        views.follow_ups[person] = _unique(
+            sorted((f for part in parts.values() for f in part.follow_ups), key=_newest_first)
         )
         views.suggested[person] = tuple(
-            sorted({day for day, _ in self._suggested.get(person, set())})
+            sorted({d for part in parts.values() for d in part.suggested})
+        )
+        views.edges[person] = _unique(
+            sorted(
+                (e for edges in self._edges.get(person, {}).values() for e in edges), key=_edge_key
+            )
         )
 
 

@@ -136,7 +136,7 @@ class FrontMatter(Mapping[str, Any]):
 
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, FrontMatter):
+    if type(value) is FrontMatter:
         return value.to_plain()
     if isinstance(value, tuple):
         return [_plain(v) for v in value]

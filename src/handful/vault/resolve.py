@@ -153,6 +153,9 @@ class Resolver:
 
     def resolve(self, target: str, source: str = "") -> Resolution:
         """Resolve a link ``target`` (as written, without heading) found in note ``source``."""
+        known = self._memo.get(target)  # the same names are linked over and over
+        if known is not None:
+            return known
         text = target.strip().replace("\\", "/")
         if not text:
             return Resolution(Status.OK, source) if source else Resolution(Status.UNRESOLVED)
@@ -164,6 +167,7 @@ class Resolver:
         result = self._resolve(text, source, relative)
         if not relative:
             self._memo[text] = result
+            self._memo[target] = result
         return result
 
     def _resolve(self, text: str, source: str, relative: bool) -> Resolution:

@@ -7,6 +7,7 @@ inside the vault; loops, dangling links and links out of the vault are reported,
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import unicodedata
@@ -201,6 +202,25 @@ class ReadResult:
     problem: Problem | None = None
 
 
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+def _read_bytes(root: Path, note: NoteFile, limit: int) -> bytes:
+    """The scan already kept every path inside the vault; a plain note is opened without
+    following a symlink (one swapped in since is caught), a symlinked one is checked first."""
+    if not note.symlink and _NOFOLLOW:
+        try:
+            fd = os.open(root / note.path, os.O_RDONLY | _NOFOLLOW)
+        except OSError as exc:
+            if exc.errno != errno.ELOOP:
+                raise
+        else:
+            with os.fdopen(fd, "rb") as handle:
+                return handle.read(limit)
+    with open(inside_vault(root, note.path), "rb") as handle:
+        return handle.read(limit)
+
+
 def read_note(root: Path, note: NoteFile, *, max_bytes: int) -> ReadResult:
     """Read and decode one note. Oversized, binary and non-UTF-8 files give a Problem instead."""
     if note.size > max_bytes:
@@ -216,9 +236,7 @@ def read_note(root: Path, note: NoteFile, *, max_bytes: int) -> ReadResult:
             ),
         )
     try:
-        path = inside_vault(root, note.path)
-        with open(path, "rb") as handle:
-            data = handle.read(max_bytes + 1)
+        data = _read_bytes(root, note, max_bytes + 1)
     except ValueError as exc:
         return ReadResult(None, None, warning(note.path, None, "path-outside", str(exc)))
     except OSError as exc:
