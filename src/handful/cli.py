@@ -19,6 +19,7 @@ import click
 from handful import __version__, engine
 from handful.errors import HandfulError, Problem, Severity
 from handful.store import NoteStore
+from handful.write import Recorder
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -121,15 +122,21 @@ def cli(ctx: click.Context, vault: Path | None, debug: bool, no_cache: bool) -> 
 
 
 @contextmanager
-def _writing(vault: engine.Vault, command: str, *, dry_run: bool) -> Iterator[None]:
-    """Hold the vault's lock while writing, so a one-shot command and the watcher never race."""
+def _writing(vault: engine.Vault, command: str, *, dry_run: bool) -> Iterator[list[Recorder]]:
+    """Hold the vault's lock while writing, so a one-shot command and the watcher never race,
+    and keep an undo batch of what the command changes (the recorders to hand the writer)."""
     if dry_run:
-        yield
+        yield []
         return
     from handful.lock import VaultLock
+    from handful.undo import UndoLog
 
     with VaultLock(vault.state_dir, command):
-        yield
+        undo = UndoLog(vault.state_dir, command)
+        try:
+            yield [undo]
+        finally:
+            undo.close()
 
 
 @cli.command()
@@ -206,10 +213,9 @@ def today(ctx: Context, day: str | None, limit: int | None, as_json: bool, dry_r
     loaded = ctx.load(vault)
     when = parse_day(day)
     try:
-        with _writing(vault, "today", dry_run=dry_run):
-            result = engine.refresh(
-                loaded, when, today=dt.date.today(), dry_run=dry_run, limit=limit, everything=False
-            )
+        with _writing(vault, "today", dry_run=dry_run) as recorders:
+            result = engine.refresh(loaded, when, today=dt.date.today(), dry_run=dry_run,
+                                    limit=limit, everything=False, recorders=recorders)
     except LockHeldError as exc:
         # The watcher keeps the note current: show the list without writing it.
         click.echo(f"handful: {exc}; printing the list without writing it", err=True)
@@ -269,18 +275,12 @@ def refresh(ctx: Context, day: str | None, dry_run: bool) -> None:
     """Write that day's reconnect note, every person region and the network note."""
     vault = ctx.open()
     with (
-        _writing(vault, "refresh", dry_run=dry_run),
+        _writing(vault, "refresh", dry_run=dry_run) as recorders,
         ctx.store(vault) as store,
         _progress("Reading notes") as progress,
     ):
-        done = engine.refresh_vault(
-            vault,
-            parse_day(day),
-            today=dt.date.today(),
-            store=store,
-            dry_run=dry_run,
-            progress=progress,
-        )
+        done = engine.refresh_vault(vault, parse_day(day), today=dt.date.today(), store=store,
+                                    dry_run=dry_run, progress=progress, recorders=recorders)
     if done.result is None or done.loaded is None:
         click.echo(f"wrote 0 file(s); {done.unchanged} unchanged")
         return
@@ -536,6 +536,26 @@ def service_status(ctx: Context, platform: str | None) -> None:
         click.echo(line)
     holder = is_locked(vault.state_dir)
     click.echo("lock: free" if holder is None else f"lock: {describe_holder(holder)}")
+
+
+@cli.command()
+@pass_context
+def undo(ctx: Context) -> None:
+    """Put back what the last writing command changed (files edited since are left alone)."""
+    from handful.lock import VaultLock
+    from handful.undo import undo_last
+
+    vault = ctx.open()
+    with VaultLock(vault.state_dir, "undo"):
+        report = undo_last(vault.root, vault.state_dir)
+    for path in report.restored:
+        click.echo(f"restored {path}")
+    for path in report.removed:
+        click.echo(f"removed {path} (the command had created it)")
+    for path in report.declined:
+        click.echo(f"left {path} as it is: it changed after handful wrote it", err=True)
+    click.echo(f"undid '{report.command}' ({report.batch}): {len(report.restored)} restored, "
+               f"{len(report.removed)} removed, {len(report.declined)} left alone")
 
 
 @cli.command()

@@ -454,6 +454,7 @@ def refresh_vault(
     limit: int | None = None,
     everything: bool = True,
     progress: Progress | None = None,
+    recorders: Iterable[Recorder] = (),
 ) -> VaultRefresh:
     """Refresh with the cache's stamp: when nothing changed since the last identical refresh,
     only stat the notes and stop."""
@@ -472,7 +473,7 @@ def refresh_vault(
             dry_run=dry_run,
             limit=limit,
             everything=everything,
-            recorders=[CacheRecorder(vault, store, loaded)],
+            recorders=[CacheRecorder(vault, store, loaded), *recorders],
         )
     if not dry_run and not result.report.problems:
         files = dict(loaded.files)

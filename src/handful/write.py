@@ -397,6 +397,15 @@ def _diff(path: str, old: str, new: str) -> str:
     )
 
 
+def remove_if_unchanged(path: Path, expected: bytes) -> bool:
+    """Delete a file handful created, only if it still holds exactly what handful wrote."""
+    if _read(path) != expected:
+        return False
+    path.unlink()
+    _fsync_dir(path.parent)
+    return True
+
+
 def clean_temp_files(root: Path, *, skip_folders: Iterable[str] = ()) -> list[str]:
     """Remove temporary files a killed handful left behind (they are never the user's)."""
     removed: list[str] = []

@@ -32,6 +32,7 @@ from handful.lock import VaultLock
 from handful.model.record import NoteRecord
 from handful.score.assess import Assessment, assess_person
 from handful.store import NoteStore, digest
+from handful.undo import UndoLog
 from handful.vault.scan import NoteFile, scan_vault
 from handful.watch.events import CONFIG, RESCAN, STOP, VaultEventHandler, collect
 from handful.write import Recorder, clean_temp_files
@@ -290,15 +291,17 @@ class Daemon:
     def _write(self, people: set[str] | None) -> None:
         assert self.loaded is not None
         before = self.own.count
+        undo = UndoLog(self.vault.state_dir, "watch")
         result = engine.refresh(
             self.loaded,
             self.day,
             today=self.today(),
-            recorders=[self.own],
+            recorders=[self.own, undo],
             people=people,
             stop=self.stopping.is_set,
             assessments=self._current_assessments(),
         )
+        undo.close()
         written = self.own.count - before
         self.stats.writes += written
         for path in result.report.written:
