@@ -42,6 +42,8 @@ log = logging.getLogger(__name__)
 
 #: Bump when the stored shape or what parse_note returns changes.
 SCHEMA_VERSION = "6"
+#: Rows written to SQLite in one go; the text of written rows is then dropped from memory.
+FLUSH_EVERY = 2000
 CACHE_FILE = "cache.sqlite"
 
 
@@ -216,6 +218,14 @@ def _fact_in(row: list[Any]) -> Any:
     raise ValueError(f"unknown fact {code!r} in the cache")
 
 
+def problem_to_json(problem: Problem) -> str:
+    return json.dumps(_problem_out(problem))
+
+
+def problem_from_json(text: str) -> Problem:
+    return _problem_in(json.loads(text))
+
+
 def record_to_json(record: NoteRecord) -> str:
     role = record.role
     data = [
@@ -268,6 +278,10 @@ def _decode_generic(value: Any) -> Any:
 
 
 # --- the store ----------------------------------------------------------------------------------
+
+
+#: A row's text is in the database, not in memory (read back on demand).
+IN_DB = "\x00"
 
 
 class SqliteStore(NoteStore):
@@ -364,12 +378,30 @@ class SqliteStore(NoteStore):
             return None
         return row
 
+    def _text(
+        self, path: str, row: tuple[int, int, str | None, str | None, str | None], column: int
+    ) -> str | None:
+        value = row[3] if column == 3 else row[4]
+        if value != IN_DB:
+            return value
+        if self._db is None:
+            return None
+        name = "note" if column == 3 else "problem"
+        try:
+            found = self._db.execute(f"SELECT {name} FROM notes WHERE path = ?", (path,)).fetchone()
+        except sqlite3.Error:
+            return None
+        return str(found[0]) if found and found[0] is not None else None
+
     def get(self, file: NoteFile) -> NoteRecord | None:
         row = self._fresh(file)
         if row is None or row[3] is None:
             return None
+        text = self._text(file.path, row, 3)
+        if text is None:
+            return None
         try:
-            return record_from_json(row[3])
+            return record_from_json(text)
         except (ValueError, KeyError, TypeError, IndexError):
             self._rows.pop(file.path, None)  # a damaged row is re-read from the file
             return None
@@ -378,8 +410,11 @@ class SqliteStore(NoteStore):
         row = self._fresh(file)
         if row is None or row[4] is None:
             return None
+        text = self._text(file.path, row, 4)
+        if text is None:
+            return None
         try:
-            return _problem_in(json.loads(row[4]))
+            return _problem_in(json.loads(text))
         except (ValueError, KeyError, TypeError, IndexError):
             return None
 
@@ -393,8 +428,11 @@ class SqliteStore(NoteStore):
         row = self._rows.get(path)
         if row is None or row[2] != content_hash or row[3] is None:
             return None
+        text = self._text(path, row, 3)
+        if text is None:
+            return None
         try:
-            return record_from_json(row[3])
+            return record_from_json(text)
         except (ValueError, KeyError, TypeError, IndexError):
             return None
 
@@ -405,17 +443,28 @@ class SqliteStore(NoteStore):
         problem: Problem | None,
         content_hash: str | None = None,
     ) -> None:
-        self._load_rows()
-        row = (
-            file.size,
-            file.mtime_ns,
-            content_hash,
+        self.put_encoded(
+            file,
             record_to_json(note) if note is not None else None,
-            json.dumps(_problem_out(problem)) if problem is not None else None,
+            problem_to_json(problem) if problem is not None else None,
+            content_hash,
         )
+
+    def put_encoded(
+        self,
+        file: NoteFile,
+        record_json: str | None,
+        problem_json: str | None,
+        content_hash: str | None,
+    ) -> None:
+        """Like ``put``, for a record already in its cache form (from a worker process)."""
+        self._load_rows()
+        row = (file.size, file.mtime_ns, content_hash, record_json, problem_json)
         self._rows[file.path] = row
         self._dirty[file.path] = row
         self._gone.discard(file.path)
+        if len(self._dirty) >= FLUSH_EVERY:
+            self.flush()  # bounds memory on a cold run of a large vault
 
     def forget(self, path: str) -> None:
         self._load_rows()
@@ -445,6 +494,15 @@ class SqliteStore(NoteStore):
         except sqlite3.Error as exc:
             log.warning("could not update the cache (%s); it will be rebuilt next time", exc)
             return
+        for path, row in self._dirty.items():
+            if self._rows.get(path) is row:
+                self._rows[path] = (
+                    row[0],
+                    row[1],
+                    row[2],
+                    IN_DB if row[3] is not None else None,
+                    IN_DB if row[4] is not None else None,
+                )
         self._dirty.clear()
         self._gone.clear()
 

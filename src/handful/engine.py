@@ -137,19 +137,43 @@ def read_records(
 ) -> tuple[dict[str, NoteRecord], dict[str, Problem]]:
     """Read notes into records; the store answers for files whose size and mtime did not
     change, and for files whose bytes hash to what it already read."""
+    from handful import parallel
+
     store = store or NoteStore()
     kinds = vault.kinds
     records: dict[str, NoteRecord] = {}
     problems: dict[str, Problem] = {}
     file_list = list(files)
-    for index, file in enumerate(file_list):
-        record, problem = read_one(vault, file, store, kinds=kinds, sources=sources)
+    misses: list[NoteFile] = []
+    done = 0
+
+    def keep(path: str, record: NoteRecord | None, problem: Problem | None) -> None:
+        nonlocal done
         if record is not None:
-            records[file.path] = record
+            records[path] = record
         elif problem is not None:
-            problems[file.path] = problem
-        if progress is not None and (index % 500 == 0 or index + 1 == len(file_list)):
-            progress(index + 1, len(file_list))
+            problems[path] = problem
+        done += 1
+        if progress is not None and (done % 500 == 0 or done == len(file_list)):
+            progress(done, len(file_list))
+
+    for file in file_list:
+        cached = store.get(file)
+        known = None if cached is not None else store.get_problem(file)
+        if cached is not None or known is not None:
+            keep(file.path, cached, known)
+        else:
+            misses.append(file)
+    processes = parallel.workers() if len(misses) >= parallel.PARALLEL_MIN else 0
+    if processes:
+        job = parallel.Job(str(vault.root), vault.layout, vault.config, kinds, sources)
+        for read in parallel.read_many(job, misses, processes):
+            store.put_encoded(read.file, read.record_json, read.problem_json, read.content_hash)
+            keep(read.file.path, read.record, read.problem)
+    else:
+        for file in misses:
+            record, problem = read_one(vault, file, store, kinds=kinds, sources=sources)
+            keep(file.path, record, problem)
     return records, problems
 
 

@@ -37,6 +37,15 @@ class NoteStore:
     ) -> None:
         return None
 
+    def put_encoded(
+        self,
+        file: NoteFile,
+        record_json: str | None,
+        problem_json: str | None,
+        content_hash: str | None,
+    ) -> None:
+        return None
+
     def forget_others(self, paths: Iterable[str]) -> None:
         return None
 

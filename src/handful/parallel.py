@@ -1,0 +1,100 @@
+"""Reading many notes on every core: the cold run's heavy part, parallelised.
+
+Reading, parsing and turning a note into its record depend on that note alone, so a pool of
+forked workers does it in chunks and sends back each record as the same JSON the cache stores
+(the safe, typed form: no pickles of vault data). The parent decodes it once and hands the text
+to the cache as it is. Used only where ``fork`` exists, from a process with no other threads.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from handful.cache import problem_from_json, problem_to_json, record_from_json, record_to_json
+from handful.config import Config
+from handful.errors import Problem
+from handful.model.kinds import Kinds
+from handful.model.record import NoteRecord, record_for
+from handful.model.sources import Source
+from handful.parse import parse_note
+from handful.store import digest
+from handful.vault.scan import NoteFile, read_note
+from handful.vault.settings import VaultLayout
+
+#: Below this many notes to read, a pool costs more than it saves.
+PARALLEL_MIN = 1500
+CHUNK = 250
+
+
+@dataclass(frozen=True)
+class Job:
+    root: str
+    layout: VaultLayout
+    config: Config
+    kinds: Kinds
+    sources: Sequence[Source]
+
+
+@dataclass(frozen=True, slots=True)
+class Read:
+    file: NoteFile
+    record: NoteRecord | None
+    problem: Problem | None
+    record_json: str | None
+    problem_json: str | None
+    content_hash: str | None
+
+
+_job: Job | None = None
+
+
+def workers() -> int:
+    """How many processes to use: one per core, none when forking is not safe here."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 0
+    if threading.active_count() > 1:
+        return 0  # forking a process with threads (the watcher's) is not safe
+    return min(os.cpu_count() or 1, 8) if (os.cpu_count() or 1) > 1 else 0
+
+
+def _read_chunk(chunk: list[NoteFile]) -> list[tuple[str, str | None, str | None, str | None]]:
+    assert _job is not None
+    from pathlib import Path
+
+    job = _job
+    out: list[tuple[str, str | None, str | None, str | None]] = []
+    for file in chunk:
+        result = read_note(Path(job.root), file, max_bytes=job.config.vault.max_note_bytes)
+        content_hash = digest(result.data) if result.data is not None else None
+        if result.text is None:
+            problem = problem_to_json(result.problem) if result.problem else None
+            out.append((file.path, None, problem, content_hash))
+            continue
+        note = parse_note(result.text, file.path)
+        record = record_for(note, job.layout, job.config, job.kinds, job.sources)
+        out.append((file.path, record_to_json(record), None, content_hash))
+    return out
+
+
+def read_many(job: Job, files: Sequence[NoteFile], processes: int) -> Iterator[Read]:
+    """Read ``files`` in a pool of ``processes`` forked workers, in order."""
+    global _job
+    _job = job
+    by_path = {file.path: file for file in files}
+    chunks = [list(files[i : i + CHUNK]) for i in range(0, len(files), CHUNK)]
+    context = multiprocessing.get_context("fork")
+    try:
+        with context.Pool(processes) as pool:
+            for rows in pool.imap(_read_chunk, chunks):
+                for path, record_json, problem_json, content_hash in rows:
+                    record = record_from_json(record_json) if record_json is not None else None
+                    problem = problem_from_json(problem_json) if problem_json else None
+                    yield Read(
+                        by_path[path], record, problem, record_json, problem_json, content_hash
+                    )
+    finally:
+        _job = None
