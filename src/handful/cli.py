@@ -214,8 +214,15 @@ def today(ctx: Context, day: str | None, limit: int | None, as_json: bool, dry_r
     when = parse_day(day)
     try:
         with _writing(vault, "today", dry_run=dry_run) as recorders:
-            result = engine.refresh(loaded, when, today=dt.date.today(), dry_run=dry_run,
-                                    limit=limit, everything=False, recorders=recorders)
+            result = engine.refresh(
+                loaded,
+                when,
+                today=dt.date.today(),
+                dry_run=dry_run,
+                limit=limit,
+                everything=False,
+                recorders=recorders,
+            )
     except LockHeldError as exc:
         # The watcher keeps the note current: show the list without writing it.
         click.echo(f"handful: {exc}; printing the list without writing it", err=True)
@@ -279,8 +286,15 @@ def refresh(ctx: Context, day: str | None, dry_run: bool) -> None:
         ctx.store(vault) as store,
         _progress("Reading notes") as progress,
     ):
-        done = engine.refresh_vault(vault, parse_day(day), today=dt.date.today(), store=store,
-                                    dry_run=dry_run, progress=progress, recorders=recorders)
+        done = engine.refresh_vault(
+            vault,
+            parse_day(day),
+            today=dt.date.today(),
+            store=store,
+            dry_run=dry_run,
+            progress=progress,
+            recorders=recorders,
+        )
     if done.result is None or done.loaded is None:
         click.echo(f"wrote 0 file(s); {done.unchanged} unchanged")
         return
@@ -554,8 +568,10 @@ def undo(ctx: Context) -> None:
         click.echo(f"removed {path} (the command had created it)")
     for path in report.declined:
         click.echo(f"left {path} as it is: it changed after handful wrote it", err=True)
-    click.echo(f"undid '{report.command}' ({report.batch}): {len(report.restored)} restored, "
-               f"{len(report.removed)} removed, {len(report.declined)} left alone")
+    click.echo(
+        f"undid '{report.command}' ({report.batch}): {len(report.restored)} restored, "
+        f"{len(report.removed)} removed, {len(report.declined)} left alone"
+    )
 
 
 @cli.command()
@@ -583,6 +599,11 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
     try:
+        from handful.plugins import commands_for
+
+        for command in commands_for(args):
+            if isinstance(command, click.Command) and command.name not in cli.commands:
+                cli.add_command(command)
         status = cli.main(args=args, prog_name="handful", standalone_mode=False)
     except HandfulError as exc:
         click.echo(f"handful: {exc}", err=True)

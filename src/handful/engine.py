@@ -9,25 +9,30 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
+import pluggy
+
+from handful import plugins
 from handful.config import Config, load_config
 from handful.errors import Problem, VaultNotFoundError
 from handful.generate import network as network_note
 from handful.generate import reconnect
 from handful.generate.person_region import render_person_region
+from handful.hookspecs import GenerateContext
 from handful.model.build import Universe
 from handful.model.kinds import MENTION, Kinds
 from handful.model.record import NoteRecord, record_for
-from handful.model.sources import DEFAULT_SOURCES, Source
+from handful.model.sources import FALLBACK_SOURCE, Source
 from handful.model.state import ModelState
-from handful.model.types import Model
-from handful.parse import parse_note
+from handful.model.types import Model, Person
+from handful.parse import Note, parse_note
 from handful.parse.regions import BrokenRegionError, replace_region
-from handful.score.assess import Assessment, assess, assess_person
+from handful.score.assess import Assessment, Reason, assess_person
 from handful.score.daily import DailyPlan, plan_day
 from handful.score.network import NetworkReport, network_report
 from handful.score.params import ScoringParams, load_params
@@ -47,6 +52,17 @@ class Vault:
     config: Config
     layout: VaultLayout
     params: ScoringParams
+    plugins: pluggy.PluginManager = field(
+        default_factory=plugins.manager, compare=False, repr=False
+    )
+
+    @property
+    def sources(self) -> tuple[Source, ...]:
+        """Every note source: handful's, then the enabled plugins', then the fallback."""
+        found: list[Source] = []
+        for batch in self.plugins.hook.handful_note_sources():
+            found.extend(batch)
+        return (*found, FALLBACK_SOURCE)
 
     @property
     def state_dir(self) -> Path:
@@ -67,6 +83,8 @@ class Vault:
             self.config.output.network_note,
             repr(self.config.kinds),
             str(self.config.vault.max_note_bytes),
+            ",".join(f"{s.__module__}.{s.__qualname__}" for s in self.sources),
+            ",".join(sorted(name for name, _ in self.plugins.list_name_plugin())),
         )
         return digest("\x00".join(parts).encode())
 
@@ -94,11 +112,12 @@ def find_vault(path: str | os.PathLike[str] | None = None) -> Path:
 def open_vault(path: str | os.PathLike[str] | None = None) -> Vault:
     root = find_vault(path)
     config = load_config(root)
+    manager = plugins.manager(config.plugins)
     problems: list[Problem] = []
     params = load_params(config.scoring, problems)
     if problems:
         config = replace(config, problems=(*config.problems, *problems))
-    return Vault(root, config, read_layout(root, config), params)
+    return Vault(root, config, read_layout(root, config), params, manager)
 
 
 @dataclass
@@ -113,7 +132,6 @@ class Loaded:
     model: Model
     state: ModelState
     scan_problems: list[Problem] = field(default_factory=list)
-    sources: Sequence[Source] = DEFAULT_SOURCES
 
     @property
     def problems(self) -> list[Problem]:
@@ -133,7 +151,6 @@ def read_records(
     *,
     store: NoteStore | None = None,
     progress: Progress | None = None,
-    sources: Sequence[Source] = DEFAULT_SOURCES,
 ) -> tuple[dict[str, NoteRecord], dict[str, Problem]]:
     """Read notes into records; the store answers for files whose size and mtime did not
     change, and for files whose bytes hash to what it already read."""
@@ -166,25 +183,21 @@ def read_records(
             misses.append(file)
     processes = parallel.workers() if len(misses) >= parallel.PARALLEL_MIN else 0
     if processes:
-        job = parallel.Job(str(vault.root), vault.layout, vault.config, kinds, sources)
+        job = parallel.Job(vault, kinds)
         for read in parallel.read_many(job, misses, processes):
             store.put_encoded(read.file, read.record_json, read.problem_json, read.content_hash)
             keep(read.file.path, read.record, read.problem)
     else:
         for file in misses:
-            record, problem = read_one(vault, file, store, kinds=kinds, sources=sources)
+            record, problem = read_one(vault, file, store, kinds=kinds)
             keep(file.path, record, problem)
     return records, problems
 
 
 def read_one(
-    vault: Vault,
-    file: NoteFile,
-    store: NoteStore,
-    *,
-    kinds: Kinds | None = None,
-    sources: Sequence[Source] = DEFAULT_SOURCES,
+    vault: Vault, file: NoteFile, store: NoteStore, *, kinds: Kinds | None = None
 ) -> tuple[NoteRecord | None, Problem | None]:
+    """One note's record: from the store when the file is unchanged, else read and parsed."""
     cached = store.get(file)
     if cached is not None:
         return cached, None
@@ -198,10 +211,28 @@ def read_one(
         return None, result.problem
     record = store.get_by_hash(file.path, content_hash) if content_hash else None
     if record is None:
-        note = parse_note(result.text, file.path)
-        record = record_for(note, vault.layout, vault.config, kinds or vault.kinds, sources)
+        record = make_record(vault, parse_note(result.text, file.path), kinds)
     store.put(file, record, None, content_hash)
     return record, None
+
+
+def make_record(vault: Vault, note: Note, kinds: Kinds | None = None) -> NoteRecord:
+    """A note's record, with the enabled plugins' sources and person hooks."""
+    hook = vault.plugins.hook.handful_person
+    adjust = _person_hook(hook) if hook.get_hookimpls() else None
+    return record_for(
+        note, vault.layout, vault.config, kinds or vault.kinds, vault.sources, adjust_person=adjust
+    )
+
+
+def _person_hook(hook: Any) -> Callable[[Person, Note], Person]:
+    def adjust(person: Person, note: Note) -> Person:
+        for result in hook(person=person, note=note):
+            if result is not None:
+                person = result
+        return person
+
+    return adjust
 
 
 @contextmanager
@@ -224,30 +255,25 @@ def load(
     *,
     store: NoteStore | None = None,
     progress: Progress | None = None,
-    sources: Sequence[Source] = DEFAULT_SOURCES,
     scan: Scan | None = None,
 ) -> Loaded:
     with bulk():
-        return _load(vault, store=store, progress=progress, sources=sources, scan=scan)
+        scan = scan or scan_vault(vault.root, skip_folders=vault.skip_folders())
+        files = {f.path: f for f in scan.files}
+        records, problems = read_records(vault, scan.files, store=store, progress=progress)
+        if store is not None:
+            store.forget_others(files)
+            store.flush()
+        return build(vault, files, records, problems, list(scan.problems))
 
 
-def _load(
-    vault: Vault,
-    *,
-    store: NoteStore | None,
-    progress: Progress | None,
-    sources: Sequence[Source],
-    scan: Scan | None,
-) -> Loaded:
-    scan = scan or scan_vault(vault.root, skip_folders=vault.skip_folders())
-    files = {f.path: f for f in scan.files}
-    records, problems = read_records(
-        vault, scan.files, store=store, progress=progress, sources=sources
-    )
-    if store is not None:
-        store.forget_others(files)
-        store.flush()
-    return build(vault, files, records, problems, list(scan.problems), sources)
+def extra_records(vault: Vault) -> dict[str, NoteRecord]:
+    """Records the enabled plugins make from things that are not notes (calendars, chats)."""
+    found: dict[str, NoteRecord] = {}
+    for batch in vault.plugins.hook.handful_extra_records(vault=vault):
+        for record in batch:
+            found[record.path] = record
+    return found
 
 
 def build(
@@ -256,10 +282,10 @@ def build(
     records: dict[str, NoteRecord],
     read_problems: dict[str, Problem],
     scan_problems: list[Problem],
-    sources: Sequence[Source] = DEFAULT_SOURCES,
 ) -> Loaded:
-    """The model from note records."""
-    state = ModelState(records)
+    """The model from note records (and the plugins' extra records)."""
+    everything = {**extra_records(vault), **records}
+    state = ModelState(everything)
     return Loaded(
         vault,
         files,
@@ -269,28 +295,25 @@ def build(
         state.model(),
         state,
         scan_problems,
-        sources,
     )
 
 
-def changed_people(old: Model, new: Model) -> set[str]:
-    """People whose region could read differently: their record or anything about them changed."""
-    keys = set(old.people) | set(new.people)
-    changed = {
-        key
-        for key in keys
-        if old.people.get(key) != new.people.get(key)
-        or old.interactions_of(key) != new.interactions_of(key)
-        or old.mentions_of(key) != new.mentions_of(key)
-        or old.follow_ups_of(key) != new.follow_ups_of(key)
-    }
-    for edge in set(old.edges) ^ set(new.edges):
-        changed.update((edge.a, edge.b))
-    return changed & set(new.people)
+def assess_all(loaded: Loaded, as_of: dt.date) -> dict[str, Assessment]:
+    return {key: assess_one(loaded, key, as_of) for key in loaded.model.people}
 
 
-def assess_all(loaded: Loaded, as_of: dt.date) -> Mapping[str, Assessment]:
-    return assess(loaded.model, as_of, loaded.vault.params)
+def assess_one(loaded: Loaded, key: str, as_of: dt.date) -> Assessment:
+    """One person's assessment, with the enabled plugins' priority adjustments."""
+    assessment = assess_person(loaded.model, key, as_of, loaded.vault.params)
+    hook = loaded.vault.plugins.hook.handful_adjust_priority
+    if not hook.get_hookimpls():
+        return assessment
+    for found in hook(assessment=assessment):
+        if found is not None:
+            amount, reason = found
+            assessment = replace(assessment, priority=round(assessment.priority + amount, 6),
+                                 reasons=(*assessment.reasons, Reason("plugin", reason)))
+    return assessment
 
 
 # --- planning writes ---------------------------------------------------------------------------
@@ -374,6 +397,13 @@ def network_change(
     return Change(loaded.vault.config.output.network_note, update, "network note")
 
 
+def network_change_for(
+    loaded: Loaded, assessments: Mapping[str, Assessment], day: dt.date
+) -> Change:
+    report = network_report(loaded.model, assessments, day, loaded.vault.params)
+    return network_change(loaded, report, assessments)
+
+
 def daily_plan(
     loaded: Loaded, assessments: Mapping[str, Assessment], day: dt.date, *, limit: int | None = None
 ) -> DailyPlan:
@@ -406,11 +436,20 @@ def refresh(
     if assessments is None:
         assessments = assess_all(loaded, day)
     plan = daily_plan(loaded, assessments, day, limit=limit)
-    changes = [reconnect_change(loaded, plan, today=today)]
-    if everything:
-        changes += person_region_changes(loaded, assessments, people)
-        report = network_report(loaded.model, assessments, day, loaded.vault.params)
-        changes.append(network_change(loaded, report, assessments))
+    context = GenerateContext(
+        loaded,
+        day,
+        today,
+        assessments,
+        plan,
+        everything,
+        frozenset(people) if people is not None else None,
+    )
+    changes = [
+        change
+        for batch in loaded.vault.plugins.hook.handful_generators(context=context)
+        for change in batch
+    ]
     writer = Writer(loaded.vault.root, dry_run=dry_run, recorders=recorders)
     result = writer.apply(changes, stop=stop)
     return RefreshResult(plan, result, changes[0].path)

@@ -13,17 +13,18 @@ import os
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from handful.cache import problem_from_json, problem_to_json, record_from_json, record_to_json
-from handful.config import Config
 from handful.errors import Problem
 from handful.model.kinds import Kinds
-from handful.model.record import NoteRecord, record_for
-from handful.model.sources import Source
+from handful.model.record import NoteRecord
 from handful.parse import parse_note
 from handful.store import digest
 from handful.vault.scan import NoteFile, read_note
-from handful.vault.settings import VaultLayout
+
+if TYPE_CHECKING:
+    from handful.engine import Vault
 
 #: Below this many notes to read, a pool costs more than it saves.
 PARALLEL_MIN = 1500
@@ -32,11 +33,8 @@ CHUNK = 250
 
 @dataclass(frozen=True)
 class Job:
-    root: str
-    layout: VaultLayout
-    config: Config
+    vault: Vault
     kinds: Kinds
-    sources: Sequence[Source]
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,19 +61,19 @@ def workers() -> int:
 
 def _read_chunk(chunk: list[NoteFile]) -> list[tuple[str, str | None, str | None, str | None]]:
     assert _job is not None
-    from pathlib import Path
+    from handful.engine import make_record
 
     job = _job
+    vault = job.vault
     out: list[tuple[str, str | None, str | None, str | None]] = []
     for file in chunk:
-        result = read_note(Path(job.root), file, max_bytes=job.config.vault.max_note_bytes)
+        result = read_note(vault.root, file, max_bytes=vault.config.vault.max_note_bytes)
         content_hash = digest(result.data) if result.data is not None else None
         if result.text is None:
             problem = problem_to_json(result.problem) if result.problem else None
             out.append((file.path, None, problem, content_hash))
             continue
-        note = parse_note(result.text, file.path)
-        record = record_for(note, job.layout, job.config, job.kinds, job.sources)
+        record = make_record(vault, parse_note(result.text, file.path), job.kinds)
         out.append((file.path, record_to_json(record), None, content_hash))
     return out
 

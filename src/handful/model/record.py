@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 
 from handful.config import Config
 from handful.errors import Problem, error
@@ -20,6 +20,7 @@ from handful.model.kinds import Kinds
 from handful.model.people import PersonDraft, is_person_note, read_person
 from handful.model.raw import RawFact
 from handful.model.sources import DEFAULT_SOURCES, NoteContext, Source, reconnect_ticks
+from handful.model.types import Person
 from handful.parse import Note
 from handful.parse.dates import ISO_DAY, parse_date
 from handful.vault.settings import VaultLayout
@@ -135,6 +136,8 @@ def record_for(
     config: Config,
     kinds: Kinds,
     sources: Sequence[Source] = DEFAULT_SOURCES,
+    *,
+    adjust_person: Callable[[Person, Note], Person] | None = None,
 ) -> NoteRecord:
     """Everything one note contributes, from the note alone."""
     role = note_role(note, layout, config)
@@ -144,6 +147,8 @@ def record_for(
     draft: PersonDraft | None = None
     if not role.generated and is_person_note(note, people_folder=layout.people_folder):
         draft = read_person(note)
+        if adjust_person is not None:
+            draft = replace(draft, person=adjust_person(draft.person, note))
         problems.extend(draft.problems)
     aliases = note_aliases(note)
     if draft is not None:

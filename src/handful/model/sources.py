@@ -370,15 +370,18 @@ def mentions_and_follow_ups(ctx: NoteContext) -> Iterator[RawFact]:
                 yield RawGroup(members, EdgeKind.MENTIONED_TOGETHER, block.line, ctx.date)
 
 
-DEFAULT_SOURCES: tuple[Source, ...] = (
+#: handful's own sources, in order (plugins' sources run after them).
+BUILTIN_SOURCES: tuple[Source, ...] = (
     reconnect_ticks,
     person_relations,
     log_entries,
     meeting_attendees,
     dated_tasks,
     daily_entries,
-    mentions_and_follow_ups,
 )
+#: The last source: whatever no source claimed becomes a mention or a follow-up.
+FALLBACK_SOURCE: Source = mentions_and_follow_ups
+DEFAULT_SOURCES: tuple[Source, ...] = (*BUILTIN_SOURCES, FALLBACK_SOURCE)
 
 
 def _property_tags(note: Note) -> list[str]:

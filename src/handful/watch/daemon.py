@@ -30,7 +30,7 @@ from handful.cache import SqliteStore
 from handful.errors import Problem, Severity
 from handful.lock import VaultLock
 from handful.model.record import NoteRecord
-from handful.score.assess import Assessment, assess_person
+from handful.score.assess import Assessment
 from handful.store import NoteStore, digest
 from handful.undo import UndoLog
 from handful.vault.scan import NoteFile, scan_vault
@@ -230,7 +230,7 @@ class Daemon:
                 # handful's own write changed only its region: the record stays as it is.
                 self.store.put(file, state.records[path], None, own)
                 continue
-            record, problem = engine.read_one(self.vault, file, self.store, sources=loaded.sources)
+            record, problem = engine.read_one(self.vault, file, self.store)
             problems.pop(path, None)
             if problem is not None:
                 problems[path] = problem
@@ -246,7 +246,6 @@ class Daemon:
             state.model() if changes else loaded.model,
             state,
             loaded.scan_problems,
-            loaded.sources,
         )
         if not changes:
             return
@@ -285,7 +284,7 @@ class Daemon:
             del self._assessments[key]
         for key in model.people:
             if key not in self._assessments:
-                self._assessments[key] = assess_person(model, key, self.day, self.vault.params)
+                self._assessments[key] = engine.assess_one(self.loaded, key, self.day)
         return self._assessments
 
     def _write(self, people: set[str] | None) -> None:
