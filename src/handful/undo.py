@@ -52,8 +52,12 @@ class UndoLog(Recorder):
         if before is not None:
             blob = f"{self.count:06d}.before"
             (folder / blob).write_bytes(before)
-        entry = {"path": path, "before": digest(before) if before is not None else None,
-                 "after": digest(after), "blob": blob}
+        entry = {
+            "path": path,
+            "before": digest(before) if before is not None else None,
+            "after": digest(after),
+            "blob": blob,
+        }
         with open(folder / MANIFEST, "a", encoding="utf-8") as handle:
             handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
         self.count += 1
@@ -98,11 +102,16 @@ def undo_last(vault_root: Path, state_dir: Path) -> UndoReport:
     root = state_dir / UNDO_FOLDER
     batches = _batches(root)
     if not batches:
-        raise HandfulError("nothing to undo: no command has written anything yet "
-                           f"(or its history in {root} was removed)")
+        raise HandfulError(
+            "nothing to undo: no command has written anything yet "
+            f"(or its history in {root} was removed)"
+        )
     batch = batches[-1]
-    command = (batch / "command").read_text(encoding="utf-8").strip() \
-        if (batch / "command").exists() else "?"
+    command = (
+        (batch / "command").read_text(encoding="utf-8").strip()
+        if (batch / "command").exists()
+        else "?"
+    )
     report = UndoReport(batch.name, command)
     entries = []
     for line in (batch / MANIFEST).read_text(encoding="utf-8").splitlines():
@@ -132,8 +141,7 @@ def undo_last(vault_root: Path, state_dir: Path) -> UndoReport:
             continue
         before = (batch / str(entry["blob"])).read_bytes()
 
-        def restore(text: str | None, expected: bytes = current, old: bytes = before
-                    ) -> str | None:
+        def restore(text: str | None, expected: bytes = current, old: bytes = before) -> str | None:
             if text is None or text.encode("utf-8") != expected:
                 return None
             return old.decode("utf-8")
