@@ -552,6 +552,55 @@ def service_status(ctx: Context, platform: str | None) -> None:
     click.echo("lock: free" if holder is None else f"lock: {describe_holder(holder)}")
 
 
+@cli.command("log")
+@click.argument("name")
+@click.argument("text", nargs=-1, required=True)
+@click.option("--kind", "kind", metavar="K", help="Kind of contact: call, coffee, message, ...")
+@click.option("--date", "day", metavar="YYYY-MM-DD", help="When it happened (default: today).")
+@click.option("--inbound", is_flag=True, help="They reached out.")
+@click.option("--daily", is_flag=True, help="Write it in that day's daily note instead.")
+@pass_context
+def log_command(
+    ctx: Context,
+    name: str,
+    text: tuple[str, ...],
+    kind: str | None,
+    day: str | None,
+    inbound: bool,
+    daily: bool,
+) -> None:
+    """Record contact with NAME: a dated line in their log (or in the daily note)."""
+    from handful.capture import add_daily_line, add_log_entry, entry_line
+    from handful.model.lookup import find_person
+    from handful.write import Change, Writer
+
+    vault = ctx.open()
+    loaded = ctx.load(vault)
+    key = find_person(loaded.model, name)
+    when = parse_day(day)
+    words = " ".join(text)
+    kind = kind.lower().lstrip("#") if kind else None
+    if daily:
+        target = engine.daily_note_path(vault, when)
+        link = loaded.model.link(key)
+        tags = " ".join(t for t in (f"#{kind}" if kind else "", "#inbound" if inbound else "") if t)
+        line = " ".join(part for part in ("-", f"[[{link}]]", words, tags) if part)
+        change = Change(target, lambda current: add_daily_line(current, line), "log")
+    else:
+        target = key
+        line = entry_line(when, words, kind=kind, inbound=inbound)
+        change = Change(
+            target,
+            lambda current: add_log_entry(current, line) if current is not None else None,
+            "log",
+        )
+    with _writing(vault, "log", dry_run=False) as recorders:
+        report = Writer(vault.root, recorders=recorders).apply([change])
+    if report.problems:
+        raise HandfulError(str(report.problems[0]))
+    click.echo(f"logged in {target}: {line}")
+
+
 @cli.command()
 @pass_context
 def undo(ctx: Context) -> None:

@@ -311,8 +311,11 @@ def assess_one(loaded: Loaded, key: str, as_of: dt.date) -> Assessment:
     for found in hook(assessment=assessment):
         if found is not None:
             amount, reason = found
-            assessment = replace(assessment, priority=round(assessment.priority + amount, 6),
-                                 reasons=(*assessment.reasons, Reason("plugin", reason)))
+            assessment = replace(
+                assessment,
+                priority=round(assessment.priority + amount, 6),
+                reasons=(*assessment.reasons, Reason("plugin", reason)),
+            )
     return assessment
 
 
@@ -362,13 +365,18 @@ def _region_update(content: str, name: str = "") -> Callable[[str | None], str |
     return update
 
 
+def daily_note_path(vault: Vault, day: dt.date) -> str:
+    """Where that day's daily note is (or would be), from the daily-notes settings."""
+    stem = vault.layout.daily_format.render(day)
+    folder = vault.layout.daily_folder
+    return f"{folder}/{stem}.md" if folder else f"{stem}.md"
+
+
 def reconnect_target(vault: Vault, day: dt.date) -> tuple[str, bool]:
     """(path, create) for that day's list: its own note, or a region in the daily note."""
     output = vault.config.output
     if output.reconnect_in_daily_note:
-        stem = vault.layout.daily_format.render(day)
-        folder = vault.layout.daily_folder
-        return (f"{folder}/{stem}.md" if folder else f"{stem}.md"), False
+        return daily_note_path(vault, day), False
     return reconnect.note_path(output.reconnect_folder, day), True
 
 
