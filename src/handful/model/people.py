@@ -47,6 +47,9 @@ def is_person_note(note: Note, *, people_folder: str) -> bool:
         return True
     if any(tag.casefold().split("/")[0] in PERSON_TAGS for tag in note.tags):
         return True
+    tagged = props.by_norm.get("tags")  # Logseq: "tags:: person" as a page property
+    if tagged is not None and {w.lstrip("#") for w in _words(tagged[1])} & PERSON_TAGS:
+        return True
     if any(key.startswith("prm_") for key in props.by_norm):
         return True  # Personal CRM plugin notes
     if "fn" in props.by_norm and (
