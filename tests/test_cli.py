@@ -212,3 +212,17 @@ def test_demo_changes_nothing_in_the_repository(capsys: pytest.CaptureFixture[st
     assert "=== Reconnect/2026-11-25.md ===" in out and "<!-- handful:begin -->" in out
     assert snapshot(EXAMPLE) == before
     assert not (REPO / "vault_example" / "Reconnect").exists()
+
+
+def test_a_config_cannot_point_handful_outside_the_vault(
+    capsys: pytest.CaptureFixture[str], vault: Path, write, tmp_path: Path
+) -> None:
+    for bad in ("../outside", "/tmp/x", "a/../../b"):
+        write("handful.toml", f'state_dir = "{bad}"\n')
+        code, _, err = run(capsys, "--vault", str(vault), "refresh")
+        assert code == 2 and "inside the vault" in err
+    assert not (tmp_path / "outside").exists()
+    write("handful.toml", '[output]\nreconnect_folder = "../escape"\n')
+    code, _, err = run(capsys, "--vault", str(vault), "refresh")
+    assert not (tmp_path / "escape").exists()
+    assert "outside the vault" in err

@@ -115,9 +115,12 @@ def config_from_dict(data: dict[str, Any]) -> Config:
                 )
             config = replace(config, kinds=tuple(sorted(value.items())))
         elif key == "state_dir":
-            if not isinstance(value, str) or not value.strip():
-                raise ConfigError(f"state_dir in {CONFIG_FILE} must be a folder name")
-            config = replace(config, state_dir=value.strip())
+            if not isinstance(value, str) or not _inside(value):
+                raise ConfigError(
+                    f"state_dir in {CONFIG_FILE} must be a folder inside the vault "
+                    "(a relative path without '..')"
+                )
+            config = replace(config, state_dir=value.strip().strip("/"))
         elif key == "plugins":
             enabled = value.get("enabled", []) if isinstance(value, dict) else value
             if not isinstance(enabled, list) or not all(isinstance(v, str) for v in enabled):
@@ -133,6 +136,14 @@ def config_from_dict(data: dict[str, Any]) -> Config:
                 )
             )
     return replace(config, problems=tuple(problems))
+
+
+def _inside(value: str) -> bool:
+    """A vault-relative path that cannot leave the vault (a shared config is not trusted)."""
+    text = value.strip().replace("\\", "/")
+    if not text or text.startswith("/") or (len(text) > 1 and text[1] == ":"):
+        return False
+    return ".." not in text.split("/")
 
 
 def _section(name: str, current: Any, values: dict[str, Any], problems: list[Problem]) -> Any:
