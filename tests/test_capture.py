@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE_DAY
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from helpers import model
 
+from conftest import EXAMPLE_DAY
 from handful.capture import add_daily_line, add_log_entry
 from handful.cli import main
+from helpers import model
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -20,51 +20,103 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-def test_log_appends_to_the_log_section(vault: Path, write, capsys: pytest.CaptureFixture[str]
-                                        ) -> None:
-    note = write("People/Jo.md", "---\ntype: person\n---\nAbout Jo.\n\n## Log\n"
-                                 "- 2026-09-01 #call first\n\n## Other\ntext\n")
-    code, out, _ = run(capsys, "--vault", str(vault), "log", "jo", "--kind", "coffee", "--date",
-                       "2026-10-01", "talked", "about", "Berlin")
+def test_log_appends_to_the_log_section(
+    vault: Path, write, capsys: pytest.CaptureFixture[str]
+) -> None:
+    note = write(
+        "People/Jo.md",
+        "---\ntype: person\n---\nAbout Jo.\n\n## Log\n- 2026-09-01 #call first\n\n## Other\ntext\n",
+    )
+    code, out, _ = run(
+        capsys,
+        "--vault",
+        str(vault),
+        "log",
+        "jo",
+        "--kind",
+        "coffee",
+        "--date",
+        "2026-10-01",
+        "talked",
+        "about",
+        "Berlin",
+    )
     assert code == 0 and out == "logged in People/Jo.md: - 2026-10-01 #coffee talked about Berlin\n"
-    assert note.read_text() == ("---\ntype: person\n---\nAbout Jo.\n\n## Log\n"
-                                "- 2026-09-01 #call first\n- 2026-10-01 #coffee talked about Berlin"
-                                "\n\n## Other\ntext\n")
+    assert note.read_text() == (
+        "---\ntype: person\n---\nAbout Jo.\n\n## Log\n"
+        "- 2026-09-01 #call first\n- 2026-10-01 #coffee talked about Berlin"
+        "\n\n## Other\ntext\n"
+    )
     (item,) = [i for i in model(vault).interactions_of("People/Jo.md") if i.kind == "coffee"]
     assert item.text == "talked about Berlin"
 
 
 def test_log_creates_the_section_above_the_region_and_keeps_crlf_and_bom(
-        vault: Path, write, capsys: pytest.CaptureFixture[str]) -> None:
-    original = ("\ufeff---\r\ntype: person\r\n---\r\nAbout Jo.\r\n\r\n<!-- handful:begin -->\r\n"
-                "x\r\n<!-- handful:end -->\r\n")
+    vault: Path, write, capsys: pytest.CaptureFixture[str]
+) -> None:
+    original = (
+        "\ufeff---\r\ntype: person\r\n---\r\nAbout Jo.\r\n\r\n<!-- handful:begin -->\r\n"
+        "x\r\n<!-- handful:end -->\r\n"
+    )
     note = write("People/Jo.md", data=original.encode())
-    assert run(capsys, "--vault", str(vault), "log", "Jo", "--inbound", "--date", "2026-10-02",
-               "she", "called")[0] == 0
+    assert (
+        run(
+            capsys,
+            "--vault",
+            str(vault),
+            "log",
+            "Jo",
+            "--inbound",
+            "--date",
+            "2026-10-02",
+            "she",
+            "called",
+        )[0]
+        == 0
+    )
     assert note.read_bytes().decode() == (
         "\ufeff---\r\ntype: person\r\n---\r\nAbout Jo.\r\n\r\n## Log\r\n"
         "- 2026-10-02 #inbound she called\r\n\r\n<!-- handful:begin -->\r\nx\r\n"
-        "<!-- handful:end -->\r\n")
+        "<!-- handful:end -->\r\n"
+    )
 
 
 def test_newest_first_logs_get_the_entry_on_top() -> None:
     text = "## Log\n- 2026-10-05 b\n- 2026-10-01 a\n"
-    assert add_log_entry(text, "- 2026-11-01 c") == "## Log\n- 2026-11-01 c\n- 2026-10-05 b\n" \
+    assert (
+        add_log_entry(text, "- 2026-11-01 c") == "## Log\n- 2026-11-01 c\n- 2026-10-05 b\n"
         "- 2026-10-01 a\n"
+    )
 
 
 def test_log_to_the_daily_note(example: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "--vault", str(example), "log", "Zo", "--daily", "--kind", "call",
-                       "--date", EXAMPLE_DAY, "she", "is", "coming", "home")
+    code, _out, _ = run(
+        capsys,
+        "--vault",
+        str(example),
+        "log",
+        "Zo",
+        "--daily",
+        "--kind",
+        "call",
+        "--date",
+        EXAMPLE_DAY,
+        "she",
+        "is",
+        "coming",
+        "home",
+    )
     daily = example / "Daily" / "2026" / "11" / "2026-11-25.md"
     assert code == 0 and daily.read_text() == "- [[Zoë Whitfield]] she is coming home #call\n"
-    code, _, _ = run(capsys, "--vault", str(example), "log", "Zo", "--daily", "--date",
-                     EXAMPLE_DAY, "and a text")
+    code, _, _ = run(
+        capsys, "--vault", str(example), "log", "Zo", "--daily", "--date", EXAMPLE_DAY, "and a text"
+    )
     assert daily.read_text().endswith("#call\n- [[Zoë Whitfield]] and a text\n")
 
 
 def test_unknown_or_ambiguous_name_is_status_1_with_candidates(
-        vault: Path, write, capsys: pytest.CaptureFixture[str]) -> None:
+    vault: Path, write, capsys: pytest.CaptureFixture[str]
+) -> None:
     write("People/Jo Smith.md", "---\ntype: person\naliases: [Jo]\n---\n")
     write("People/Jo Brown.md", "---\ntype: person\naliases: [Jo]\n---\n")
     code, _, err = run(capsys, "--vault", str(vault), "log", "Jo", "hello")
@@ -77,7 +129,10 @@ def test_unknown_or_ambiguous_name_is_status_1_with_candidates(
 @given(st.text(alphabet=st.sampled_from(list("ab#-\n\r \ufeff<!:[]")), max_size=60))
 def test_log_edits_keep_every_original_line(text: str) -> None:
     for new in (add_log_entry(text, "- 2026-01-01 x"), add_daily_line(text, "- y")):
-        removed = new.replace("- 2026-01-01 x", "", 1) if "2026-01-01 x" in new else \
-            new.replace("- y", "", 1)
+        removed = (
+            new.replace("- 2026-01-01 x", "", 1)
+            if "2026-01-01 x" in new
+            else new.replace("- y", "", 1)
+        )
         for line in text.replace("\ufeff", "").splitlines():
             assert line in removed.replace("\ufeff", "")

@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from helpers import load, snapshot
-
 from handful import engine
+from helpers import load, snapshot
 
 
 def refresh_keeps_user_bytes(root: Path) -> None:
@@ -22,7 +21,9 @@ def refresh_keeps_user_bytes(root: Path) -> None:
 
 
 def test_personal_crm_plugin_vault(vault: Path, write) -> None:
-    write("People/Ana Ruiz.md", """\
+    write(
+        "People/Ana Ruiz.md",
+        """\
         ---
         prm-tier: A
         prm-cadence: 2w
@@ -30,21 +31,26 @@ def test_personal_crm_plugin_vault(vault: Path, write) -> None:
         prm-birthday: 1991-12-01
         ---
         Ana from the choir.
-        """)
-    write("People/Ben Ode.md", """\
+        """,
+    )
+    write(
+        "People/Ben Ode.md",
+        """\
         ---
         prm-tier: C
         prm-paused: true
         prm-snooze-until: 2027-01-01
         ---
-        """)
+        """,
+    )
     loaded = load(vault)
     ana = loaded.model.people["People/Ana Ruiz.md"]
     assert (ana.circle.value if ana.circle else None, ana.cadence_days) == ("inner", 14)
     assert ana.birthday is not None and ana.birthday.iso() == "1991-12-01"
     assert ana.dialect == "prm"
     assert [i.date for i in loaded.model.interactions_of("People/Ana Ruiz.md")] == [
-        dt.date(2026, 11, 1)]
+        dt.date(2026, 11, 1)
+    ]
     ben = loaded.model.people["People/Ben Ode.md"]
     assert ben.paused and ben.snooze_until == dt.date(2027, 1, 1)
     assert loaded.problems == []
@@ -52,7 +58,9 @@ def test_personal_crm_plugin_vault(vault: Path, write) -> None:
 
 
 def test_contacts_plugin_vault(vault: Path, write) -> None:
-    write("Contacts/Kim.md", """\
+    write(
+        "Contacts/Kim.md",
+        """\
         ---
         type: contact
         name:
@@ -62,7 +70,8 @@ def test_contacts_plugin_vault(vault: Path, write) -> None:
         friends: ["[[Lee]]"]
         email: kim@example.com
         ---
-        """)
+        """,
+    )
     write("Contacts/Lee.md", "---\ntype: contact\nname: {first: Lee, last: Moss}\n---\n")
     write("Daily/2026-11-01.md", "- coffee with [[Kim Park]]\n")
     loaded = load(vault)
@@ -70,12 +79,15 @@ def test_contacts_plugin_vault(vault: Path, write) -> None:
     assert kim.aliases == ("Kim Park",) and kim.dialect == "contacts"
     assert kim.knows == ("Contacts/Lee.md",)
     assert [i.date for i in loaded.model.interactions_of("Contacts/Kim.md")] == [
-        dt.date(2026, 11, 1)]  # last_chat is older than the coffee: only a fallback
+        dt.date(2026, 11, 1)
+    ]  # last_chat is older than the coffee: only a fallback
     refresh_keeps_user_bytes(vault)
 
 
 def test_vcf_contacts_vault(vault: Path, write) -> None:
-    write("Contacts/Max Sun.md", """\
+    write(
+        "Contacts/Max Sun.md",
+        """\
         ---
         N: Sun;Max;;;
         FN: Maximilian Sun
@@ -86,7 +98,8 @@ def test_vcf_contacts_vault(vault: Path, write) -> None:
         TEL[CELL]: "+44 7700 900000"
         RELATED[friend]: "[[Ivy Lu]]"
         ---
-        """)
+        """,
+    )
     write("Contacts/Ivy Lu.md", "---\nFN: Ivy Lu\nVERSION: '4.0'\n---\n")
     loaded = load(vault)
     max_ = loaded.model.people["Contacts/Max Sun.md"]
@@ -99,16 +112,22 @@ def test_vcf_contacts_vault(vault: Path, write) -> None:
 
 
 def test_logseq_graph(vault: Path, write) -> None:
-    write("pages/Jo Ortiz.md", """\
+    write(
+        "pages/Jo Ortiz.md",
+        """\
         type:: person
         alias:: Jojo, J.O.
         circle:: close
 
         - Jo runs the bakery
-        """)
+        """,
+    )
     write("pages/Sam Lee.md", "tags:: person\n\n- climbing partner\n")
-    write("journals/2026_11_20.md", "- Lunch with [[Jojo]] #lunch\n\t- she is opening a second shop\n"
-                                    "- [[Sam Lee]] texted me #inbound\n")
+    write(
+        "journals/2026_11_20.md",
+        "- Lunch with [[Jojo]] #lunch\n\t- she is opening a second shop\n"
+        "- [[Sam Lee]] texted me #inbound\n",
+    )
     loaded = load(vault)
     jo = loaded.model.people["pages/Jo Ortiz.md"]
     assert jo.aliases == ("Jojo", "J.O.") and jo.circle is not None

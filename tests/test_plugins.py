@@ -10,8 +10,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
-from conftest import REPO
 
+from conftest import REPO
 from handful import engine, plugins
 from handful.errors import ConfigError
 from handful.hookspecs import GenerateContext, hookimpl
@@ -22,7 +22,7 @@ from handful.score.assess import Assessment
 from handful.write import Change
 
 sys.path.insert(0, str(REPO / "examples" / "handful-calendar"))
-import handful_calendar  # noqa: E402
+import handful_calendar
 
 ICS = """BEGIN:VCALENDAR
 VERSION:2.0
@@ -54,7 +54,11 @@ def test_the_example_calendar_plugin(vault: Path, write) -> None:
     loaded = engine.load(open_with(vault, handful_calendar))
     (item,) = loaded.model.interactions_of("People/Jo Martinez.md")
     assert (item.date, item.kind, item.text, item.source) == (
-        dt.date(2026, 10, 20), "meeting", "Team sync", "Calendar/work.ics")
+        dt.date(2026, 10, 20),
+        "meeting",
+        "Team sync",
+        "Calendar/work.ics",
+    )
     result = engine.refresh(loaded, dt.date(2026, 11, 1), today=dt.date(2026, 11, 1))
     assert "People/Jo Martinez.md" in result.report.written
     region = (vault / "People" / "Jo Martinez.md").read_text(encoding="utf-8")
@@ -88,13 +92,14 @@ def test_person_priority_and_generator_hooks(vault: Path, write) -> None:
     loaded = engine.load(open_with(vault, Extras()))
     assert loaded.model.people["People/Sam.md"].location == "near the park"
     result = engine.refresh(loaded, dt.date(2026, 11, 1), today=dt.date(2026, 11, 1))
-    assert [s.key for s in result.plan.suggestions][0] == "People/Sam.md"
+    assert next(s.key for s in result.plan.suggestions) == "People/Sam.md"
     assert "Sam is on call this week" in [r.text for r in result.plan.suggestions[0].reasons]
     assert (vault / "Handful" / "Count.md").read_text() == "2 suggestions\n"
 
 
-def test_plugins_load_only_when_enabled(vault: Path, write, monkeypatch: pytest.MonkeyPatch
-                                        ) -> None:
+def test_plugins_load_only_when_enabled(
+    vault: Path, write, monkeypatch: pytest.MonkeyPatch
+) -> None:
     loaded: list[str] = []
 
     class FakeEntryPoint:
@@ -118,15 +123,16 @@ def test_plugins_load_only_when_enabled(vault: Path, write, monkeypatch: pytest.
     plugins._manager.cache_clear()
 
 
-def test_plugin_commands_join_the_command_line(vault: Path, write,
-                                               monkeypatch: pytest.MonkeyPatch,
-                                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_plugin_commands_join_the_command_line(
+    vault: Path, write, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     from handful.cli import cli, main
 
     write("handful.toml", 'plugins = ["calendar"]\n')
     write("Calendar/work.ics", ICS)
-    monkeypatch.setattr(plugins, "manager",
-                        lambda enabled=(): plugins.manager_with(handful_calendar))
+    monkeypatch.setattr(
+        plugins, "manager", lambda enabled=(): plugins.manager_with(handful_calendar)
+    )
     try:
         assert main(["--vault", str(vault), "calendar"]) == 0
         assert "Calendar/work.ics: 2 attendances" in capsys.readouterr().out

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE_DAY
-from helpers import snapshot
 
+from conftest import EXAMPLE_DAY
 from handful.cli import main
 from handful.undo import KEEP_BATCHES, UndoLog, prune
+from helpers import snapshot
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -18,8 +18,9 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-def test_undo_restores_notes_and_removes_created_ones(example: Path,
-                                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_undo_restores_notes_and_removes_created_ones(
+    example: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     before = snapshot(example)
     assert run(capsys, "--vault", str(example), "refresh", "--date", EXAMPLE_DAY)[0] == 0
     assert snapshot(example) != before
@@ -30,8 +31,7 @@ def test_undo_restores_notes_and_removes_created_ones(example: Path,
     assert code == 2 and "nothing to undo" in err
 
 
-def test_undo_leaves_a_file_edited_since(example: Path, capsys: pytest.CaptureFixture[str]
-                                         ) -> None:
+def test_undo_leaves_a_file_edited_since(example: Path, capsys: pytest.CaptureFixture[str]) -> None:
     person = example / "People" / "Jo Martinez.md"
     original = person.read_bytes()
     run(capsys, "--vault", str(example), "refresh", "--date", EXAMPLE_DAY)
@@ -44,8 +44,9 @@ def test_undo_leaves_a_file_edited_since(example: Path, capsys: pytest.CaptureFi
     assert "29 restored" in out
 
 
-def test_undo_steps_back_one_batch_at_a_time(example: Path, capsys: pytest.CaptureFixture[str]
-                                             ) -> None:
+def test_undo_steps_back_one_batch_at_a_time(
+    example: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     run(capsys, "--vault", str(example), "refresh", "--date", EXAMPLE_DAY)
     after_first = snapshot(example)
     run(capsys, "--vault", str(example), "refresh", "--date", "2026-11-26")
@@ -54,11 +55,13 @@ def test_undo_steps_back_one_batch_at_a_time(example: Path, capsys: pytest.Captu
     assert snapshot(example) == after_first
 
 
-def test_dry_runs_and_unchanged_runs_leave_no_batch(example: Path,
-                                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_dry_runs_and_unchanged_runs_leave_no_batch(
+    example: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     run(capsys, "--vault", str(example), "refresh", "--date", EXAMPLE_DAY, "--dry-run")
-    assert not (example / ".handful" / "undo").exists() or \
-        not any((example / ".handful" / "undo").iterdir())
+    assert not (example / ".handful" / "undo").exists() or not any(
+        (example / ".handful" / "undo").iterdir()
+    )
 
 
 def test_history_is_bounded(tmp_path: Path) -> None:

@@ -64,8 +64,9 @@ def _candidate(a: Assessment, params: ScoringParams) -> bool:
     event = a.birthday_in_days is not None and a.birthday_in_days <= params.event_window_days
     due = a.state in (State.DUE, State.OVERDUE)
     plugin = any(reason.code == "plugin" for reason in a.reasons)  # a plugin gave a reason
-    return (due or event or a.unanswered is not None or a.drift.drifting or bool(a.follow_ups)
-            or plugin)
+    return (
+        due or event or a.unanswered is not None or a.drift.drifting or bool(a.follow_ups) or plugin
+    )
 
 
 def plan_day(
