@@ -58,7 +58,8 @@ EDITS = [
     ),
     (
         "Reconnect/2026-11-26.md",
-        "<!-- handful:begin reconnect -->\n- [x] [[Ruth Adebayo]]\n<!-- handful:end reconnect -->\n",
+        "<!-- handful:begin reconnect -->\n- [x] [[Ruth Adebayo]]\n"
+        "<!-- handful:end reconnect -->\n",
     ),
 ]
 
