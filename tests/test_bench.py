@@ -1,0 +1,58 @@
+"""The benchmark must keep running: a small S-size pass (figures are not asserted)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+
+pytestmark = pytest.mark.slow
+
+
+def test_benchmark_smoke_run(tmp_path: Path) -> None:
+    out = tmp_path / "S.json"
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "bench" / "run.py"),
+            "--size",
+            "S",
+            "--runs",
+            "1",
+            "--edits",
+            "3",
+            "--debounce-ms",
+            "100",
+            "--json",
+            str(out),
+            "--keep",
+            str(tmp_path / "v"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "handful benchmark: size S" in result.stdout
+    data = json.loads(out.read_text())
+    for key in ("floor", "cold", "warm", "one_change"):
+        assert data[key]["seconds"] > 0 and data[key]["rss_kib"] > 0
+    assert data["notes"] > 900 and data["watch"]["edits"] == 3
+    assert data["watch"]["p95"] >= data["watch"]["p50"] > 0
+
+
+def test_generator_is_deterministic(tmp_path: Path) -> None:
+    sys.path.insert(0, str(REPO / "bench"))
+    from generate import generate
+
+    generate("S", tmp_path / "a")
+    generate("S", tmp_path / "b")
+    a = {p.relative_to(tmp_path / "a"): p.read_bytes() for p in (tmp_path / "a").rglob("*.md")}
+    b = {p.relative_to(tmp_path / "b"): p.read_bytes() for p in (tmp_path / "b").rglob("*.md")}
+    assert a == b and len(a) > 900
+    assert any(data.count(b"\r\n") for data in a.values())  # some CRLF notes
