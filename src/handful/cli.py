@@ -643,6 +643,12 @@ def demo(day: str | None, keep: Path | None) -> None:
     click.echo(run_demo(day=parse_day(day) if day else None, keep=keep), nl=False)
 
 
+from handful.interop.cli_interop import export_group, import_group  # noqa: E402
+
+cli.add_command(import_group)
+cli.add_command(export_group)
+
+
 def main(argv: list[str] | None = None) -> int:
     """The single exit point: errors become messages and exit statuses, never tracebacks."""
     args = sys.argv[1:] if argv is None else argv

@@ -19,7 +19,8 @@ from handful.parse.dates import Birthday, parse_birthday
 YEARLESS_YEARS = frozenset({0, 1, 1601, 1604})
 
 _BIRTHDAY = re.compile(
-    r"^\s*(?:(?P<year>\d{4})|--)-?(?P<month>\d{2})-?(?P<day>\d{2})(?:[T ][0-9:.]*(?:Z|[-+][0-9:]+)?)?\s*$"
+    r"^\s*(?:(?P<year>\d{4})|--)-?(?P<month>\d{2})-?(?P<day>\d{2})"
+    r"(?:[T ][0-9:.]*(?:Z|[-+][0-9:]+)?)?\s*$"
 )
 
 

@@ -12,10 +12,10 @@ import re
 import unicodedata
 from collections.abc import Callable
 
-#: Longest stem, in characters and in UTF-8 bytes (file systems allow 255 bytes per name, and
-#: " (12).md" must still fit).
+#: Longest stem, in characters and in UTF-8 bytes: file systems allow 255 bytes per name, and
+#: " (12).md" must still fit, and so must the Writer's temporary ".NAME.xxxxxxxx.handful-tmp".
 MAX_CHARS = 120
-MAX_BYTES = 200
+MAX_BYTES = 180
 #: The stem used when nothing of a name is left.
 FALLBACK = "Unnamed contact"
 
@@ -23,6 +23,8 @@ FALLBACK = "Unnamed contact"
 #: (``*?"<>:\\/``).
 _FORBIDDEN = re.compile(r'[#^\[\]|*?"<>:\\/]')
 _DOTS = re.compile(r"\.{2,}")
+#: ``%%`` opens an Obsidian comment: a link holding it would be cut short.
+_PERCENTS = re.compile(r"%{2,}")
 _SPACES = re.compile(r"\s+")
 _RESERVED = re.compile(r"^(?:CON|PRN|AUX|NUL|COM[0-9¹²³]|LPT[0-9¹²³])$", re.IGNORECASE)
 #: Characters that only make sense joined to the one before (accents, emoji joiners).
@@ -40,6 +42,7 @@ def sanitize_filename(name: str) -> str:
     text = "".join(" " if _control(c) else c for c in text)
     text = _FORBIDDEN.sub(" ", text)
     text = _DOTS.sub(".", text)
+    text = _PERCENTS.sub("%", text)
     text = _SPACES.sub(" ", text).strip()
     # A leading dot hides the note (handful and Obsidian skip it); Windows drops trailing dots.
     text = text.strip(". ")

@@ -27,11 +27,18 @@ _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 _FENCE = re.compile(r"^---[ \t]*$")
 #: An empty value as written after ``key:``, and what may follow it (a comment).
 _EMPTY_VALUE = re.compile(
-    r"^(?P<head>.*?:)(?P<value>[ \t]*(?:\"\"|''|\[\]|\{\}|~|null|Null|NULL)?)"
+    r"^(?P<head>.*?:)(?P<value>[ \t]*(?:\"\"|''|\[\]|\{\}|~|null|Null|NULL))?"
     r"(?P<rest>[ \t]+#.*|[ \t]*)$"
 )
 #: Plain (unquoted) scalars are used only for this conservative shape.
 _PLAIN_SAFE = re.compile(r"^[\w(][^:#\[\]{},\"\\\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff]*$")
+#: What YAML 1.2's core schema (Obsidian's reader) takes for something other than text.
+_YAML12_NOT_TEXT = re.compile(
+    r"^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE"
+    r"|[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+"
+    r"|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+)
 _KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 
 
@@ -74,7 +81,8 @@ def edit_properties(text: str, values: Mapping[str, Value]) -> Edit:
     if not lines or not _FENCE.match(_content(lines[0])):
         if not wanted:
             return Edit(text, (), ())
-        block = ["---" + newline, *(_line(k, v, newline) for k, v in wanted.items()), "---" + newline]
+        block = ["---" + newline, *(_line(k, v, newline) for k, v in wanted.items())]
+        block.append("---" + newline)
         result = bom + "".join(block) + body
         _verify(result, FrontMatter(), wanted)
         return Edit(result, tuple(wanted), ())
@@ -171,11 +179,19 @@ def _verify(result: str, before: FrontMatter, written: Mapping[str, Value]) -> N
     if len(after) != len(before) + new_keys:
         raise FrontMatterError("adding properties would change the other properties; left alone")
     for key, value in before.items():
-        if key not in written and (key not in after or after[key] != value):
+        if key not in written and (key not in after or not _same(after[key], value)):
             raise FrontMatterError(f"adding properties would change '{key}'; left alone")
     for key, value in written.items():
         if key not in after or _plain(after[key]) != _plain(value):
             raise FrontMatterError(f"'{key}' cannot be added safely to this front matter")
+
+
+def _same(after: Any, before: Any) -> bool:
+    """Equal, or a block scalar that was last in the front matter and now ends with the line
+    break that followed it in the file (YAML only drops it at the end of the text)."""
+    if isinstance(after, str) and isinstance(before, str):
+        return after == before or after.rstrip("\n") == before.rstrip("\n")
+    return bool(after == before)
 
 
 def _plain(value: Any) -> Any:
@@ -212,8 +228,10 @@ def _scalar(text: str) -> str:
 
 
 def _reads_as_text(text: str) -> bool:
-    """True when YAML 1.1 readers (Dataview, older tools) and handful both read ``text`` back
-    as that same string, not a number, date, boolean or null."""
+    """True when YAML 1.2 readers (Obsidian), YAML 1.1 readers (older tools) and handful all
+    read ``text`` back as that same string, not a number, date, boolean or null."""
+    if _YAML12_NOT_TEXT.match(text):
+        return False
     try:
         ours = load_frontmatter(f"k: {text}", path="", first_line=1).data.get("k")
         theirs = yaml.load(f"k: {text}", Loader=_YAML11)
@@ -231,10 +249,8 @@ def _printable(char: str) -> bool:
     return (
         code in (0x09, 0x0A, 0x0D)
         or 0x20 <= code <= 0x7E
-        or (0xA0 <= code <= 0xD7FF
-        and code not in (0x2028, 0x2029))
-        or (0xE000 <= code <= 0xFFFD
-        and code != 0xFEFF)
+        or (0xA0 <= code <= 0xD7FF and code not in (0x2028, 0x2029))
+        or (0xE000 <= code <= 0xFFFD and code != 0xFEFF)
         or 0x10000 <= code <= 0x10FFFF
     )
 

@@ -40,6 +40,8 @@ HONORIFICS = frozenset(
 #: Degrees after a name, dropped for matching ("Jane Doe, PhD"). "Jr" and "Sr" are kept on
 #: purpose: they tell a father from a son.
 DEGREES = frozenset({"phd", "md", "mba", "msc", "bsc", "ma", "ba", "esq", "dds", "cpa", "mphil"})
+#: Generational suffixes stay part of the name, after it ("Doe, John, Jr" is "John Doe Jr").
+GENERATIONS = frozenset({"jr", "sr", "ii", "iii", "iv"})
 #: Letters that Unicode decomposition does not strip to ASCII.
 _FOLD = str.maketrans(
     {"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i", "ß": "ss"}
@@ -71,10 +73,12 @@ def display_name(text: str) -> str:
     text = " ".join(text.split())
     parts = [p.strip() for p in text.split(",")]
     parts = [p for p in parts if p and not all(w in DEGREES for w in _words(p))]
-    if len(parts) >= 2:
-        # "Doe, Jane" (family name first, the usual export form); "Doe, Jane, Jr" too.
-        parts = [parts[1], parts[0], *parts[2:]]
-    words = " ".join(parts).split()
+    suffixes = [p for p in parts[1:] if all(w in GENERATIONS for w in _words(p))]
+    core = [p for p in parts if p not in suffixes]
+    if len(core) >= 2:
+        # "Doe, Jane" (family name first, the usual export form).
+        core = [core[1], core[0], *core[2:]]
+    words = " ".join(core + suffixes).split()
     while len(words) > 1 and _is_title("".join(_words(words[0]))):
         words = words[1:]
     return " ".join(words)
