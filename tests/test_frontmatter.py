@@ -30,14 +30,14 @@ def codes(loaded) -> list[tuple[str, int | None]]:
 
 def test_split_finds_yaml_between_fences() -> None:
     split = split_frontmatter(["---", "a: 1", "b: 2", "---", "body"], "n.md")
-    assert split.yaml_text == "a: 1\nb: 2"
+    assert split.yaml_text == "a: 1\nb: 2\n"
     assert split.body_start == 4
     assert split.problem is None
 
 
 def test_split_allows_trailing_spaces_on_fences() -> None:
     split = split_frontmatter(["--- ", "a: 1", "---\t", "body"], "n.md")
-    assert split.yaml_text == "a: 1"
+    assert split.yaml_text == "a: 1\n"
     assert split.body_start == 3
 
 

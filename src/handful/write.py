@@ -109,7 +109,7 @@ def _stage(path: Path, data: bytes) -> Path:
     except FileNotFoundError:
         info = None
         mode = _default_mode()
-    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=folder)
+    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name[:60]}.", suffix=TEMP_SUFFIX, dir=folder)
     temp = Path(temp_name)
     try:
         with os.fdopen(fd, "wb") as handle:

@@ -164,7 +164,9 @@ def split_frontmatter(lines: list[str], path: str) -> Split:
         return Split(None, 0)
     for index in range(1, len(lines)):
         if _FENCE.match(lines[index]):
-            return Split("\n".join(lines[1:index]), index + 1)
+            # Each line ends with a newline, as in the file: a block scalar (``key: |``) that
+            # ends the front matter keeps its final newline.
+            return Split("".join(line + "\n" for line in lines[1:index]), index + 1)
     return Split(
         None,
         0,
