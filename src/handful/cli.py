@@ -10,7 +10,7 @@ import datetime as dt
 import json
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -122,16 +122,22 @@ def cli(ctx: click.Context, vault: Path | None, debug: bool, no_cache: bool) -> 
 
 
 @contextmanager
-def _writing(vault: engine.Vault, command: str, *, dry_run: bool) -> Iterator[list[Recorder]]:
-    """Hold the vault's lock while writing, so a one-shot command and the watcher never race,
-    and keep an undo batch of what the command changes (the recorders to hand the writer)."""
+def _writing(
+    vault: engine.Vault, command: str, *, dry_run: bool, exclusive: bool = True
+) -> Iterator[list[Recorder]]:
+    """Keep an undo batch of what the command changes (the recorders to hand the writer).
+
+    ``exclusive`` commands (refresh, today) hold the vault's lock, so they and the watcher
+    never do the same work at once. A small edit (log, import) is like an editor's save: it
+    runs beside the watcher, which then picks it up; the writer never overwrites a change.
+    """
     if dry_run:
         yield []
         return
     from handful.lock import VaultLock
     from handful.undo import UndoLog
 
-    with VaultLock(vault.state_dir, command):
+    with VaultLock(vault.state_dir, command) if exclusive else nullcontext():
         undo = UndoLog(vault.state_dir, command)
         try:
             yield [undo]
@@ -594,7 +600,7 @@ def log_command(
             lambda current: add_log_entry(current, line) if current is not None else None,
             "log",
         )
-    with _writing(vault, "log", dry_run=False) as recorders:
+    with _writing(vault, "log", dry_run=False, exclusive=False) as recorders:
         report = Writer(vault.root, recorders=recorders).apply([change])
     if report.problems:
         raise HandfulError(str(report.problems[0]))

@@ -152,7 +152,7 @@ def _run_import(
 
     # The vault's lock (one writer at a time) and an undo batch: 'handful undo' takes back a
     # whole import, removing the notes it created and the fields it filled.
-    with _writing(vault, "import", dry_run=dry_run) as recorders:
+    with _writing(vault, "import", dry_run=dry_run, exclusive=False) as recorders:
         report = Writer(vault.root, dry_run=dry_run, recorders=recorders).apply(plan.changes())
     plan.settle(report)
     for step in plan.steps:
