@@ -50,13 +50,6 @@ def test_the_soak_check_sees_a_lost_edit(tmp_path: Path) -> None:
     assert doubled == ["soak edit 0003 x2 in People/Jo.md"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: an editor that truncates then writes (VS Code, per docs/daemon.md) loses the "
-    "whole note when handful writes it in between: the pre-rename check sees the truncated "
-    "file, the immediate retry re-reads it empty, appends the region to nothing and renames "
-    "that over the note; the editor's bytes go to the unlinked old file",
-)
 def test_truncate_then_write_during_a_handful_write_loses_nothing(
     vault: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

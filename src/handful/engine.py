@@ -497,8 +497,10 @@ class CacheRecorder(Recorder):
 
     def record(self, path: str, before: bytes | None, after: bytes) -> None:
         record = self.records.get(path)
-        if record is None or record.role.generated:
+        if record is None or record.role.generated or before is None:
             return
+        if digest(before) != self.store.hash_of(path):
+            return  # the user saved since the record was read: the next run reads it again
         try:
             info = os.stat(self.vault.root / path)
         except OSError:

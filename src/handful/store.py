@@ -24,6 +24,10 @@ class NoteStore:
         """The stored reason the file could not be read, if size and mtime still match."""
         return None
 
+    def hash_of(self, path: str) -> str | None:
+        """The content hash the stored record was read from, if any."""
+        return None
+
     def get_by_hash(self, path: str, content_hash: str) -> NoteRecord | None:
         """The record if the stored content hash matches (the mtime may have moved)."""
         return None

@@ -20,11 +20,13 @@ import stat
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from handful.errors import Problem, error, warning
+from handful.parse.regions import BrokenRegionError
 from handful.vault.scan import inside_vault
 
 TEMP_SUFFIX = ".handful-tmp"
@@ -88,6 +90,43 @@ def _read(path: Path) -> bytes | None:
             return handle.read()
     except FileNotFoundError:
         return None
+
+
+#: A file modified less than this long ago may be in the middle of a save (an editor that
+#: truncates, then writes): handful waits for it to settle before reading it as a base.
+SETTLE_SECONDS = 0.3
+#: Longest wait for a file to settle before leaving it alone for this run.
+SETTLE_LIMIT = 3.0
+
+
+def _settled_read(path: Path) -> tuple[bool, bytes | None]:
+    """(settled, bytes): wait until the file has not changed for ``SETTLE_SECONDS``.
+
+    Replacing a file by rename while an editor still writes into it would send the editor's
+    bytes to the replaced file: they would be lost. A file that is being saved is therefore
+    never used as the base of a write; after ``SETTLE_LIMIT`` it is left alone.
+    """
+    waited = 0.0
+    while True:
+        try:
+            info = os.stat(path)
+        except FileNotFoundError:
+            return True, None
+        age = time.time() - info.st_mtime
+        if age >= SETTLE_SECONDS:
+            data = _read(path)
+            try:
+                again = os.stat(path)
+            except FileNotFoundError:
+                return True, None
+            if (again.st_size, again.st_mtime_ns) == (info.st_size, info.st_mtime_ns):
+                return True, data
+            age = 0.0
+        pause = max(0.02, SETTLE_SECONDS - age)
+        if waited + pause > SETTLE_LIMIT:
+            return False, None
+        time.sleep(pause)
+        waited += pause
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -303,7 +342,7 @@ class Writer:
             )
             return None
         try:
-            before = _read(real)
+            settled, before = _settled_read(real)
         except OSError as exc:
             report.problems.append(
                 error(
@@ -313,6 +352,14 @@ class Writer:
                     f"cannot read before writing ({exc.strerror})",
                 )
             )
+            return None
+        if not settled:
+            report.problems.append(_busy(change.path))
+            return None
+        if before == b"":
+            # An empty note is one being saved (truncated, not yet written) or one the user
+            # emptied: either way, not a base to write a region into.
+            report.unchanged.append(change.path)
             return None
         try:
             text = before.decode("utf-8") if before is not None else None
@@ -326,7 +373,12 @@ class Writer:
                 )
             )
             return None
-        new_text = change.update(text)
+        try:
+            new_text = change.update(text)
+        except BrokenRegionError as exc:
+            report.problems.append(error(change.path, None, "region-broken",
+                                         f"{exc}; handful left this file as it is"))
+            return None
         if new_text is None or new_text == text:
             report.unchanged.append(change.path)
             return None
@@ -360,20 +412,17 @@ class Writer:
             if done:
                 self._done(item, report)
                 return
-        report.problems.append(
-            warning(
-                change.path,
-                None,
-                "write-busy",
-                "the file kept changing while handful tried to update it; "
-                "left alone, run refresh again",
-            )
-        )
+        report.problems.append(_busy(change.path))
 
     def _done(self, item: _Pending, report: WriteReport) -> None:
         report.written.append(item.change.path)
         for recorder in self.recorders:
             recorder.record(item.change.path, item.before, item.data)
+
+
+def _busy(path: str) -> Problem:
+    return warning(path, None, "write-busy", "the file kept changing while handful tried to "
+                   "update it (is it being saved?); left alone until the next run")
 
 
 def _write_failed(path: str, exc: OSError) -> Problem:

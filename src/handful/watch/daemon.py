@@ -44,14 +44,17 @@ LONGEST_BATCH = 10
 
 
 class OwnWrites(Recorder):
-    """Remembers the hash of each file handful last wrote, to ignore the events it causes."""
+    """Remembers each file handful last wrote, to recognise the events it causes: the hash of
+    what it wrote, and of what it replaced."""
 
     def __init__(self) -> None:
         self.hashes: dict[str, str] = {}
+        self.replaced: dict[str, str | None] = {}
         self.count = 0
 
     def record(self, path: str, before: bytes | None, after: bytes) -> None:
         self.hashes[path] = digest(after)
+        self.replaced[path] = digest(before) if before is not None else None
         self.count += 1
 
 
@@ -90,6 +93,8 @@ class Daemon:
         self.loaded: engine.Loaded | None = None
         self.day = today()
         self._assessments: dict[str, Assessment] = {}
+        self._busy: set[str] = set()  # regions left alone because their note was being saved
+        self._retry_at: float | None = None
 
     # lifecycle ----------------------------------------------------------------------------------
 
@@ -155,6 +160,8 @@ class Daemon:
         next_rescan = time.monotonic() + self.rescan_every
         while not self.stopping.is_set():
             timeout = min(next_rescan - time.monotonic(), _seconds_to_midnight())
+            if self._retry_at is not None:
+                timeout = min(timeout, max(0.0, self._retry_at - time.monotonic()))
             batch = collect(
                 self.events,
                 timeout=timeout,
@@ -170,6 +177,10 @@ class Daemon:
                 self._refresh_all("midnight")
             if batch:
                 self._process(batch)
+            if self._retry_at is not None and time.monotonic() >= self._retry_at:
+                self._retry_at = None
+                log.debug("writing again what was busy: %s", ", ".join(sorted(self._busy)))
+                self._write(set(self._busy))
             if time.monotonic() >= next_rescan:
                 self._rescan()
                 next_rescan = time.monotonic() + self.rescan_every
@@ -226,8 +237,11 @@ class Daemon:
                 continue
             files[path] = file
             own = self.own.hashes.get(path)
-            if own is not None and path in state.records and self._is_own_write(path):
-                # handful's own write changed only its region: the record stays as it is.
+            if (own is not None and path in state.records and self._is_own_write(path)
+                    and self.own.replaced.get(path) == self.store.hash_of(path)):
+                # handful's own write changed only its region of the very bytes the record was
+                # read from: the record stays. (If the user saved just before, handful wrote
+                # over their new text, which must be read.)
                 self.store.put(file, state.records[path], None, own)
                 continue
             record, problem = engine.read_one(self.vault, file, self.store)
@@ -306,6 +320,11 @@ class Daemon:
         for path in result.report.written:
             log.info("wrote %s", path)
         self._report(result.report.problems)
+        busy = {p.path for p in result.report.problems if p.code == "write-busy"}
+        # A note being saved was left alone: try its region again once it has settled.
+        self._busy = (self._busy - set(result.report.written)) | (busy & set(self.loaded.records))
+        if busy:
+            self._retry_at = time.monotonic() + max(self.debounce, 0.3)
 
     def _report(self, problems: list[Problem]) -> None:
         for problem in problems:
