@@ -136,3 +136,13 @@ def test_log_edits_keep_every_original_line(text: str) -> None:
         )
         for line in text.replace("\ufeff", "").splitlines():
             assert line in removed.replace("\ufeff", "")
+
+
+def test_log_refuses_a_note_with_broken_markers(
+    vault: Path, write, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = "---\ntype: person\n---\n<!-- handful:begin -->\nmine\n"
+    note = write("People/Jo.md", broken)
+    code, _, err = run(capsys, "--vault", str(vault), "log", "Jo", "hello")
+    assert code == 2 and "region-broken" in err
+    assert note.read_text() == broken

@@ -250,11 +250,6 @@ def test_sigkill_daemon_while_writing(example: Path, tmp_path: Path) -> None:
     print(f"\ndaemon kills: {DAEMON_RUNS} runs, {outcomes}, temporary files left {temps_seen}")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="gap: only 'handful watch' removes *.handful-tmp files at start; a refresh killed "
-    "mid-write leaves them until a daemon runs, and the next 'refresh' does not clean up",
-)
 def test_next_refresh_cleans_leftover_temp_files(example: Path) -> None:
     leftover = example / "People" / f".Jo Martinez.md.k1ll3d00{TEMP_SUFFIX}"
     leftover.write_bytes(b"half a note")

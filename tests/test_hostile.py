@@ -454,11 +454,6 @@ def _evil_vault(vault: Path, evil_name: str) -> None:
 MARKER_NAME = "Evil\n<!-- handful:end -->\nX"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a person whose file name holds a newline and a region marker makes refresh "
-    "fail with BrokenRegionError (exit 70) and nothing in the vault is written",
-)
 def test_marker_in_a_file_name_does_not_stop_refresh(
     vault: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -470,11 +465,6 @@ def test_marker_in_a_file_name_does_not_stop_refresh(
     assert (vault / "Reconnect" / f"{DAY}.md").exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: when a region's new content would hold a marker line (a person named with a "
-    "newline and a marker), the person region is silently left stale: no write, no problem",
-)
 def test_marker_in_a_file_name_never_leaves_a_region_silently_stale(
     vault: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -490,11 +480,6 @@ def test_marker_in_a_file_name_never_leaves_a_region_silently_stale(
     assert (BEGIN in alice and "Evil" in region_of(alice)) or "Alice.md" in err, err
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: names holding ']]', '|' or '%%' are written raw inside [[links]]; the link "
-    "handful writes points elsewhere, so ticking that person's box records no contact",
-)
 @pytest.mark.parametrize("evil_name", ["Br ]] x", "Pipe | x", "Mer %% x"])
 def test_odd_characters_in_a_name_still_close_the_loop(
     vault: Path, capsys: pytest.CaptureFixture[str], evil_name: str
@@ -573,11 +558,6 @@ def test_state_dir_cannot_leave_the_vault(
     assert precious.read_bytes() == b"someone else's data"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a shared vault can ship '.handful/lock' (or '.handful' itself) as a symlink "
-    "to a file outside the vault; refresh follows it and truncates that file",
-)
 @pytest.mark.parametrize("planted", ["lock", "folder"])
 def test_planted_state_symlinks_are_not_followed(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], planted: str
@@ -603,12 +583,6 @@ def _deep_block(depth: int) -> str:
     return "---\ntype: person\nx:\n  " + "- " * depth + "deep\n---\n## Log\n- 2026-10-01 #call hi\n"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: front matter nested ~450-1000 levels deep in block style makes _freeze "
-    "recurse past Python's limit; the whole note is dropped as note-too-deep (no line), so "
-    "its body (the log) is lost, instead of frontmatter-too-deep with the body still read",
-)
 def test_deep_block_yaml_drops_only_the_properties(
     vault: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -622,12 +596,6 @@ def test_deep_block_yaml_drops_only_the_properties(
     assert json.loads(capsys.readouterr().out)["last_contact"] == "2026-10-01"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug (docs): note-format.md says front matter nested more than 64 levels is not "
-    "read (frontmatter-too-deep); only flow nesting ([[[...]]]) is measured, so 100 levels in "
-    "block style are read, and 5,000 are reported as frontmatter-invalid by libyaml",
-)
 @pytest.mark.parametrize("depth", [100, 5000])
 def test_deep_block_yaml_is_reported_as_too_deep(
     vault: Path, capsys: pytest.CaptureFixture[str], depth: int
@@ -639,11 +607,6 @@ def test_deep_block_yaml_is_reported_as_too_deep(
     assert ("frontmatter-too-deep", 2) in {(p["code"], p["line"]) for p in report["errors"]}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: flags accept any number ('kin: 2', 'archived: 0.5' read as true) although "
-    "note-format.md lists only true/false, yes/no, y/n, on/off, 1/0 (invalid-kin expected)",
-)
 @pytest.mark.parametrize(("field", "value"), [("kin", "2"), ("archived", "0.5")])
 def test_flags_reject_other_numbers(
     vault: Path, capsys: pytest.CaptureFixture[str], field: str, value: str

@@ -248,8 +248,25 @@ def test_full_inotify_limit_falls_back_to_polling(
 
 
 def test_log_works_while_the_watcher_runs(watching: WatchProcess) -> None:
-    result = subprocess.run([sys.executable, "-m", "handful", "--vault", str(watching.root), "log",
-                             "Jo", "--kind", "call", "--date", "2026-10-09", "while watching"],
-                            capture_output=True, text=True, timeout=60, check=False)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "handful",
+            "--vault",
+            str(watching.root),
+            "log",
+            "Jo",
+            "--kind",
+            "call",
+            "--date",
+            "2026-10-09",
+            "while watching",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     wait_until(lambda: "2026-10-09 · call · while watching" in region(watching.root))

@@ -308,6 +308,13 @@ class SqliteStore(NoteStore):
         except OSError as exc:
             self._warn(f"cannot create {self.folder} ({exc.strerror}); running without a cache")
             return None
+        for name in ("", "-wal", "-shm", "-journal"):
+            if Path(str(self.path) + name).is_symlink():
+                self._warn(
+                    f"{self.path.name}{name} is a symlink; handful never follows one: "
+                    "running without a cache (remove the link)"
+                )
+                return None
         for attempt in range(2):
             try:
                 db = sqlite3.connect(self.path, timeout=10, isolation_level=None)

@@ -10,7 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from handful.parse.regions import _physical_lines, dominant_newline, split_bom
+from handful.parse.regions import (
+    BrokenRegionError,
+    _physical_lines,
+    dominant_newline,
+    find_regions,
+    split_bom,
+)
 
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t#]*$")
 _ITEM_DATE = re.compile(r"^[ \t]*[-*+][ \t]+(?:\[.\][ \t]+)?\[?\[?(\d{4}-\d{2}-\d{2})")
@@ -33,11 +39,18 @@ def _title(line: str) -> tuple[int, str] | None:
 
 
 def add_log_entry(text: str, line: str) -> str:
-    """``text`` with ``line`` added to its log section (created when missing)."""
+    """``text`` with ``line`` added to its log section (created when missing).
+
+    A note whose region markers are broken is refused (BrokenRegionError): where the user's text
+    ends and handful's begins is not known there.
+    """
     bom, body = split_bom(text)
     newline = dominant_newline(body)
     lines = _physical_lines(body)
     bare = [item.rstrip("\r\n") for item in lines]
+    scan = find_regions(bare, "")
+    if scan.problems:
+        raise BrokenRegionError(scan.problems[0].message)
     region = next((i for i, item in enumerate(bare) if _REGION.match(item)), len(bare))
     start = level = None
     for index, item in enumerate(bare[:region]):

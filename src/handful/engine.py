@@ -19,7 +19,7 @@ import pluggy
 
 from handful import plugins
 from handful.config import Config, load_config
-from handful.errors import Problem, VaultNotFoundError
+from handful.errors import Problem, VaultNotFoundError, WriteError
 from handful.generate import network as network_note
 from handful.generate import reconnect
 from handful.generate.person_region import render_person_region
@@ -39,7 +39,7 @@ from handful.score.params import ScoringParams, load_params
 from handful.store import NoteStore, digest
 from handful.vault.scan import NoteFile, Scan, read_note, scan_vault
 from handful.vault.settings import VaultLayout, read_layout
-from handful.write import Change, Recorder, Writer, WriteReport
+from handful.write import Change, Recorder, Writer, WriteReport, clean_temp_files
 
 Progress = Callable[[int, int], None]
 
@@ -66,7 +66,15 @@ class Vault:
 
     @property
     def state_dir(self) -> Path:
-        return self.root / self.config.state_dir
+        """handful's own folder in the vault (cache, lock, undo). A symlink there could lead
+        handful's writes out of the vault, so it is refused, never followed."""
+        path = self.root / self.config.state_dir
+        if path.is_symlink():
+            raise WriteError(
+                f"{self.config.state_dir} in the vault is a symlink; handful keeps "
+                "its cache and lock there and never follows a link: remove it"
+            )
+        return path
 
     @property
     def kinds(self) -> Kinds:
@@ -537,6 +545,8 @@ def refresh_vault(
     remembered = store.get_meta(STAMP_KEY)
     if not dry_run and remembered and remembered.split(" ", 1)[0] == key:
         return VaultRefresh(None, None, int(remembered.split(" ", 1)[1]))
+    if not dry_run:
+        clean_temp_files(vault.root, skip_folders=vault.skip_folders())  # a killed run's leftovers
     loaded = load(vault, store=store, progress=progress, scan=scan)
     with bulk():
         result = refresh(

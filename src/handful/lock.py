@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import json
 import os
 import socket
@@ -17,7 +18,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from handful.errors import LockHeldError
+from handful.errors import LockHeldError, WriteError
 
 LOCK_FILE = "lock"
 
@@ -38,7 +39,14 @@ class VaultLock:
 
     def acquire(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise WriteError(
+                    f"{self.path} is a symlink; handful never follows one for its lock: remove it"
+                ) from None
+            raise
         try:
             if fcntl is not None:
                 try:

@@ -18,7 +18,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from handful.errors import HandfulError
+from handful.errors import HandfulError, WriteError
 from handful.store import digest
 from handful.write import Change, Recorder, Writer, remove_if_unchanged
 
@@ -39,6 +39,11 @@ class UndoLog(Recorder):
         self.count = 0
 
     def _open(self) -> Path:
+        if self.root.is_symlink():
+            raise WriteError(
+                f"{self.root} is a symlink; handful never follows one for its undo "
+                "history: remove it"
+            )
         if self.folder is None:
             stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f")
             self.folder = self.root / f"{stamp}-{os.getpid()}"

@@ -376,8 +376,9 @@ class Writer:
         try:
             new_text = change.update(text)
         except BrokenRegionError as exc:
-            report.problems.append(error(change.path, None, "region-broken",
-                                         f"{exc}; handful left this file as it is"))
+            report.problems.append(
+                error(change.path, None, "region-broken", f"{exc}; handful left this file as it is")
+            )
             return None
         if new_text is None or new_text == text:
             report.unchanged.append(change.path)
@@ -421,8 +422,13 @@ class Writer:
 
 
 def _busy(path: str) -> Problem:
-    return warning(path, None, "write-busy", "the file kept changing while handful tried to "
-                   "update it (is it being saved?); left alone until the next run")
+    return warning(
+        path,
+        None,
+        "write-busy",
+        "the file kept changing while handful tried to "
+        "update it (is it being saved?); left alone until the next run",
+    )
 
 
 def _write_failed(path: str, exc: OSError) -> Problem:

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 import frontmatter
 
-from handful.generate.text import long_date, person_link
+from handful.generate.text import long_date, mermaid_label, person_link
 from handful.model.types import Model
 from handful.parse.regions import replace_region
 from handful.score.assess import Assessment
@@ -52,7 +52,7 @@ def render_region(
         last = a.last_contact.date.isoformat() if a.last_contact else "—"
         circle = a.person.circle.value if a.person.circle else "—"
         lines.append(
-            f"| {rank} | {person_link(model, key)} | {round(a.strength.score or 0)} | "
+            f"| {rank} | {person_link(model, key, table=True)} | {round(a.strength.score or 0)} | "
             f"{circle} | {last} |"
         )
     lines += ["", "## Needs attention"]
@@ -105,7 +105,7 @@ def _mermaid(
     ids = {key: f"p{index}" for index, key in enumerate(nodes, start=1)}
     lines = ["```mermaid", "graph LR", "  me((You))"]
     for key in nodes:
-        label = model.people[key].name.replace('"', "#quot;")
+        label = mermaid_label(model.people[key].name)
         lines.append(f'  {ids[key]}["{label}"]')
     for key in ties:
         lines.append(f"  me ---|{round(assessments[key].strength.score or 0)}| {ids[key]}")

@@ -193,7 +193,7 @@ def boolean(value: Any) -> bool | None:
     if isinstance(value, bool):
         return value
     if isinstance(value, int | float):
-        return bool(value)
+        return bool(value) if value in (0, 1) else None  # "kin: 2" is a typo, not a yes
     if isinstance(value, str):
         lowered = value.strip().lower()
         if lowered in {"true", "yes", "y", "on", "1"}:

@@ -214,7 +214,7 @@ def load_frontmatter(yaml_text: str, *, path: str, first_line: int) -> Loaded:
             "frontmatter-too-large",
             f"front matter is larger than {MAX_FRONTMATTER_CHARS // 1024} KiB; it was not read",
         )
-    if _flow_depth(yaml_text) > MAX_YAML_DEPTH:
+    if max(_flow_depth(yaml_text), _block_depth(yaml_text)) > MAX_YAML_DEPTH:
         return _failed(
             path,
             first_line,
@@ -301,7 +301,15 @@ def load_frontmatter(yaml_text: str, *, path: str, first_line: int) -> Loaded:
                 )
             )
         key_lines[name] = line
-    data = _freeze_mapping(raw, problems, path, first_line, key_lines)
+    try:
+        data = _freeze_mapping(raw, problems, path, first_line, key_lines)
+    except RecursionError:
+        return _failed(
+            path,
+            first_line,
+            "frontmatter-too-deep",
+            "front matter nests too deeply; it was not read",
+        )
     links = tuple(_links_in_nodes(node, first_line))
     lines = FrontMatter(
         {
@@ -320,6 +328,28 @@ def _compose(text: str) -> yaml.Node | None:
         return node
     finally:
         loader.dispose()
+
+
+_COMPACT_SEQUENCES = re.compile(r"(?:-[ \t]+)+")
+
+
+def _block_depth(text: str) -> int:
+    """How many indentation levels deep the block structure goes (a cheap upper bound check,
+    before libyaml and the Python constructor are asked to recurse that far)."""
+    stack: list[int] = []
+    deepest = 0
+    for line in text.split("\n"):
+        stripped = line.lstrip(" ")
+        if not stripped or stripped.startswith("#"):
+            continue
+        indent = len(line) - len(stripped)
+        while stack and stack[-1] >= indent:
+            stack.pop()
+        stack.append(indent)
+        dashes = _COMPACT_SEQUENCES.match(stripped)  # "- - - x" nests one level per dash
+        extra = dashes.group(0).count("-") if dashes else 0
+        deepest = max(deepest, len(stack) + extra)
+    return deepest
 
 
 def _flow_depth(text: str) -> int:

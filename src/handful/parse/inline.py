@@ -93,7 +93,7 @@ def mask_comments(text: str, in_comment: bool) -> tuple[str, bool]:
 WIKILINK = re.compile(r"(?<!\\)(!?)\[\[([^\[\]\n]+?)\]\]")
 # [text](destination "title"), destination optionally in <angle brackets>.
 MDLINK = re.compile(
-    r"(?<!\\)(!?)\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]"
+    r"(?<!\\)(!?)\[((?:\\[^\n]|[^\[\]\n\\]|\[[^\[\]\n]*\])*)\]"
     r"\(\s*(<[^<>\n]*>|[^\s()<>]*(?:\([^\s()<>]*\)[^\s()<>]*)*)"
     r"(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^()\n]*\)))?\s*\)"
 )

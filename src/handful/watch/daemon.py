@@ -237,8 +237,12 @@ class Daemon:
                 continue
             files[path] = file
             own = self.own.hashes.get(path)
-            if (own is not None and path in state.records and self._is_own_write(path)
-                    and self.own.replaced.get(path) == self.store.hash_of(path)):
+            if (
+                own is not None
+                and path in state.records
+                and self._is_own_write(path)
+                and self.own.replaced.get(path) == self.store.hash_of(path)
+            ):
                 # handful's own write changed only its region of the very bytes the record was
                 # read from: the record stays. (If the user saved just before, handful wrote
                 # over their new text, which must be read.)
