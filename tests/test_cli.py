@@ -226,3 +226,26 @@ def test_a_config_cannot_point_handful_outside_the_vault(
     code, _, err = run(capsys, "--vault", str(vault), "refresh")
     assert not (tmp_path / "escape").exists()
     assert "outside the vault" in err
+
+
+@pytest.mark.parametrize("command", all_commands(cli), ids=" ".join)
+def test_every_command_and_option_is_documented(command: tuple[str, ...]) -> None:
+    """docs/cli.md has a section for every command, naming each of its long options."""
+    text = (REPO / "docs" / "cli.md").read_text(encoding="utf-8")
+    heading = f"## handful {' '.join(command)}\n"
+    assert heading in text, f"docs/cli.md lacks a section '{heading.strip()}'"
+    section = text.split(heading, 1)[1].split("\n## ", 1)[0]
+    group = cli
+    for name in command:
+        found = group.commands[name]
+        group = found if isinstance(found, click.Group) else group
+    options = [
+        opt
+        for param in found.params
+        if isinstance(param, click.Option)
+        for opt in param.opts
+        if opt.startswith("--")
+    ]
+    parent = text.split(f"## handful {command[0]}\n", 1)[1].split("\n## ", 1)[0]
+    for option in options:
+        assert option in section or option in parent, f"{option} of {' '.join(command)}"
