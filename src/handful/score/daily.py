@@ -89,7 +89,9 @@ def plan_day(
             resting.append(key)
             continue
         candidates.append(a)
-    candidates.sort(key=lambda a: (-a.priority, a.person.name.casefold(), a.person.key))
+    # Equal urgency: the stronger tie first (SCORING.md weighs everything by strength).
+    candidates.sort(key=lambda a: (-a.priority, -(a.strength.score or 0.0),
+                                   a.person.name.casefold(), a.person.key))
     chosen = tuple(Suggestion(a, a.reasons, hook(a)) for a in candidates[:limit])
     chosen_keys = {s.key for s in chosen}
 
