@@ -154,12 +154,11 @@ def person(ctx: Context, name: str, day: str | None, as_json: bool) -> None:
     """One person's card: timeline, mentions, follow-ups and the score breakdown."""
     from handful.generate.card import person_card, person_json
     from handful.model.lookup import find_person
-    from handful.score.assess import assess_person
 
     vault = ctx.open()
     loaded = ctx.load(vault)
     key = find_person(loaded.model, name)
-    assessment = assess_person(loaded.model, key, parse_day(day), vault.params)
+    assessment = engine.assess_one(loaded, key, parse_day(day))  # with plugin adjustments
     if as_json:
         click.echo(json.dumps(person_json(loaded.model, assessment), indent=2, ensure_ascii=False))
     else:

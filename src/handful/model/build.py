@@ -8,7 +8,6 @@ names and aliases they answer to. ``assemble`` resolves every raw fact's link ta
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from itertools import combinations
@@ -39,15 +38,11 @@ from handful.model.types import (
     Person,
 )
 from handful.parse import Note
-from handful.vault.resolve import Resolver, Status
+from handful.vault.resolve import Resolver, Status, fold
 from handful.vault.settings import VaultLayout
 
 #: Meetings and lines naming more people than this add no pairwise ties (a town hall is no tie).
 MAX_GROUP_FOR_EDGES = 12
-
-
-def _fold(text: str) -> str:
-    return unicodedata.normalize("NFC", text).casefold()
 
 
 @dataclass(frozen=True)
@@ -126,7 +121,7 @@ def _company_name(target: str, source: str, resolver: Resolver) -> str:
 def _name_clashes(people: Mapping[str, Person]) -> Iterator[Problem]:
     by_name: dict[str, list[str]] = {}
     for key, person in people.items():
-        by_name.setdefault(_fold(person.name), []).append(key)
+        by_name.setdefault(fold(person.name), []).append(key)
     for keys in by_name.values():
         if len(keys) > 1:
             for key in keys:
@@ -141,7 +136,7 @@ def _name_clashes(people: Mapping[str, Person]) -> Iterator[Problem]:
     owners: dict[str, list[str]] = {}
     for key, person in people.items():
         for alias in person.aliases:
-            owners.setdefault(_fold(alias), []).append(key)
+            owners.setdefault(fold(alias), []).append(key)
     for alias, keys in sorted(owners.items()):
         unique = sorted(set(keys))
         if len(unique) > 1:

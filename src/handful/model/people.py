@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +19,7 @@ from handful.model.fields import (
 from handful.model.kinds import INBOUND_TAGS, KIND_TAGS, OUTBOUND_TAGS
 from handful.model.types import Circle, Person
 from handful.parse import Note
+from handful.vault.resolve import fold
 
 PERSON_WORDS = frozenset({"person", "people", "contact", "contacts"})
 PERSON_TAGS = frozenset({"person", "people", "contact"})
@@ -63,15 +63,11 @@ def is_person_note(note: Note, *, people_folder: str) -> bool:
     folder = people_folder.strip("/")
     if not folder:
         return False
-    prefix = _fold(folder) + "/"
-    path = _fold(note.path)
+    prefix = fold(folder) + "/"
+    path = fold(note.path)
     if not path.startswith(prefix):
         return False
-    return _fold(note.title) != _fold(folder.rsplit("/", 1)[-1])
-
-
-def _fold(text: str) -> str:
-    return unicodedata.normalize("NFC", text).casefold()
+    return fold(note.title) != fold(folder.rsplit("/", 1)[-1])
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +108,7 @@ def read_person(note: Note) -> PersonDraft:
         dialect = "vcf"
     if any(key.startswith("prm_") for key in props.by_norm):
         dialect = "prm"
-    aliases = _unique([a for a in aliases if _fold(a) != _fold(note.title)])
+    aliases = _unique([a for a in aliases if fold(a) != fold(note.title)])
 
     circle_hit = props.find("circle")
     circle: Circle | None = None
@@ -176,7 +172,7 @@ def _unique(values: list[str]) -> list[str]:
     seen: set[str] = set()
     result: list[str] = []
     for value in values:
-        if _fold(value) not in seen:
-            seen.add(_fold(value))
+        if fold(value) not in seen:
+            seen.add(fold(value))
             result.append(value)
     return result

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
@@ -23,6 +22,7 @@ from handful.model.sources import DEFAULT_SOURCES, NoteContext, Source, reconnec
 from handful.model.types import Person
 from handful.parse import Note
 from handful.parse.dates import ISO_DAY, parse_date
+from handful.vault.resolve import fold
 from handful.vault.settings import VaultLayout
 
 _LEADING_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?!\d)")
@@ -49,18 +49,14 @@ class NoteRecord:
     problems: tuple[Problem, ...]
 
 
-def _fold(text: str) -> str:
-    return unicodedata.normalize("NFC", text).casefold()
-
-
 def _under(path: str, folder: str) -> bool:
-    return bool(folder) and _fold(path).startswith(_fold(folder.strip("/")) + "/")
+    return bool(folder) and fold(path).startswith(fold(folder.strip("/")) + "/")
 
 
 def note_role(note: Note, layout: VaultLayout, config: Config) -> NoteRole:
     """What a note is: a daily note, a dated note, handful's own output."""
     reconnect = tuple((r.begin, r.end) for r in note.regions if r.name == "reconnect")
-    if _fold(note.path) == _fold(config.output.network_note):
+    if fold(note.path) == fold(config.output.network_note):
         return NoteRole(None, False, True, ())
     if _under(note.path, config.output.reconnect_folder):
         try:

@@ -11,7 +11,6 @@ records gives the same model: the tests hold the incremental path to that.
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -36,12 +35,9 @@ from handful.model.raw import (
 )
 from handful.model.record import NoteRecord
 from handful.model.types import Edge, FollowUp, Interaction, Mention, Model, Origin
+from handful.vault.resolve import fold
 
 T = TypeVar("T")
-
-
-def _fold(text: str) -> str:
-    return unicodedata.normalize("NFC", text).casefold()
 
 
 @lru_cache(maxsize=1 << 16)
@@ -51,7 +47,7 @@ def _name(target: str) -> str:
     last = text.rsplit("/", 1)[-1]
     if last.lower().endswith(".md"):
         last = last[:-3]
-    return _fold(last)
+    return fold(last)
 
 
 def record_names(record: NoteRecord) -> frozenset[str]:
@@ -92,7 +88,7 @@ def _names_differ(before: NoteRecord | None, after: NoteRecord | None) -> bool:
 def _own_names(path: str, record: NoteRecord | None) -> set[str]:
     names = {_name(path)}
     if record is not None:
-        names.update(_fold(a.strip()) for a in record.aliases)
+        names.update(fold(a.strip()) for a in record.aliases)
     return names
 
 
@@ -168,7 +164,7 @@ class ModelState:
                 found.update(contribution.problems)
             self._problems = tuple(sorted(found, key=Problem.sort_key))
         people = self.universe.people
-        ordered = dict(sorted(people.items(), key=lambda item: (_fold(item[1].name), item[0])))
+        ordered = dict(sorted(people.items(), key=lambda item: (fold(item[1].name), item[0])))
         views = self._views
         return Model(
             people=ordered,

@@ -90,8 +90,14 @@ def plan_day(
             continue
         candidates.append(a)
     # Equal urgency: the stronger tie first (SCORING.md weighs everything by strength).
-    candidates.sort(key=lambda a: (-a.priority, -(a.strength.score or 0.0),
-                                   a.person.name.casefold(), a.person.key))
+    candidates.sort(
+        key=lambda a: (
+            -a.priority,
+            -(a.strength.score or 0.0),
+            a.person.name.casefold(),
+            a.person.key,
+        )
+    )
     chosen = tuple(Suggestion(a, a.reasons, hook(a)) for a in candidates[:limit])
     chosen_keys = {s.key for s in chosen}
 
