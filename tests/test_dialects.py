@@ -136,3 +136,13 @@ def test_logseq_graph(vault: Path, write) -> None:
     (text,) = loaded.model.interactions_of("pages/Sam Lee.md")
     assert (text.kind, text.inbound) == ("message", True)
     refresh_keeps_user_bytes(vault)
+
+
+def test_logseq_page_properties_with_links_and_comma_tags(vault: Path, write) -> None:
+    write("pages/Ava Stone.md", "tags:: person, climbing\nknows:: [[Sam Lee]]\n\n- hi\n")
+    write("pages/Sam Lee.md", "tags:: [[person]]\n\n- bye\n")
+    loaded = load(vault)
+    ava = loaded.model.people["pages/Ava Stone.md"]
+    assert "climbing" in ava.tags
+    assert ava.knows == ("pages/Sam Lee.md",)
+    assert "pages/Sam Lee.md" in loaded.model.people

@@ -103,7 +103,8 @@ class Properties:
             # when front matter is silent; a field inside a list item belongs to that item.
             if inline.block_index is None or inline.block_index >= len(note.blocks):
                 continue
-            if note.blocks[inline.block_index].kind is not BlockKind.PARAGRAPH:
+            block = note.blocks[inline.block_index]
+            if block.kind is not BlockKind.PARAGRAPH or block.generated:
                 continue
             index.setdefault(norm_key(inline.key), (inline.key, inline.value))
         return cls(note, index)

@@ -25,6 +25,15 @@ PERSON_WORDS = frozenset({"person", "people", "contact", "contacts"})
 PERSON_TAGS = frozenset({"person", "people", "contact"})
 
 
+def _tag_words(value: Any) -> list[str]:
+    """Tags in a property value: "a, #b c", lists of them, or [[links]] to tag pages."""
+    words: list[str] = []
+    for text in texts(value):
+        for part in text.replace(",", " ").split():
+            words.append(part.strip("[]#").casefold())
+    return [w for w in words if w]
+
+
 def _words(value: Any) -> set[str]:
     found: set[str] = set()
     for text in texts(value):
@@ -47,8 +56,8 @@ def is_person_note(note: Note, *, people_folder: str) -> bool:
         return True
     if any(tag.casefold().split("/")[0] in PERSON_TAGS for tag in note.tags):
         return True
-    tagged = props.by_norm.get("tags")  # Logseq: "tags:: person" as a page property
-    if tagged is not None and {w.lstrip("#") for w in _words(tagged[1])} & PERSON_TAGS:
+    tagged = props.by_norm.get("tags")  # Logseq: "tags:: person, friends" as a page property
+    if tagged is not None and set(_tag_words(tagged[1])) & PERSON_TAGS:
         return True
     if any(key.startswith("prm_") for key in props.by_norm):
         return True  # Personal CRM plugin notes
@@ -131,9 +140,13 @@ def read_person(note: Note) -> PersonDraft:
     companies = tuple(link_targets(company_hit[1])) if company_hit else ()
 
     # Kind and direction hashtags in the log ("#coffee", "#inbound") are not the person's tags.
+    page_tags = props.by_norm.get("tags")
+    extra = (
+        _tag_words(page_tags[1]) if page_tags is not None and "tags" not in note.frontmatter else []
+    )
     tags = tuple(
         t
-        for t in note.tags
+        for t in (*note.tags, *(w for w in extra if w not in {x.casefold() for x in note.tags}))
         if t.casefold() not in KIND_TAGS and t.casefold() not in INBOUND_TAGS | OUTBOUND_TAGS
     )
     kin = reader.flag("kin") or any(t.casefold() in {"family", "kin"} for t in tags)

@@ -139,6 +139,8 @@ def _parse(text: str, path: str) -> Note:
             tags.extend(block_tags)
         if line_of is not None and "::" in unlinked:
             for key, value, offset in find_fields(unlinked, spans):
+                if spans:
+                    value = _field_value(text, unlinked, offset, value)
                 fields.append(InlineField(key, value.strip(), line_of(offset), index))
         block_list.append(
             Block(
@@ -188,6 +190,21 @@ class _LineIndex:
 
     def __call__(self, offset: int) -> int:
         return self._first + bisect_left(self._newlines, offset)
+
+
+def _field_value(text: str, unlinked: str, offset: int, found: str) -> str:
+    """A field's value with its links: fields are found with links blanked out ("knows::
+    [[Sam]]" would read as empty); the same offsets in the block's text hold the links."""
+    colon = unlinked.find("::", offset)
+    if colon < 0:
+        return found
+    if unlinked[offset] in "[(":  # a bracketed field's offset is its opening bracket
+        close = unlinked.find("]" if unlinked[offset] == "[" else ")", colon)
+        end = close if close >= 0 else len(unlinked)
+    else:
+        end = unlinked.find("\n", colon)
+        end = end if end >= 0 else len(unlinked)
+    return text[colon + 2 : end]
 
 
 def _flat(text: str) -> str:
