@@ -273,7 +273,7 @@ def dated_tasks(ctx: NoteContext) -> Iterator[RawFact]:
                 link.line,
                 _clean(text, tags),
                 is_inbound(text, tags, fields),
-                Origin.DAILY,
+                Origin.NOTE,
             )
         ctx.claim(i for i, _ in linked)
 

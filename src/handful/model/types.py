@@ -68,6 +68,7 @@ class Origin(StrEnum):
     MEETING = "meeting"
     FIELD = "field"
     RECONNECT = "reconnect"
+    NOTE = "note"  # a done task in a dated note that is not a daily note (a meeting, a trip)
     PLUGIN = "plugin"
 
 
