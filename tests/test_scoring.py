@@ -236,3 +236,9 @@ def test_the_same_contact_logged_twice_counts_once_everywhere() -> None:
     parts = {part.name: part for part in strength(p, twice, (), on, DEFAULT).parts}
     assert parts["reciprocity"].inputs.startswith("they started 1 of 3 contacts")
     assert parts["intensity"].inputs.startswith("3 contacts")
+
+
+def test_whole_number_settings_reject_fractions() -> None:
+    for key in ("rekindle_rotation", "rest_after_days", "learned_gaps", "rhythm_window"):
+        with pytest.raises(ConfigError, match=r"whole number|greater than 0"):
+            load_params([(key, 0.5)])

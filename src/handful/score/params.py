@@ -197,6 +197,8 @@ def load_params(
                 raise ConfigError(f"scoring.{key} in handful.toml must be a number >= 0")
             if key in _POSITIVE and value <= 0:
                 raise ConfigError(f"scoring.{key} in handful.toml must be greater than 0")
+            if isinstance(default, int) and value != int(value):
+                raise ConfigError(f"scoring.{key} in handful.toml must be a whole number")
             changes[key] = int(value) if isinstance(default, int) else float(value)
     params = replace(DEFAULT, **changes)
     if sum(params.weights.values()) <= 0:
