@@ -138,3 +138,21 @@ def test_plugin_commands_join_the_command_line(
         assert "Calendar/work.ics: 2 attendances" in capsys.readouterr().out
     finally:
         cli.commands.pop("calendar", None)
+
+
+class Demoter:
+    @hookimpl
+    def handful_adjust_priority(self, assessment: Assessment) -> tuple[float, str] | None:
+        return -5.0, "a negative amount is ignored"
+
+
+def test_a_non_positive_priority_adjustment_is_ignored(vault: Path, write) -> None:
+    write("People/Jo.md", "---\ntype: person\ncircle: inner\n---\n## Log\n- 2026-09-01 #call\n")
+    day = dt.date(2026, 11, 1)
+    plain = engine.refresh(engine.load(open_with(vault)), day, today=day)
+    loaded = engine.load(open_with(vault, Demoter()))
+    result = engine.refresh(loaded, dt.date(2026, 11, 1), today=dt.date(2026, 11, 1))
+    assert [s.assessment.priority for s in result.plan.suggestions] == [
+        s.assessment.priority for s in plain.plan.suggestions
+    ]
+    assert all("ignored" not in r.text for s in result.plan.suggestions for r in s.reasons)

@@ -53,10 +53,14 @@ def record_for_calendar(root: Path, path: Path) -> NoteRecord:
     try:
         calendar = Calendar.from_ical(path.read_bytes())
     except (ValueError, OSError) as exc:
-        problems.append(warning(relative, None, "calendar-unreadable",
-                                f"cannot read this calendar ({exc}); skipped"))
-        return NoteRecord(relative, NoteRole(None, False, False, ()), (), None, (), (),
-                          tuple(problems))
+        problems.append(
+            warning(
+                relative, None, "calendar-unreadable", f"cannot read this calendar ({exc}); skipped"
+            )
+        )
+        return NoteRecord(
+            relative, NoteRole(None, False, False, ()), (), None, (), (), tuple(problems)
+        )
     for index, event in enumerate(calendar.walk("VEVENT"), start=1):
         start = event.decoded("DTSTART", None)
         if start is None:
@@ -65,8 +69,9 @@ def record_for_calendar(root: Path, path: Path) -> NoteRecord:
         summary = str(event.get("SUMMARY", "calendar event"))
         for name in _attendees(event):
             facts.append(RawContact(day, name, "meeting", index, summary, False, Origin.PLUGIN))
-    return NoteRecord(relative, NoteRole(None, False, False, ()), (), None, tuple(facts), (),
-                      tuple(problems))
+    return NoteRecord(
+        relative, NoteRole(None, False, False, ()), (), None, tuple(facts), (), tuple(problems)
+    )
 
 
 @hookimpl

@@ -269,10 +269,12 @@ def load(
         scan = scan or scan_vault(vault.root, skip_folders=vault.skip_folders())
         files = {f.path: f for f in scan.files}
         records, problems = read_records(vault, scan.files, store=store, progress=progress)
+        scan_problems = list(scan.problems)
         if store is not None:
             store.forget_others(files)
             store.flush()
-        return build(vault, files, records, problems, list(scan.problems))
+            scan_problems += getattr(store, "problems", [])  # e.g. the cache was rebuilt
+        return build(vault, files, records, problems, scan_problems)
 
 
 def extra_records(vault: Vault) -> dict[str, NoteRecord]:
@@ -317,7 +319,7 @@ def assess_one(loaded: Loaded, key: str, as_of: dt.date) -> Assessment:
     if not hook.get_hookimpls():
         return assessment
     for found in hook(assessment=assessment):
-        if found is not None:
+        if found is not None and found[0] > 0:
             amount, reason = found
             assessment = replace(
                 assessment,

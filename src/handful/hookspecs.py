@@ -64,7 +64,10 @@ def handful_person(person: Person, note: Note) -> Person | None:
 
 @hookspec
 def handful_adjust_priority(assessment: Assessment) -> tuple[float, str] | None:
-    """Add to a person's reconnect priority: ``(amount, reason in plain words)`` or None."""
+    """Add to a person's reconnect priority: ``(amount > 0, reason in plain words)`` or None.
+
+    Only positive amounts count: a plugin can bring someone forward, never hide them.
+    """
     raise NotImplementedError
 
 
