@@ -195,3 +195,33 @@ def test_newcomers_are_added_even_when_named_elsewhere_in_the_list(vault: Path, 
     assert "[[Ann]]" in text.split("## Open follow-ups")[1]
     refresh(vault, "2026-11-01", limit=1)
     assert "## Also due since this morning\n- [ ] [[Ann]]" in note.read_text()
+
+
+def test_a_markdown_link_suggestion_counts_as_already_on_the_list(vault: Path, write) -> None:
+    # a name a wikilink cannot hold ("[" in it) is listed as a Markdown link; a second refresh
+    # after the user touched the list must not add that person again under "Also due".
+    write(
+        "People/Jo [old].md", "---\ntype: person\ncircle: close\n---\n## Log\n- 2026-09-01 #call\n"
+    )
+    result = refresh(vault, "2026-11-01")
+    note = vault / result.reconnect_path
+    text = note.read_text()
+    assert "](People/Jo%20%5Bold%5D.md)" in text or "](People/Jo%20[old].md)" in text
+    note.write_text(text.replace("## Reach out today", "## Reach out today\nmy line"))
+    refresh(vault, "2026-11-01")
+    assert "Also due since this morning" not in note.read_text()
+
+
+def test_done_tasks_in_dated_meeting_notes_are_note_contacts(vault: Path, write) -> None:
+    write("People/Jo.md", "---\ntype: person\n---\n")
+    write("Meetings/Offsite.md", "---\ndate: 2026-10-05\n---\n- [x] called [[Jo]]\n")
+    found = load(vault).model.interactions_of("People/Jo.md")
+    assert [(i.date, i.origin.value) for i in found] == [(day("2026-10-05"), "note")]
+
+
+def test_generated_regions_never_supply_person_fields(vault: Path, write) -> None:
+    write(
+        "People/Jo.md",
+        "---\ntype: person\n---\n<!-- handful:begin -->\ncircle:: inner\n<!-- handful:end -->\n",
+    )
+    assert load(vault).model.people["People/Jo.md"].circle is None

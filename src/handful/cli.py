@@ -90,14 +90,17 @@ def parse_day(value: str | None) -> dt.date:
         raise click.BadParameter(f"'{value}' is not a date like 2026-11-25") from None
 
 
-def report_problems(problems: list[Problem], *, quiet_warnings: bool = True) -> None:
-    """Bad notes go to stderr, one line each; warnings only as a count."""
+def report_problems(problems: list[Problem], written: list[Problem] | None = None) -> None:
+    """Bad notes go to stderr, one line each, warnings only as a count (doctor lists them);
+    what happened while writing (a note left alone because it was being saved) in full."""
     errors = [p for p in problems if p.severity is Severity.ERROR]
     for problem in errors:
         click.echo(f"handful: {problem}", err=True)
     warnings = len(problems) - len(errors)
-    if warnings and quiet_warnings:
+    if warnings:
         click.echo(f"handful: {warnings} warning(s); run 'handful doctor' to see them", err=True)
+    for problem in written or []:
+        click.echo(f"handful: {problem}", err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -242,7 +245,7 @@ def today(ctx: Context, day: str | None, limit: int | None, as_json: bool, dry_r
         verb = "would write" if dry_run else "wrote"
         if result.report.written:
             click.echo(f"\n{verb} {result.reconnect_path}", err=True)
-    report_problems(loaded.problems + result.report.problems)
+    report_problems(loaded.problems, result.report.problems)
 
 
 def _plan_json(loaded: engine.Loaded, result: engine.RefreshResult) -> dict[str, Any]:
@@ -310,7 +313,7 @@ def refresh(ctx: Context, day: str | None, dry_run: bool) -> None:
         click.echo(f"would write {len(report.written)} file(s); {len(report.unchanged)} unchanged")
     else:
         click.echo(f"wrote {len(report.written)} file(s); {len(report.unchanged)} unchanged")
-    report_problems(done.loaded.problems + report.problems)
+    report_problems(done.loaded.problems, report.problems)
 
 
 @cli.command()

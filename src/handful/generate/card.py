@@ -123,7 +123,7 @@ def person_card(model: Model, a: Assessment, *, timeline: int = 15) -> str:
         out.append("  Cadence       none: no cadence, circle or rhythm yet, so nothing is ever due")
     state = a.state.value
     if a.warmth.ratio is not None:
-        kin = " after the 1.5x family tolerance" if person.kin else ""
+        kin = " after the family tolerance" if person.kin else ""
         state += (
             f" (o = {a.warmth.ratio:.2f} cadences since last contact{kin}; "
             f"warmth 2^-o = {a.warmth.warmth:.2f})"

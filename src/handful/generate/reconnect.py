@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from urllib.parse import unquote
 
 import frontmatter
 
@@ -26,6 +27,8 @@ ADDED_HEADING = "## Also due since this morning"
 _SHA = re.compile(r"(?:^|\s)sha=([0-9a-f]+)")
 #: The person a suggestion line is about: "- [ ] [[Name]]" or "- [x] [[Name|shown]]".
 _TASK_LINK = re.compile(r"^\s*[-*+] \[.\] \[\[([^\]|#]+)", re.MULTILINE)
+#: ... or "- [ ] [Name](People/Name.md)" for a name a wikilink cannot hold.
+_TASK_MD_LINK = re.compile(r"^\s*[-*+] \[.\] \[(?:\\.|[^\]\\])*\]\(([^)\s]+)\)", re.MULTILINE)
 
 
 def digest(content: str) -> str:
@@ -101,7 +104,12 @@ def update_note(
 def _append_newcomers(existing: str, model: Model, plan: DailyPlan) -> str:
     """You touched the list: keep every line; add only people not on it yet."""
     present = {match.group(1).strip().casefold() for match in _TASK_LINK.finditer(existing)}
-    newcomers = [s for s in plan.suggestions if model.link(s.key).casefold() not in present]
+    present |= {unquote(match.group(1)).casefold() for match in _TASK_MD_LINK.finditer(existing)}
+    newcomers = [
+        s
+        for s in plan.suggestions
+        if model.link(s.key).casefold() not in present and s.key.casefold() not in present
+    ]
     if not newcomers:
         return existing
     lines = existing.rstrip("\n").split("\n")

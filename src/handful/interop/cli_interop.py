@@ -150,8 +150,8 @@ def _run_import(
             raise click.exceptions.Exit(1)
     from handful.cli import _writing
 
-    # The vault's lock (one writer at a time) and an undo batch: 'handful undo' takes back a
-    # whole import, removing the notes it created and the fields it filled.
+    # An undo batch ('handful undo' takes back a whole import, removing the notes it created and
+    # the fields it filled). No exclusive lock: like an editor's save, it runs beside the watcher.
     with _writing(vault, "import", dry_run=dry_run, exclusive=False) as recorders:
         report = Writer(vault.root, dry_run=dry_run, recorders=recorders).apply(plan.changes())
     plan.settle(report)

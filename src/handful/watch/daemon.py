@@ -114,7 +114,9 @@ class Daemon:
                 log.info("removed a temporary file left by an interrupted write: %s", path)
             problems: list[Problem] = []
             if self.use_cache:
-                self.store = SqliteStore(self.vault.state_dir, problems=problems)
+                self.store = SqliteStore(
+                    self.vault.state_dir, fingerprint=self.vault.fingerprint(), problems=problems
+                )
             self.loaded = engine.load(self.vault, store=self.store)
             self._report(self.loaded.problems)
             self._refresh_all("start")
