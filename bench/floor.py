@@ -5,6 +5,7 @@ The cost of touching every byte once; handful's timings are reported as ratios t
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import sys
@@ -27,10 +28,8 @@ def main(root: str) -> None:
             if text.startswith("---\n") or text.startswith("---\r\n"):
                 end = text.find("\n---", 3)
                 if end > 0:
-                    try:
-                        yaml.load(text[4:end], Loader=Loader)  # noqa: S506 - the C safe loader
-                    except yaml.YAMLError:
-                        pass
+                    with contextlib.suppress(yaml.YAMLError):
+                        yaml.load(text[4:end], Loader=Loader)
             links += len(LINK.findall(text))
             notes += 1
     print(f"{notes} notes, {links} links")

@@ -24,22 +24,112 @@ SIZES = {
     "M": (2_000, 5_000, 2_500, 500),
     "L": (10_000, 40_000, 40_000, 10_000),
 }
-FIRST = ["Ada", "Ben", "Cleo", "Dan", "Eva", "Finn", "Gia", "Hugo", "Ida", "Jon", "Kai", "Lea",
-         "Max", "Nia", "Oli", "Pia", "Quin", "Ray", "Sia", "Tom", "Uma", "Vic", "Wes", "Xena",
-         "Yan", "Zoë", "José", "Ines", "Łukasz", "Søren"]
-LAST = ["Abbott", "Baker", "Chen", "Diaz", "Evans", "Fox", "Garcia", "Hale", "Ito", "Jones",
-        "Khan", "Lopez", "Mori", "Novak", "Okafor", "Patel", "Quinn", "Rossi", "Singh", "Tanaka",
-        "Ueda", "Vogel", "Wong", "Xu", "Young", "Zimmer", "Müller", "Ferreira", "Dubois", "Kowalski"]
+FIRST = [
+    "Ada",
+    "Ben",
+    "Cleo",
+    "Dan",
+    "Eva",
+    "Finn",
+    "Gia",
+    "Hugo",
+    "Ida",
+    "Jon",
+    "Kai",
+    "Lea",
+    "Max",
+    "Nia",
+    "Oli",
+    "Pia",
+    "Quin",
+    "Ray",
+    "Sia",
+    "Tom",
+    "Uma",
+    "Vic",
+    "Wes",
+    "Xena",
+    "Yan",
+    "Zoë",
+    "José",
+    "Ines",
+    "Łukasz",
+    "Søren",
+]
+LAST = [
+    "Abbott",
+    "Baker",
+    "Chen",
+    "Diaz",
+    "Evans",
+    "Fox",
+    "Garcia",
+    "Hale",
+    "Ito",
+    "Jones",
+    "Khan",
+    "Lopez",
+    "Mori",
+    "Novak",
+    "Okafor",
+    "Patel",
+    "Quinn",
+    "Rossi",
+    "Singh",
+    "Tanaka",
+    "Ueda",
+    "Vogel",
+    "Wong",
+    "Xu",
+    "Young",
+    "Zimmer",
+    "Müller",
+    "Ferreira",
+    "Dubois",
+    "Kowalski",
+]
 CIRCLES = ["inner"] * 1 + ["close"] * 3 + ["active"] * 10 + ["acquaintance"] * 30 + [""] * 20
 KIND_LINES = [
-    ("#coffee", "coffee with {p} at the corner place"), ("#lunch", "lunch with {p}, talked shop"),
-    ("#call", "called {p} about the plan"), ("", "had dinner with {p} and caught up"),
-    ("#message #inbound", "{p} texted me about the weekend"), ("#email", "emailed {p} the notes"),
-    ("", "met {p} at the conference"), ("#video", "video call with {p}"),
-    ("", "read the article {p} sent"), ("", "thinking about what {p} said"),
+    ("#coffee", "coffee with {p} at the corner place"),
+    ("#lunch", "lunch with {p}, talked shop"),
+    ("#call", "called {p} about the plan"),
+    ("", "had dinner with {p} and caught up"),
+    ("#message #inbound", "{p} texted me about the weekend"),
+    ("#email", "emailed {p} the notes"),
+    ("", "met {p} at the conference"),
+    ("#video", "video call with {p}"),
+    ("", "read the article {p} sent"),
+    ("", "thinking about what {p} said"),
 ]
-WORDS = ("the quick brown fox jumps over the lazy dog while planning the quarterly roadmap and "
-         "reviewing the budget with a cup of tea before the afternoon walk").split()
+WORDS = [
+    "the",
+    "quick",
+    "brown",
+    "fox",
+    "jumps",
+    "over",
+    "the",
+    "lazy",
+    "dog",
+    "while",
+    "planning",
+    "the",
+    "quarterly",
+    "roadmap",
+    "and",
+    "reviewing",
+    "the",
+    "budget",
+    "with",
+    "a",
+    "cup",
+    "of",
+    "tea",
+    "before",
+    "the",
+    "afternoon",
+    "walk",
+]
 
 
 def sentence(rng: random.Random, n: int) -> str:
@@ -58,7 +148,10 @@ def generate(size: str, out: Path, seed: int = 1) -> int:
     if out.exists():
         shutil.rmtree(out)
     (out / ".obsidian").mkdir(parents=True)
-    write(out / ".obsidian" / "daily-notes.json", '{"folder": "Daily", "format": "YYYY/MM/YYYY-MM-DD"}')
+    write(
+        out / ".obsidian" / "daily-notes.json",
+        '{"folder": "Daily", "format": "YYYY/MM/YYYY-MM-DD"}',
+    )
     names: list[str] = []
     seen: set[str] = set()
     while len(names) < n_people:
@@ -84,8 +177,10 @@ def generate(size: str, out: Path, seed: int = 1) -> int:
         if rng.random() < 0.3:
             lines.append(f"aliases: [{name.split()[0]} {index}]")
         if rng.random() < 0.5:
-            lines.append(f"birthday: {rng.randint(1950, 2005)}-{rng.randint(1, 12):02d}-"
-                         f"{rng.randint(1, 28):02d}")
+            lines.append(
+                f"birthday: {rng.randint(1950, 2005)}-{rng.randint(1, 12):02d}-"
+                f"{rng.randint(1, 28):02d}"
+            )
         if rng.random() < 0.4:
             lines.append(f"met: {start + dt.timedelta(days=rng.randrange(n_daily))}")
         if rng.random() < 0.5:
@@ -99,7 +194,9 @@ def generate(size: str, out: Path, seed: int = 1) -> int:
             lines.append(f"- {day.isoformat()} {tag} {text.format(p='them')}".replace("  ", " "))
         write(out / "People" / f"{name}.md", "\n".join(lines) + "\n", crlf=index % 17 == 0)
     for company in companies:
-        write(out / "Companies" / f"{company}.md", f"---\ntype: company\n---\n{sentence(rng, 12)}\n")
+        write(
+            out / "Companies" / f"{company}.md", f"---\ntype: company\n---\n{sentence(rng, 12)}\n"
+        )
 
     for offset in range(n_daily):
         day = start + dt.timedelta(days=offset)
@@ -127,17 +224,35 @@ def generate(size: str, out: Path, seed: int = 1) -> int:
     for index in range(n_meetings):
         day = start + dt.timedelta(days=rng.randrange(n_daily))
         attendees = sorted({pick() for _ in range(rng.randint(2, 8))})
-        text = ["---", "type: meeting", f"date: {day.isoformat()}",
-                "attendees: [" + ", ".join(f'"[[{a}]]"' for a in attendees) + "]", "---",
-                "", "## Agenda", *(f"- {sentence(rng, 8)}" for _ in range(3)), "",
-                "## Actions", f"- [ ] [[{attendees[0]}]] to share the draft", sentence(rng, 30)]
+        text = [
+            "---",
+            "type: meeting",
+            f"date: {day.isoformat()}",
+            "attendees: [" + ", ".join(f'"[[{a}]]"' for a in attendees) + "]",
+            "---",
+            "",
+            "## Agenda",
+            *(f"- {sentence(rng, 8)}" for _ in range(3)),
+            "",
+            "## Actions",
+            f"- [ ] [[{attendees[0]}]] to share the draft",
+            sentence(rng, 30),
+        ]
         write(out / "Meetings" / f"{day.isoformat()} Meeting {index}.md", "\n".join(text) + "\n")
 
     for index in range(n_projects):
         team = sorted({pick() for _ in range(rng.randint(2, 6))})
-        text = ["---", "type: project", "team: [" + ", ".join(f'"[[{t}]]"' for t in team) + "]",
-                "---", "", f"# Project {index}", sentence(rng, 40), "",
-                *(f"- {sentence(rng, 6)} with [[{rng.choice(team)}]]" for _ in range(3))]
+        text = [
+            "---",
+            "type: project",
+            "team: [" + ", ".join(f'"[[{t}]]"' for t in team) + "]",
+            "---",
+            "",
+            f"# Project {index}",
+            sentence(rng, 40),
+            "",
+            *(f"- {sentence(rng, 6)} with [[{rng.choice(team)}]]" for _ in range(3)),
+        ]
         write(out / "Projects" / f"Project {index}.md", "\n".join(text) + "\n")
     return sum(1 for _ in out.rglob("*.md"))
 

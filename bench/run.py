@@ -84,8 +84,11 @@ def watch_latency(vault: Path, edits: int, debounce_ms: int) -> dict[str, float]
             lines.append(f"- coffee with [[{person.stem}]] {marker}")
             start = time.perf_counter()
             daily.write_text("\n".join(lines) + "\n", encoding="utf-8")
-            wait_until(lambda p=person, m=marker: m in p.read_text(encoding="utf-8"),
-                       timeout=30, step=0.002)
+            wait_until(
+                lambda p=person, m=marker: m in p.read_text(encoding="utf-8"),
+                timeout=30,
+                step=0.002,
+            )
             latencies.append(time.perf_counter() - start)
             time.sleep(0.05)
         rss = _peak_rss_kib(daemon.process.pid)
@@ -116,10 +119,7 @@ def _peak_rss_kib(pid: int) -> int:
 def run(size: str, *, runs: int, edits: int, debounce_ms: int, keep: Path | None) -> dict:
     base = keep or Path(tempfile.mkdtemp(prefix=f"handful-bench-{size}-"))
     source = base / "source"
-    if not source.exists():
-        notes = generate(size, source)
-    else:
-        notes = sum(1 for _ in source.rglob("*.md"))
+    notes = generate(size, source) if not source.exists() else sum(1 for _ in source.rglob("*.md"))
     work = base / "work"
 
     def fresh() -> None:
@@ -138,8 +138,9 @@ def run(size: str, *, runs: int, edits: int, debounce_ms: int, keep: Path | None
         note = work / "Daily" / "2026" / "11" / f"2026-11-{26 + n % 4}.md"
         note.parent.mkdir(parents=True, exist_ok=True)
         people = sorted((work / "People").glob("*.md"))
-        note.write_text(f"- lunch with [[{people[n % len(people)].stem}]] change {n}\n",
-                        encoding="utf-8")
+        note.write_text(
+            f"- lunch with [[{people[n % len(people)].stem}]] change {n}\n", encoding="utf-8"
+        )
 
     one, one_rss = best_of(runs, handful(work, "refresh", "--date", DAY), prepare=add_daily_note)
     latency = watch_latency(work, edits, debounce_ms) if edits else None
@@ -150,8 +151,12 @@ def run(size: str, *, runs: int, edits: int, debounce_ms: int, keep: Path | None
         "notes": notes,
         "people": SIZES[size][0],
         "date": dt.datetime.now().isoformat(timespec="seconds"),
-        "machine": {"python": platform.python_version(), "platform": platform.platform(),
-                    "cpus": os.cpu_count(), "processor": platform.processor() or platform.machine()},
+        "machine": {
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+            "processor": platform.processor() or platform.machine(),
+        },
         "runs": runs,
         "floor": {"seconds": floor, "rss_kib": floor_rss},
         "cold": {"seconds": cold, "rss_kib": cold_rss, "ratio": cold / floor},
@@ -163,24 +168,30 @@ def run(size: str, *, runs: int, edits: int, debounce_ms: int, keep: Path | None
 
 
 def table(result: dict) -> str:
-    rows = [f"handful benchmark: size {result['size']}, {result['notes']} notes, "
-            f"{result['people']} people, best of {result['runs']}",
-            f"{'measure':<12} {'seconds':>9} {'x floor':>8} {'target':>8} {'peak RSS':>10}"]
+    rows = [
+        f"handful benchmark: size {result['size']}, {result['notes']} notes, "
+        f"{result['people']} people, best of {result['runs']}",
+        f"{'measure':<12} {'seconds':>9} {'x floor':>8} {'target':>8} {'peak RSS':>10}",
+    ]
     for name in ("floor", "cold", "warm", "one_change"):
         item = result[name]
         ratio = item.get("ratio", 1.0)
         target = TARGETS.get(name)
         mark = "" if target is None else ("ok" if ratio <= target else "MISSED")
-        rows.append(f"{name:<12} {item['seconds']:>9.3f} {ratio:>8.2f} "
-                    f"{('<= %.1f' % target) if target else '':>8} "
-                    f"{item['rss_kib'] / 1024:>8.0f} MiB {mark}")
+        rows.append(
+            f"{name:<12} {item['seconds']:>9.3f} {ratio:>8.2f} "
+            f"{(f'<= {target:.1f}') if target else '':>8} "
+            f"{item['rss_kib'] / 1024:>8.0f} MiB {mark}"
+        )
     watch = result.get("watch")
     if watch:
         budget = watch["debounce_ms"] / 1000 + 0.2
         mark = "ok" if watch["p95"] <= budget else "MISSED"
         rows.append(f"{'watch p50':<12} {watch['p50']:>9.3f}")
-        rows.append(f"{'watch p95':<12} {watch['p95']:>9.3f} {'':>8} {'<= %.2f' % budget:>8} "
-                    f"{watch['rss_kib'] / 1024:>8.0f} MiB {mark}")
+        rows.append(
+            f"{'watch p95':<12} {watch['p95']:>9.3f} {'':>8} {f'<= {budget:.2f}':>8} "
+            f"{watch['rss_kib'] / 1024:>8.0f} MiB {mark}"
+        )
     return "\n".join(rows)
 
 
@@ -190,12 +201,17 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="best of N for each timing")
     parser.add_argument("--edits", type=int, default=60, help="saves for the watch latency")
     parser.add_argument("--debounce-ms", type=int, default=300)
-    parser.add_argument("--keep", type=Path, default=None,
-                        help="keep the generated vault here (reused when it exists)")
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        default=None,
+        help="keep the generated vault here (reused when it exists)",
+    )
     parser.add_argument("--json", type=Path, default=None, help="also write JSON here")
     args = parser.parse_args()
-    result = run(args.size, runs=args.runs, edits=args.edits, debounce_ms=args.debounce_ms,
-                 keep=args.keep)
+    result = run(
+        args.size, runs=args.runs, edits=args.edits, debounce_ms=args.debounce_ms, keep=args.keep
+    )
     print(table(result))
     out = args.json or HERE / "out" / f"{args.size}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
