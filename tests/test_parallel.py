@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -42,3 +44,36 @@ def test_parallel_reading_equals_serial(example: Path, monkeypatch: pytest.Monke
     again = load(example, store=True)  # and the cache the workers filled reads back the same
     assert calls == [len(serial.files)]
     assert again.model == serial.model
+
+
+_WITH_HANDLER = """
+import signal, sys
+from handful import engine, parallel
+signal.signal(signal.SIGTERM, lambda *_: None)  # as 'handful watch' does, to stop cleanly
+signal.signal(signal.SIGINT, lambda *_: None)
+parallel.PARALLEL_MIN = 1
+parallel.CHUNK = 1
+vault = engine.open_vault(sys.argv[1])
+from handful.vault.scan import scan_vault
+files = scan_vault(vault.root).files
+reads = parallel.read_many(parallel.Job(vault, vault.kinds), files * 20, 2)
+next(reads)
+reads.close()  # stop early: the pool is terminated while its workers are busy
+loaded = engine.load(vault)
+print(len(loaded.records))
+"""
+
+
+@pytest.mark.skipif(parallel.workers() == 0, reason="needs fork and two cores")
+def test_workers_finish_in_a_process_that_handles_sigterm(example: Path) -> None:
+    # The daemon handles SIGTERM to stop gracefully; forked workers inherited that handler, so
+    # the pool's shutdown could not end them and a cold start of a large vault hung for ever.
+    done = subprocess.run(
+        [sys.executable, "-c", _WITH_HANDLER, str(example)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout) == len(load(example, store=False).records)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -85,14 +86,30 @@ def read_many(job: Job, files: Sequence[NoteFile], processes: int) -> Iterator[R
     by_path = {file.path: file for file in files}
     chunks = [list(files[i : i + CHUNK]) for i in range(0, len(files), CHUNK)]
     context = multiprocessing.get_context("fork")
+    pool = context.Pool(processes, initializer=_worker_signals)
+    finished = False
     try:
-        with context.Pool(processes) as pool:
-            for rows in pool.imap(_read_chunk, chunks):
-                for path, record_json, problem_json, content_hash in rows:
-                    record = record_from_json(record_json) if record_json is not None else None
-                    problem = problem_from_json(problem_json) if problem_json else None
-                    yield Read(
-                        by_path[path], record, problem, record_json, problem_json, content_hash
-                    )
+        for rows in pool.imap(_read_chunk, chunks):
+            for path, record_json, problem_json, content_hash in rows:
+                record = record_from_json(record_json) if record_json is not None else None
+                problem = problem_from_json(problem_json) if problem_json else None
+                yield Read(by_path[path], record, problem, record_json, problem_json, content_hash)
+        finished = True
     finally:
+        if finished:
+            pool.close()  # workers leave when the queue runs dry, no signal needed
+        else:
+            pool.terminate()  # stopped early (an error, Ctrl-C): end the workers now
+        pool.join()
         _job = None
+
+
+def _worker_signals() -> None:
+    """Workers take the default SIGTERM and ignore SIGINT.
+
+    A fork inherits the parent's Python handlers: the watcher's "stop cleanly" SIGTERM handler
+    made workers ignore the pool's terminate, and a cold start hung for ever. Ctrl-C reaches
+    the whole process group; the parent handles it and ends the pool.
+    """
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
