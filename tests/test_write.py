@@ -6,6 +6,9 @@ import os
 import stat
 from pathlib import Path
 
+import pytest
+
+from handful import write as write_module
 from handful.write import TEMP_SUFFIX, Change, Writer, atomic_write, clean_temp_files
 
 
@@ -110,3 +113,29 @@ def test_a_folder_that_cannot_be_made_is_a_reported_problem(vault: Path, write) 
     report = Writer(vault).apply([Change("Reconnect/2026-01-01.md", lambda t: "y\n")])
     assert [p.code for p in report.problems] == ["write-failed"]
     assert (vault / "Reconnect").read_text() == "a file where handful wants a folder\n"
+
+
+def test_handfuls_own_fresh_write_needs_no_settling(
+    vault: Path, write, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The watcher writes a note, then a quick second save touches the same person: waiting
+    # 0.3 s for the note to "settle" from handful's own write only added latency.
+    path = write("People/Jo.md", "a\n<!-- handful:begin -->\n<!-- handful:end -->\n")
+    Writer(vault).apply([Change("People/Jo.md", lambda t: t + "one\n")])
+    slept: list[float] = []
+    monkeypatch.setattr(write_module.time, "sleep", slept.append)
+    report = Writer(vault).apply([Change("People/Jo.md", lambda t: t + "two\n")])
+    assert report.written == ["People/Jo.md"] and slept == []
+    # a fresh save by someone else (even with identical bytes) is still waited for
+    data = path.read_bytes()
+    path.unlink()
+    path.write_bytes(data)
+
+    def sleep_and_age(seconds: float) -> None:
+        slept.append(seconds)
+        old = path.stat().st_mtime - 5
+        os.utime(path, (old, old))
+
+    monkeypatch.setattr(write_module.time, "sleep", sleep_and_age)
+    report = Writer(vault).apply([Change("People/Jo.md", lambda t: t + "three\n")])
+    assert slept and report.written == ["People/Jo.md"]

@@ -99,12 +99,31 @@ SETTLE_SECONDS = 0.3
 SETTLE_LIMIT = 3.0
 
 
+#: (inode, size, mtime_ns) of the files this process installed, by path: a file that still
+#: has exactly those is handful's own finished write, not an editor's save in progress.
+_OWN_WRITES: dict[str, tuple[int, int, int]] = {}
+_OWN_WRITES_MAX = 50_000
+
+
+def _identity(info: os.stat_result) -> tuple[int, int, int]:
+    return (info.st_ino, info.st_size, info.st_mtime_ns)
+
+
+def _remember_own(path: Path, info: os.stat_result) -> None:
+    if len(_OWN_WRITES) >= _OWN_WRITES_MAX:
+        _OWN_WRITES.pop(next(iter(_OWN_WRITES)))
+    _OWN_WRITES[str(path)] = _identity(info)
+
+
 def _settled_read(path: Path) -> tuple[bool, bytes | None]:
     """(settled, bytes): wait until the file has not changed for ``SETTLE_SECONDS``.
 
     Replacing a file by rename while an editor still writes into it would send the editor's
     bytes to the replaced file: they would be lost. A file that is being saved is therefore
-    never used as the base of a write; after ``SETTLE_LIMIT`` it is left alone.
+    never used as the base of a write; after ``SETTLE_LIMIT`` it is left alone. A file that
+    is still exactly what this process installed (same inode, size and mtime to the
+    nanosecond) needs no wait: an editor writing into it would have changed one of them. That
+    keeps the watcher from waiting on its own last write when edits come quickly.
     """
     waited = 0.0
     while True:
@@ -113,7 +132,7 @@ def _settled_read(path: Path) -> tuple[bool, bytes | None]:
         except FileNotFoundError:
             return True, None
         age = time.time() - info.st_mtime
-        if age >= SETTLE_SECONDS:
+        if age >= SETTLE_SECONDS or _OWN_WRITES.get(str(path)) == _identity(info):
             data = _read(path)
             try:
                 again = os.stat(path)
@@ -169,6 +188,7 @@ def _install(temp: Path, path: Path, expected: bytes | None) -> bool:
     try:
         if _read(path) != expected:
             return False
+        staged = os.stat(temp)  # a rename keeps inode, size and mtime: what the note will have
         if expected is None:
             try:
                 os.link(temp, path)  # fails if someone created the file meanwhile
@@ -186,6 +206,7 @@ def _install(temp: Path, path: Path, expected: bytes | None) -> bool:
                 os.replace(temp, path)  # file systems without hard links (FAT, some shares)
         else:
             os.replace(temp, path)
+        _remember_own(path, staged)
         return True
     finally:
         with contextlib.suppress(FileNotFoundError):
