@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLE_DAY
+from handful import undo as undo_module
 from handful.cli import main
 from handful.undo import KEEP_BATCHES, UndoLog, prune
 from helpers import snapshot
@@ -74,3 +75,19 @@ def test_history_is_bounded(tmp_path: Path) -> None:
     one = sum(f.stat().st_size for f in next((tmp_path / "undo").iterdir()).iterdir())
     prune(tmp_path / "undo", max_bytes=int(2.5 * one))
     assert sorted(p.name for p in (tmp_path / "undo").iterdir()) == batches[-2:]  # newest kept
+
+
+def test_pruning_runs_at_most_once_a_minute_per_process(tmp_path: Path) -> None:
+    # The watcher closes a batch per save; pruning each time cost more than the save.
+    for n in range(KEEP_BATCHES + 5):
+        log = UndoLog(tmp_path, f"watch {n}")
+        log.record("a.md", b"x", b"y")
+        log.close()
+    assert len(list((tmp_path / "undo").iterdir())) == KEEP_BATCHES + 5  # only the first pruned
+    undo_module._last_prune.clear()  # a minute later
+    UndoLog(tmp_path, "nothing written").close()
+    assert len(list((tmp_path / "undo").iterdir())) == KEEP_BATCHES + 5  # no batch, no prune
+    log = UndoLog(tmp_path, "one more")
+    log.record("a.md", b"y", b"z")
+    log.close()
+    assert len(list((tmp_path / "undo").iterdir())) == KEEP_BATCHES

@@ -15,6 +15,7 @@ import datetime as dt
 import json
 import os
 import shutil
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +28,8 @@ MANIFEST = "manifest.jsonl"
 #: Batches kept, and their total size: enough to step back through a day of work.
 KEEP_BATCHES = 20
 KEEP_BYTES = 64 * 1024 * 1024
+PRUNE_EVERY_SECONDS = 60.0
+_last_prune: dict[Path, float] = {}
 
 
 class UndoLog(Recorder):
@@ -68,6 +71,15 @@ class UndoLog(Recorder):
         self.count += 1
 
     def close(self) -> None:
+        """Prune old batches: after a batch that wrote, at most once a minute per process (the
+        watcher closes a batch per save; pruning each time cost more than the save)."""
+        if self.folder is None:
+            return
+        now = time.monotonic()
+        last = _last_prune.get(self.root)
+        if last is not None and now - last < PRUNE_EVERY_SECONDS:
+            return
+        _last_prune[self.root] = now
         prune(self.root)
 
 
