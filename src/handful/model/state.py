@@ -34,7 +34,7 @@ from handful.model.raw import (
     RawTick,
 )
 from handful.model.record import NoteRecord
-from handful.model.types import Edge, FollowUp, Interaction, Mention, Model, Origin
+from handful.model.types import Edge, FollowUp, Interaction, Mention, Model, Origin, Person
 from handful.vault.resolve import fold
 
 T = TypeVar("T")
@@ -145,6 +145,8 @@ class ModelState:
         self._views = _Views()
         self._sorted_edges: tuple[Edge, ...] | None = None
         self._problems: tuple[Problem, ...] | None = None
+        self._note_dates = {p: r.role.date for p, r in self.records.items() if r.role.date}
+        self._ordered: tuple[Universe, dict[str, Person]] | None = None  # people by name
         touched: set[str] = set()
         for path in sorted(self.records):
             touched |= self._attach(path)
@@ -163,8 +165,11 @@ class ModelState:
             for contribution in self._contrib.values():
                 found.update(contribution.problems)
             self._problems = tuple(sorted(found, key=Problem.sort_key))
-        people = self.universe.people
-        ordered = dict(sorted(people.items(), key=lambda item: (fold(item[1].name), item[0])))
+        if self._ordered is None or self._ordered[0] is not self.universe:
+            people = self.universe.people
+            by_name = dict(sorted(people.items(), key=lambda item: (fold(item[1].name), item[0])))
+            self._ordered = (self.universe, by_name)
+        ordered = dict(self._ordered[1])
         views = self._views
         return Model(
             people=ordered,
@@ -174,7 +179,7 @@ class ModelState:
             edges=self._sorted_edges,
             problems=self._problems,
             suggested={k: v for k, v in sorted(views.suggested.items()) if v},
-            note_dates={p: r.role.date for p, r in self.records.items() if r.role.date},
+            note_dates=dict(self._note_dates),
             resolver=self.universe.resolver,
             edge_index={k: v for k, v in views.edges.items() if v},
         )
@@ -189,10 +194,13 @@ class ModelState:
             return set()
         old = {path: self.records.get(path) for path in changes}
         for path, record in changes.items():
+            self._note_dates.pop(path, None)
             if record is None:
                 self.records.pop(path, None)
             else:
                 self.records[path] = record
+                if record.role.date:
+                    self._note_dates[path] = record.role.date
         changed_names: set[str] = set()
         for path, record in changes.items():
             if _names_differ(old[path], record):

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from handful.model.kinds import MENTION
-from handful.model.types import Circle, EdgeKind, Model
+from handful.model.types import Circle, Edge, EdgeKind, Interaction, Model
 from handful.score.assess import Assessment
 from handful.score.params import ScoringParams
 from handful.score.reach import person_graph
@@ -66,6 +66,51 @@ class NetworkReport:
     intros: tuple[Intro, ...]
 
 
+#: The last answer of ``_contact_facts`` per person. The model keeps one contacts tuple per
+#: person until their contacts change, so the watcher, which reports on the whole network
+#: after every save, recounts only the people a save touched (an answer is reused only for
+#: the very same tuple, day and settings).
+_FACTS: dict[str, tuple[Sequence[Interaction], dt.date, ScoringParams, int, float | None]] = {}
+_FACTS_MAX = 100_000
+
+
+def _contact_facts(
+    key: str, contacts: Sequence[Interaction], as_of: dt.date, params: ScoringParams
+) -> tuple[int, float | None]:
+    """(distinct contacts in the effort window, share they started or None): a pure function
+    of ``contacts``, ``as_of`` and ``params``, remembered per person."""
+    hit = _FACTS.get(key)
+    if hit is not None and hit[0] is contacts and hit[1] == as_of and hit[2] is params:
+        return hit[3], hit[4]
+    since = as_of - dt.timedelta(days=EFFORT_WINDOW_DAYS)
+    effort = len(
+        {(i.date, i.kind) for i in contacts if since < i.date <= as_of and i.kind != MENTION}
+    )
+    found = inbound_share(contacts, as_of, params)
+    share = found[0] if found is not None else None
+    if len(_FACTS) >= _FACTS_MAX:
+        _FACTS.clear()
+    _FACTS[key] = (contacts, as_of, params, effort, share)
+    return effort, share
+
+
+_INTROS: list[tuple[Sequence[Edge], tuple[Intro, ...]]] = []
+
+
+def _intros(edges: Sequence[Edge]) -> tuple[Intro, ...]:
+    """Who introduced whom, remembered for the last edge tuple (it changes only with edges)."""
+    if _INTROS and _INTROS[0][0] is edges:
+        return _INTROS[0][1]
+    found = tuple(
+        sorted(
+            {Intro(e.a, e.b) for e in edges if e.kind is EdgeKind.INTRODUCED},
+            key=lambda i: (i.introducer, i.introduced),
+        )
+    )
+    _INTROS[:] = [(edges, found)]
+    return found
+
+
 def network_report(
     model: Model,
     assessments: Mapping[str, Assessment],
@@ -93,23 +138,14 @@ def network_report(
     due_ic = [k for k in inner_close if active[k].state in (State.DUE, State.OVERDUE)]
     ranked = [k for k in by_strength(list(active)) if active[k].strength.score is not None]
     top5, next10 = set(ranked[:5]), set(ranked[5:15])
-    since = as_of - dt.timedelta(days=EFFORT_WINDOW_DAYS)
     effort: dict[str, int] = {}
-    for key in active:
-        effort[key] = len(
-            {
-                (i.date, i.kind)
-                for i in model.interactions_of(key)
-                if since < i.date <= as_of and i.kind != MENTION
-            }
-        )
-    total = sum(effort.values())
     # Reciprocity 1-|2p-1| < 0.2 means p > 0.9 (they start) or p < 0.1 (you start).
     shares: dict[str, float] = {}
     for key in active:
-        found = inbound_share(model.interactions_of(key), as_of, params)
-        if found is not None:
-            shares[key] = found[0]
+        effort[key], share = _contact_facts(key, model.interactions_of(key), as_of, params)
+        if share is not None:
+            shares[key] = share
+    total = sum(effort.values())
     return NetworkReport(
         date=as_of,
         people=len(active),
@@ -129,12 +165,7 @@ def network_report(
         ),
         dormant=by_strength([k for k, a in active.items() if a.state is State.DORMANT]),
         bridges=_bridges(model, active, as_of, params),
-        intros=tuple(
-            sorted(
-                {Intro(e.a, e.b) for e in model.edges if e.kind is EdgeKind.INTRODUCED},
-                key=lambda i: (i.introducer, i.introduced),
-            )
-        ),
+        intros=_intros(model.edges),
     )
 
 
