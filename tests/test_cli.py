@@ -24,7 +24,10 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 
 def all_commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
     found: list[tuple[str, ...]] = []
-    for name, command in sorted(group.commands.items()):
+    context = click.Context(group)
+    for name in group.list_commands(context):  # lazily loaded commands too
+        command = group.get_command(context, name)
+        assert command is not None, name
         found.append((*prefix, name))
         if isinstance(command, click.Group):
             found += all_commands(command, (*prefix, name))
@@ -237,7 +240,8 @@ def test_every_command_and_option_is_documented(command: tuple[str, ...]) -> Non
     section = text.split(heading, 1)[1].split("\n## ", 1)[0]
     group = cli
     for name in command:
-        found = group.commands[name]
+        found = group.get_command(click.Context(group), name)
+        assert found is not None
         group = found if isinstance(found, click.Group) else group
     options = [
         opt

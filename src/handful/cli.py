@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import click
 
@@ -103,7 +103,28 @@ def report_problems(problems: list[Problem], written: list[Problem] | None = Non
         click.echo(f"handful: {problem}", err=True)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The command group, with the import and export commands loaded when they are used (they
+    pull in the vCard, CSV and calendar code that a refresh never needs)."""
+
+    LAZY: ClassVar[dict[str, tuple[str, str]]] = {
+        "import": ("handful.interop.cli_interop", "import_group"),
+        "export": ("handful.interop.cli_interop", "export_group"),
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.LAZY})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.LAZY and cmd_name not in self.commands:
+            import importlib
+
+            module, name = self.LAZY[cmd_name]
+            self.add_command(getattr(importlib.import_module(module), name), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--vault",
     type=click.Path(path_type=Path),
@@ -649,12 +670,6 @@ def demo(day: str | None, keep: Path | None) -> None:
     from handful.demo import run_demo
 
     click.echo(run_demo(day=parse_day(day) if day else None, keep=keep), nl=False)
-
-
-from handful.interop.cli_interop import export_group, import_group  # noqa: E402
-
-cli.add_command(import_group)
-cli.add_command(export_group)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import lru_cache
-from importlib.metadata import entry_points
+from typing import Any
 
 import pluggy
 
@@ -17,6 +17,14 @@ from handful import hookspecs
 from handful.errors import ConfigError
 
 GROUP = "handful"
+
+
+def entry_points(group: str) -> Any:
+    """The installed entry points of ``group``. importlib.metadata is imported here, not at the
+    top: it costs more to import than a refresh of an unchanged vault takes to run."""
+    from importlib.metadata import entry_points as installed
+
+    return installed(group=group)
 
 
 def manager(enabled: Iterable[str] = ()) -> pluggy.PluginManager:

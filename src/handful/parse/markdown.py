@@ -10,9 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+from functools import cache
+from typing import TYPE_CHECKING
 
 from handful.parse.inline import mask_code_spans, mask_comments
 from handful.parse.note import BlockKind
@@ -20,8 +19,20 @@ from handful.parse.note import BlockKind
 #: markdown-it stops nesting deeper than this (bounds time on 5,000-deep quotes or lists).
 MAX_NESTING = 40
 
-_md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table")
-_md.disable(["inline", "text_join"], ignoreInvalid=True)
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+
+
+@cache
+def _parser() -> MarkdownIt:
+    """markdown-it, loaded on first use: most notes take the fast path and never need it."""
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table")
+    md.disable(["inline", "text_join"], ignoreInvalid=True)
+    return md
+
 
 _TASK = re.compile(r"^\[(.)\](?=[ \t]|$)[ \t]?")
 
@@ -47,16 +58,19 @@ class _Item:
 
 #: Container markers at the start of a line: quote markers, list bullets and numbers.
 _CONTAINER_PREFIX = re.compile(r"^(?:[ \t]*(?:>|[-*+](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$)))*[ \t]*")
-try:
-    from markdown_it.common.utils import MD_TRIM_CHARS
 
-    _TRIM_CHARS: str | None = MD_TRIM_CHARS
-except ImportError:  # markdown-it-py < 4 trimmed with str.strip()
-    _TRIM_CHARS = None
+
+@cache
+def _trim_chars() -> str | None:
+    try:
+        from markdown_it.common.utils import MD_TRIM_CHARS
+    except ImportError:  # markdown-it-py < 4 trimmed with str.strip()
+        return None
+    return MD_TRIM_CHARS
 
 
 def _trim(text: str) -> str:
-    return text.strip(_TRIM_CHARS)
+    return text.strip(_trim_chars())
 
 
 #: Tokens whose content markdown-it tokenizes one nesting level deeper.
@@ -85,7 +99,7 @@ def blocks(source: str, generated: tuple[tuple[int, int], ...] = ()) -> Iterator
     for rounds in range(MAX_RESUMES + 1):
         text = source if start == 0 else "\n" * start + "\n".join(lines[start:])
         walker = _Walker(generated, lines, before)
-        tokens = _md.parse(text)
+        tokens = _parser().parse(text)
         yield from walker.walk(tokens)
         if walker.cut is None:
             return
@@ -99,7 +113,7 @@ def blocks(source: str, generated: tuple[tuple[int, int], ...] = ()) -> Iterator
             for index, line in enumerate(lines[:resume])
         ]
         before = _Walker(generated, tail, walker, quote=quote, depth=depth)
-        yield from before.walk(_md.parse("\n".join(tail)))
+        yield from before.walk(_parser().parse("\n".join(tail)))
         if resume >= len(lines):
             return
         start = resume
