@@ -51,6 +51,20 @@ def timed(command: list[str], *, env: dict[str, str] | None = None) -> tuple[flo
     return elapsed, rss, out
 
 
+def compile_handful() -> None:
+    """Byte-compile handful as ``pip install`` does, so each timed process loads bytecode.
+
+    Python reads existing .pyc files even under PYTHONDONTWRITEBYTECODE (set on some machines,
+    this one included); without them every run would compile handful's source (~0.1 s) and
+    measure that instead of handful.
+    """
+    import compileall
+
+    import handful as package
+
+    compileall.compile_dir(Path(package.__file__).parent, quiet=1)
+
+
 def handful(vault: Path, *args: str) -> list[str]:
     return [sys.executable, "-m", "handful", "--vault", str(vault), *args]
 
@@ -127,6 +141,7 @@ def run(size: str, *, runs: int, edits: int, debounce_ms: int, keep: Path | None
             shutil.rmtree(work)
         shutil.copytree(source, work)
 
+    compile_handful()
     fresh()
     floor, floor_rss = best_of(runs, [sys.executable, str(HERE / "floor.py"), str(work)])
     cold, cold_rss = best_of(runs, handful(work, "refresh", "--date", DAY), prepare=fresh)
