@@ -40,13 +40,19 @@ class VaultEventHandler(FileSystemEventHandler):
         self.events = events
         self.skip = tuple(folder.casefold().strip("/") + "/" for folder in skip_folders if folder)
 
-    def relevant(self, absolute: str | bytes) -> str | None:
+    def _relative(self, absolute: str | bytes) -> str | None:
+        """The vault-relative path with "/" separators; None outside the vault."""
         path = os.fsdecode(absolute)
         relative = os.path.relpath(os.path.realpath(os.path.dirname(path)), self.root)
         if relative.startswith(".."):
             return None
         relative = os.path.normpath(os.path.join(relative, os.path.basename(path)))
-        relative = relative.replace(os.sep, "/")
+        return relative.replace(os.sep, "/")
+
+    def relevant(self, absolute: str | bytes) -> str | None:
+        relative = self._relative(absolute)
+        if relative is None:
+            return None
         if relative in CONFIG_FILES:
             return CONFIG
         parts = relative.split("/")
@@ -60,11 +66,28 @@ class VaultEventHandler(FileSystemEventHandler):
             return None
         return relative
 
+    def relevant_folder(self, absolute: str | bytes) -> bool:
+        """Could notes have come or gone with this folder? Not for hidden folders (handful's
+        own .handful/, where every save makes an undo folder; .git; .obsidian) or skipped
+        ones: a rescan for each of those would add a full stat of the vault to every save."""
+        relative = self._relative(absolute)
+        if relative is None:
+            return False
+        if relative == ".":
+            return True
+        if any(part.startswith(".") for part in relative.split("/")):
+            return False
+        return not (relative.casefold() + "/").startswith(self.skip)
+
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("opened", "closed_no_write"):
             return
         if event.is_directory:
-            if event.event_type in ("moved", "deleted", "created"):
+            if event.event_type in ("moved", "deleted", "created") and any(
+                self.relevant_folder(path)
+                for path in (event.src_path, getattr(event, "dest_path", ""))
+                if path
+            ):
                 self.events.put(RESCAN)
             return
         for path in (event.src_path, getattr(event, "dest_path", "")):
