@@ -9,7 +9,7 @@ import pytest
 
 from conftest import EXAMPLE
 from handful import engine
-from handful.cache import SqliteStore, record_from_json, record_to_json
+from handful.cache import IN_DB, SqliteStore, record_from_json, record_to_json
 from handful.model.record import record_for
 from handful.parse import parse_note
 
@@ -164,3 +164,23 @@ def test_unchanged_vault_is_only_stated_on_the_second_refresh(
     assert _refresh(example, "2026-11-26").result is not None
     (example / "handful.toml").write_text("[output]\nlimit = 3\n")
     assert _refresh(example, "2026-11-26").result is not None
+
+
+def test_cached_records_share_days_and_names_and_leave_their_text_on_disk(
+    vault: Path, write
+) -> None:
+    # At 100,000 notes, one object per repeated day and name, and the cache's text kept in
+    # memory after decoding, came to a few hundred MB.
+    write("People/Jo.md", "---\ntype: person\n---\n")
+    write("Daily/2026-10-01.md", "- lunch with [[Jo]]\n- call with [[Jo]]\n")
+    write("Daily/2026-10-02.md", "- coffee with [[Jo]]\n")
+    load_with_cache(vault)
+    vault_info = engine.open_vault(vault)
+    store = SqliteStore(vault_info.state_dir, fingerprint=vault_info.fingerprint())
+    loaded = engine.load(vault_info, store=store)
+    first, second = loaded.records["Daily/2026-10-01.md"].facts[:2]
+    assert first.date is second.date  # type: ignore[union-attr]
+    other = loaded.records["Daily/2026-10-02.md"].facts[0]
+    assert first.who is other.who  # type: ignore[union-attr]
+    assert all(row[3] in (IN_DB, None) for row in store._rows.values())
+    store.close()
