@@ -47,6 +47,29 @@ def test_benchmark_smoke_run(tmp_path: Path) -> None:
     assert data["watch"]["p95"] >= data["watch"]["p50"] > 0
 
 
+def test_hotspots_script_runs(tmp_path: Path) -> None:
+    # Named profile.py it shadowed the standard library's profile module and never ran.
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "bench" / "hotspots.py"),
+            "--size",
+            "S",
+            "--top",
+            "3",
+            "--keep",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "== cold refresh (S) ==" in result.stdout and "== one change (S) ==" in result.stdout
+    assert result.stdout.count("Ordered by: internal time") == 2
+
+
 def test_generator_is_deterministic(tmp_path: Path) -> None:
     sys.path.insert(0, str(REPO / "bench"))
     from generate import generate

@@ -1,6 +1,9 @@
 """Profile handful on a benchmark vault: the top functions of a cold and a one-change refresh.
 
-    python bench/profile.py --size M [--keep DIR] [--top 15]
+    python bench/hotspots.py --size M [--keep DIR] [--top 15]
+
+(Not "profile.py": run as a script, that name would shadow the standard library module
+cProfile imports.)
 
 Runs in-process under cProfile (so times are inflated by the profiler): read it for where the
 time goes, and bench/run.py for how long things take.
@@ -35,6 +38,7 @@ def profiled(args: list[str], top: int) -> str:
     out = io.StringIO()
     stats = pstats.Stats(profile, stream=out)
     stats.sort_stats("cumulative").print_stats(top)
+    stats.sort_stats("tottime").print_stats(top)
     return out.getvalue()
 
 
