@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from handful.errors import Severity
+import pytest
+
+from handful.errors import PersonNotFoundError, Severity
+from handful.model.lookup import find_person
 from handful.model.types import EdgeKind, Origin
 from helpers import day, key_of, load, model
 
@@ -426,3 +429,25 @@ def test_tags_count_in_long_blocks(vault: Path, write) -> None:
     write("Daily/2026-10-01.md", "- [[Jo]] " + "words " * 120 + "#call\n")
     (item,) = model(vault).interactions_of("People/Jo.md")
     assert item.kind == "call"
+
+
+def test_finding_a_person_by_what_a_user_types(vault: Path, write) -> None:
+    write("People/Zoë Whitfield.md", "---\ntype: person\naliases: [Zo]\n---\n")
+    write("People/Sam Lee.md", "---\ntype: person\n---\n")
+    write("Work/Sam Lee.md", "---\ntype: person\n---\n")
+    write("People/Sam Park.md", "---\ntype: person\n---\n")
+    m = model(vault)
+    assert find_person(m, "zoë whitfield") == "People/Zoë Whitfield.md"
+    assert find_person(m, "Zoe Whitfield.md") == "People/Zoë Whitfield.md"  # accents optional
+    assert find_person(m, "zo") == "People/Zoë Whitfield.md"  # alias
+    assert find_person(m, "Zoë") == "People/Zoë Whitfield.md"  # one person's first name
+    assert find_person(m, "whitfield") == "People/Zoë Whitfield.md"
+    assert find_person(m, "Work/Sam Lee") == "Work/Sam Lee.md"
+    with pytest.raises(PersonNotFoundError, match=r"'Sam Lee' matches 2 people"):
+        find_person(m, "Sam Lee")
+    with pytest.raises(PersonNotFoundError, match=r"'sam' matches 3 people: .*type more"):
+        find_person(m, "sam")
+    with pytest.raises(PersonNotFoundError, match=r"no person called 'Whit'; did you mean Zoë"):
+        find_person(m, "Whit")  # part of a word is only a hint
+    with pytest.raises(PersonNotFoundError, match=r"no person called 'Jo'$"):
+        find_person(m, "Jo")

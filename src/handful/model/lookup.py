@@ -1,4 +1,5 @@
-"""Find a person by the name a user types: file name or alias, ignoring case (and accents)."""
+"""Find a person by the name a user types: file name or alias, ignoring case (and accents), or
+whole words of one (a first name) when they pick out one person."""
 
 from __future__ import annotations
 
@@ -43,6 +44,21 @@ def find_person(model: Model, name: str) -> str:
                 names,
             )
     plain = _plain(wanted)
+    # "Zoë" or "whitfield" for Zoë Whitfield: a whole word of one person's name or alias.
+    words = sorted(
+        key
+        for key, person in model.people.items()
+        if any(_has_words(plain, _plain(n)) for n in (person.name, *person.aliases))
+    )
+    if len(words) == 1:
+        return words[0]
+    if len(words) > 1:
+        names = tuple(model.people[k].name for k in words)
+        raise PersonNotFoundError(
+            f"'{name}' matches {len(words)} people: {', '.join(names[:8])}"
+            f"{', ...' if len(names) > 8 else ''}; type more of the name",
+            names,
+        )
     close = sorted(
         person.name
         for person in model.people.values()
@@ -50,3 +66,9 @@ def find_person(model: Model, name: str) -> str:
     )
     hint = f"; did you mean {', '.join(close[:5])}?" if close else ""
     raise PersonNotFoundError(f"no person called '{name}'{hint}", tuple(close))
+
+
+def _has_words(typed: str, name: str) -> bool:
+    """Are the typed words whole, consecutive words of the name?"""
+    want, have = typed.split(), name.split()
+    return bool(want) and any(have[i : i + len(want)] == want for i in range(len(have)))
