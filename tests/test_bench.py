@@ -14,32 +14,27 @@ from conftest import REPO
 pytestmark = pytest.mark.slow
 
 
-def test_benchmark_smoke_run(tmp_path: Path) -> None:
-    out = tmp_path / "S.json"
+def bench_script(name: str, *args: str) -> str:
+    """Run a script of bench/ and return its output; fail with its stderr."""
     result = subprocess.run(
-        [
-            sys.executable,
-            str(REPO / "bench" / "run.py"),
-            "--size",
-            "S",
-            "--runs",
-            "1",
-            "--edits",
-            "3",
-            "--debounce-ms",
-            "100",
-            "--json",
-            str(out),
-            "--keep",
-            str(tmp_path / "v"),
-        ],
+        [sys.executable, str(REPO / "bench" / name), *args],
         capture_output=True,
         text=True,
         timeout=600,
         check=False,
     )
     assert result.returncode == 0, result.stderr[-3000:]
-    assert "handful benchmark: size S" in result.stdout
+    return result.stdout
+
+
+def test_benchmark_smoke_run(tmp_path: Path) -> None:
+    out = tmp_path / "S.json"
+    stdout = bench_script(
+        "run.py",
+        *("--size", "S", "--runs", "1", "--edits", "3", "--debounce-ms", "100"),
+        *("--json", str(out), "--keep", str(tmp_path / "v")),
+    )
+    assert "handful benchmark: size S" in stdout
     data = json.loads(out.read_text())
     for key in ("floor", "cold", "warm", "one_change"):
         assert data[key]["seconds"] > 0 and data[key]["rss_kib"] > 0
@@ -49,25 +44,9 @@ def test_benchmark_smoke_run(tmp_path: Path) -> None:
 
 def test_hotspots_script_runs(tmp_path: Path) -> None:
     # Named profile.py it shadowed the standard library's profile module and never ran.
-    result = subprocess.run(
-        [
-            sys.executable,
-            str(REPO / "bench" / "hotspots.py"),
-            "--size",
-            "S",
-            "--top",
-            "3",
-            "--keep",
-            str(tmp_path),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert "== cold refresh (S) ==" in result.stdout and "== one change (S) ==" in result.stdout
-    assert result.stdout.count("Ordered by: internal time") == 2
+    stdout = bench_script("hotspots.py", "--size", "S", "--top", "3", "--keep", str(tmp_path))
+    assert "== cold refresh (S) ==" in stdout and "== one change (S) ==" in stdout
+    assert stdout.count("Ordered by: internal time") == 2
 
 
 def test_generator_is_deterministic(tmp_path: Path) -> None:
