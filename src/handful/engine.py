@@ -273,7 +273,7 @@ def load(
         if store is not None:
             store.forget_others(files)
             store.flush()
-            scan_problems += getattr(store, "problems", [])  # e.g. the cache was rebuilt
+            scan_problems += store.problems  # e.g. the cache was rebuilt
         return build(vault, files, records, problems, scan_problems)
 
 

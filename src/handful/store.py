@@ -16,6 +16,11 @@ def digest(data: bytes) -> str:
 
 
 class NoteStore:
+    def __init__(self) -> None:
+        #: What went wrong with the store itself (a cache rebuilt, a folder it could not use):
+        #: reported with the vault's problems.
+        self.problems: list[Problem] = []
+
     def get(self, file: NoteFile) -> NoteRecord | None:
         """The record if the file's size and mtime are what was stored."""
         return None

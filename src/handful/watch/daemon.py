@@ -112,11 +112,8 @@ class Daemon:
             removed = clean_temp_files(self.vault.root, skip_folders=self.vault.skip_folders())
             for path in removed:
                 log.info("removed a temporary file left by an interrupted write: %s", path)
-            problems: list[Problem] = []
             if self.use_cache:
-                self.store = SqliteStore(
-                    self.vault.state_dir, fingerprint=self.vault.fingerprint(), problems=problems
-                )
+                self.store = SqliteStore(self.vault.state_dir, fingerprint=self.vault.fingerprint())
             self.loaded = engine.load(self.vault, store=self.store)
             self._report(self.loaded.problems)
             self._refresh_all("start")
