@@ -303,13 +303,11 @@ IN_DB = "\x00"
 class SqliteStore(NoteStore):
     """A NoteStore backed by ``<state_dir>/cache.sqlite``. Never raises on a bad cache file."""
 
-    def __init__(
-        self, folder: Path, *, fingerprint: str = "", problems: list[Problem] | None = None
-    ) -> None:
+    def __init__(self, folder: Path, *, fingerprint: str = "") -> None:
+        super().__init__()
         self.folder = folder
         self.fingerprint = fingerprint
         self.path = folder / CACHE_FILE
-        self.problems = problems if problems is not None else []
         self._rows: dict[str, tuple[int, int, str | None, str | None, str | None]] = {}
         self._dirty: dict[str, tuple[int, int, str | None, str | None, str | None]] = {}
         self._gone: set[str] = set()
@@ -416,22 +414,28 @@ class SqliteStore(NoteStore):
             return None
         return str(found[0]) if found and found[0] is not None else None
 
+    def _record(
+        self, path: str, row: tuple[int, int, str | None, str | None, str | None]
+    ) -> NoteRecord | None:
+        """The row's record, decoded (raises on a damaged row). Once decoded, its text stays in
+        the database only: at 100,000 notes that text is ~120 MB."""
+        text = self._text(path, row, 3)
+        if text is None:
+            return None
+        record = record_from_json(text)
+        if row[3] != IN_DB and path not in self._dirty:
+            self._rows[path] = (row[0], row[1], row[2], IN_DB, row[4])
+        return record
+
     def get(self, file: NoteFile) -> NoteRecord | None:
         row = self._fresh(file)
         if row is None or row[3] is None:
             return None
-        text = self._text(file.path, row, 3)
-        if text is None:
-            return None
         try:
-            record = record_from_json(text)
+            return self._record(file.path, row)
         except (ValueError, KeyError, TypeError, IndexError):
             self._rows.pop(file.path, None)  # a damaged row is re-read from the file
             return None
-        if row[3] != IN_DB and file.path not in self._dirty:
-            # Decoded: the text stays in the database only (at 100,000 notes it is ~120 MB).
-            self._rows[file.path] = (row[0], row[1], row[2], IN_DB, row[4])
-        return record
 
     def get_problem(self, file: NoteFile) -> Problem | None:
         row = self._fresh(file)
@@ -455,11 +459,8 @@ class SqliteStore(NoteStore):
         row = self._rows.get(path)
         if row is None or row[2] != content_hash or row[3] is None:
             return None
-        text = self._text(path, row, 3)
-        if text is None:
-            return None
         try:
-            return record_from_json(text)
+            return self._record(path, row)
         except (ValueError, KeyError, TypeError, IndexError):
             return None
 
