@@ -233,12 +233,7 @@ def load_frontmatter(yaml_text: str, *, path: str, first_line: int) -> Loaded:
         else:
             return _yaml_failed(exc, path, first_line)
     except RecursionError:
-        return _failed(
-            path,
-            first_line,
-            "frontmatter-too-deep",
-            "front matter nests too deeply; it was not read",
-        )
+        return _too_deep(path, first_line)
     if node is None:
         return Loaded(EMPTY, (), ())
     if not isinstance(node, yaml.MappingNode):
@@ -279,12 +274,7 @@ def load_frontmatter(yaml_text: str, *, path: str, first_line: int) -> Loaded:
             f"front matter cannot be read: {_first_line(str(exc))}",
         )
     except RecursionError:
-        return _failed(
-            path,
-            first_line,
-            "frontmatter-too-deep",
-            "front matter nests too deeply; it was not read",
-        )
+        return _too_deep(path, first_line)
     problems: list[Problem] = []
     key_lines: dict[str, int] = {}
     for key, _ in node.value:
@@ -304,12 +294,7 @@ def load_frontmatter(yaml_text: str, *, path: str, first_line: int) -> Loaded:
     try:
         data = _freeze_mapping(raw, problems, path, first_line, key_lines)
     except RecursionError:
-        return _failed(
-            path,
-            first_line,
-            "frontmatter-too-deep",
-            "front matter nests too deeply; it was not read",
-        )
+        return _too_deep(path, first_line)
     links = tuple(_links_in_nodes(node, first_line))
     lines = FrontMatter(
         {
@@ -519,3 +504,10 @@ def _yaml_failed(exc: yaml.YAMLError, path: str, first_line: int) -> Loaded:
 
 def _failed(path: str, line: int, code: str, message: str) -> Loaded:
     return Loaded(EMPTY, (), (error(path, line, code, message),))
+
+
+def _too_deep(path: str, line: int) -> Loaded:
+    """Python's own recursion limit was hit while reading the front matter."""
+    return _failed(
+        path, line, "frontmatter-too-deep", "front matter nests too deeply; it was not read"
+    )
