@@ -16,7 +16,8 @@ import logging
 import os
 import sqlite3
 import sys
-from collections.abc import Iterable
+import uuid
+from collections.abc import Iterable, Mapping
 from dataclasses import fields, is_dataclass
 from enum import Enum
 from pathlib import Path
@@ -42,7 +43,7 @@ from handful.vault.scan import NoteFile
 log = logging.getLogger(__name__)
 
 #: Bump when the stored shape or what parse_note returns changes.
-SCHEMA_VERSION = "7"
+SCHEMA_VERSION = "8"
 #: Rows written to SQLite in one go; the text of written rows is then dropped from memory.
 FLUSH_EVERY = 2000
 CACHE_FILE = "cache.sqlite"
@@ -312,6 +313,7 @@ class SqliteStore(NoteStore):
         self._dirty: dict[str, tuple[int, int, str | None, str | None, str | None]] = {}
         self._gone: set[str] = set()
         self._loaded = False
+        self._texts = True
         self._db: sqlite3.Connection | None = self._open()
 
     # opening, validating, rebuilding
@@ -355,6 +357,16 @@ class SqliteStore(NoteStore):
             "CREATE TABLE IF NOT EXISTS notes (path TEXT PRIMARY KEY, size INTEGER, "
             "mtime_ns INTEGER, hash TEXT, note TEXT, problem TEXT)"
         )
+        db.execute("CREATE TABLE IF NOT EXISTS snapshot (name TEXT PRIMARY KEY, value TEXT)")
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS snapshot_people (key TEXT PRIMARY KEY, paths TEXT, "
+            "score TEXT)"
+        )
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS snapshot_links (name TEXT, path TEXT, "
+            "PRIMARY KEY (name, path)) WITHOUT ROWID"
+        )
+        db.execute("CREATE INDEX IF NOT EXISTS snapshot_links_path ON snapshot_links (path)")
         wanted = {"schema": SCHEMA_VERSION, "handful": __version__, "settings": self.fingerprint}
         found = dict(db.execute("SELECT key, value FROM meta").fetchall())
         if not found:
@@ -376,24 +388,96 @@ class SqliteStore(NoteStore):
             Problem(str(self.path.name), None, "cache-rebuilt", message, Severity.WARNING)
         )
 
-    def _load_rows(self) -> None:
-        """Rows are read on first use, so a command that only checks the stamp reads none."""
-        if self._loaded:
+    def _load_rows(self, *, texts: bool = True) -> None:
+        """Rows are read on first use, so a command that only checks the stamp reads none.
+        Without ``texts`` only sizes, times and hashes are read; a record's text is then
+        fetched when it is asked for (what a refresh after a few edits wants)."""
+        if self._loaded and (self._texts or not texts):
             return
         self._loaded = True
+        self._texts = texts
         if self._db is None:
             return
+        columns = "note, problem" if texts else "note IS NOT NULL, problem IS NOT NULL"
         try:
-            rows = self._db.execute("SELECT path, size, mtime_ns, hash, note, problem FROM notes")
-            self._rows = {r[0]: (r[1], r[2], r[3], r[4], r[5]) for r in rows}
+            rows = self._db.execute(f"SELECT path, size, mtime_ns, hash, {columns} FROM notes")
+            if texts:
+                found = {r[0]: (r[1], r[2], r[3], r[4], r[5]) for r in rows}
+            else:
+                found = {
+                    r[0]: (r[1], r[2], r[3], IN_DB if r[4] else None, IN_DB if r[5] else None)
+                    for r in rows
+                }
         except sqlite3.DatabaseError as exc:
             self._warn(f"the cache cannot be read ({exc}); rebuilding it")
-            self._rows = {}
+            found = {}
+        for path in self._gone:
+            found.pop(path, None)
+        found.update(self._dirty)
+        self._rows = found
+
+    def load_texts(self) -> None:
+        """Read every row's text now (after ``load_stats``, before decoding most records)."""
+        self._load_rows(texts=True)
+
+    def load_stats(self) -> None:
+        """Read only the rows' sizes, times and hashes now (records are decoded on demand)."""
+        self._load_rows(texts=False)
+
+    def stored(self, path: str) -> NoteRecord | None:
+        """The record stored for ``path`` whatever the file is now (None if none or damaged)."""
+        self._load_rows(texts=self._texts)
+        row = self._rows.get(path)
+        if row is None or row[3] is None:
+            return None
+        try:
+            return self._record(path, row)
+        except (ValueError, KeyError, TypeError, IndexError):
+            return None
+
+    def stored_problem(self, path: str) -> Problem | None:
+        self._load_rows(texts=self._texts)
+        row = self._rows.get(path)
+        if row is None or row[4] is None:
+            return None
+        text = self._text(path, row, 4)
+        try:
+            return _problem_in(json.loads(text)) if text is not None else None
+        except (ValueError, KeyError, TypeError, IndexError):
+            return None
+
+    def fresh(self, file: NoteFile) -> bool:
+        """Is what is stored for this file still current (same size and mtime)?"""
+        return self._fresh(file) is not None
+
+    def known_paths(self) -> list[str]:
+        self._load_rows(texts=self._texts)
+        return list(self._rows)
+
+    def problem_paths(self) -> list[str]:
+        self._load_rows(texts=self._texts)
+        return sorted(path for path, row in self._rows.items() if row[4] is not None)
+
+    def record_paths(self) -> list[str]:
+        self._load_rows(texts=self._texts)
+        return [path for path, row in self._rows.items() if row[3] is not None]
+
+    def restat(self, file: NoteFile, content_hash: str) -> None:
+        """New size, time and hash for a file whose record did not change (handful rewrote
+        only its own region): the stored record is kept as it is."""
+        self._load_rows(texts=self._texts)
+        row = self._rows.get(file.path)
+        if row is None or row[3] is None:
+            return
+        note = self._text(file.path, row, 3)
+        if note is None:
+            return
+        self.put_encoded(file, note, None, content_hash)
 
     # the NoteStore interface
 
     def _fresh(self, file: NoteFile) -> tuple[int, int, str | None, str | None, str | None] | None:
-        self._load_rows()
+        self._load_rows(texts=self._texts)
         row = self._rows.get(file.path)
         if row is None or row[0] != file.size or row[1] != file.mtime_ns:
             return None
@@ -450,12 +534,12 @@ class SqliteStore(NoteStore):
             return None
 
     def hash_of(self, path: str) -> str | None:
-        self._load_rows()
+        self._load_rows(texts=self._texts)
         row = self._rows.get(path)
         return row[2] if row else None
 
     def get_by_hash(self, path: str, content_hash: str) -> NoteRecord | None:
-        self._load_rows()
+        self._load_rows(texts=self._texts)
         row = self._rows.get(path)
         if row is None or row[2] != content_hash or row[3] is None:
             return None
@@ -486,7 +570,7 @@ class SqliteStore(NoteStore):
         content_hash: str | None,
     ) -> None:
         """Like ``put``, for a record already in its cache form (from a worker process)."""
-        self._load_rows()
+        self._load_rows(texts=self._texts)
         row = (file.size, file.mtime_ns, content_hash, record_json, problem_json)
         self._rows[file.path] = row
         self._dirty[file.path] = row
@@ -495,13 +579,13 @@ class SqliteStore(NoteStore):
             self.flush()  # bounds memory on a cold run of a large vault
 
     def forget(self, path: str) -> None:
-        self._load_rows()
+        self._load_rows(texts=self._texts)
         if self._rows.pop(path, None) is not None:
             self._gone.add(path)
         self._dirty.pop(path, None)
 
     def forget_others(self, paths: Iterable[str]) -> None:
-        self._load_rows()
+        self._load_rows(texts=self._texts)
         keep = set(paths)
         for path in [p for p in self._rows if p not in keep]:
             self.forget(path)
@@ -518,6 +602,10 @@ class SqliteStore(NoteStore):
                 self._db.executemany(
                     "INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?, ?, ?)",
                     [(p, *row) for p, row in sorted(self._dirty.items())],
+                )
+                # Whatever was remembered from these records (the snapshot) is now stale.
+                self._db.execute(
+                    "INSERT OR REPLACE INTO meta VALUES ('generation', ?)", (uuid.uuid4().hex,)
                 )
         except sqlite3.Error as exc:
             log.warning("could not update the cache (%s); it will be rebuilt next time", exc)
@@ -550,6 +638,119 @@ class SqliteStore(NoteStore):
             self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
         except sqlite3.Error as exc:
             log.warning("could not update the cache (%s)", exc)
+
+    # the snapshot: derived state remembered with the records it was made from
+
+    def generation(self) -> str:
+        """Changes whenever stored records change: a snapshot is valid only for its own."""
+        return self.get_meta("generation") or ""
+
+    def read_snapshot(self, names: Iterable[str]) -> dict[str, str]:
+        wanted = list(names)
+        if self._db is None or not wanted:
+            return {}
+        marks = ",".join("?" * len(wanted))
+        try:
+            rows = self._db.execute(
+                f"SELECT name, value FROM snapshot WHERE name IN ({marks})", wanted
+            ).fetchall()
+        except sqlite3.Error:
+            return {}
+        return {str(name): str(value) for name, value in rows}
+
+    def read_snapshot_people(
+        self, column: str, keys: Iterable[str] | None = None
+    ) -> dict[str, str]:
+        """One column ("paths" or "score") of the per-person rows: all, or for ``keys``."""
+        if self._db is None or column not in ("paths", "score"):
+            return {}
+        try:
+            if keys is None:
+                rows = self._db.execute(f"SELECT key, {column} FROM snapshot_people").fetchall()
+            else:
+                rows = []
+                for key in keys:
+                    rows += self._db.execute(
+                        f"SELECT key, {column} FROM snapshot_people WHERE key = ?", (key,)
+                    ).fetchall()
+        except sqlite3.Error:
+            return {}
+        return {str(key): str(value) for key, value in rows if value is not None}
+
+    def write_snapshot(
+        self,
+        values: Mapping[str, str],
+        people: Mapping[str, tuple[str | None, str | None]],
+        *,
+        everyone: bool,
+        gone: Iterable[str] = (),
+        links: Mapping[str, Iterable[str]] | None = None,
+    ) -> bool:
+        """Store snapshot values and per-person rows ((paths, score); None keeps what is
+        there) with the current generation, in one transaction. ``everyone``: the rows given
+        are all there are (others are dropped); ``gone``: rows to drop; ``links``: note ->
+        the names its links use, for the notes given (all of them with ``everyone``)."""
+        if self._db is None:
+            return False
+        self.flush()
+        try:
+            with self._db:
+                self._db.execute("BEGIN")
+                if everyone:
+                    self._db.execute("DELETE FROM snapshot_people")
+                    self._db.execute("DELETE FROM snapshot")
+                    self._db.execute("DELETE FROM snapshot_links")
+                elif links:
+                    self._db.executemany(
+                        "DELETE FROM snapshot_links WHERE path = ?", [(p,) for p in sorted(links)]
+                    )
+                if links:
+                    self._db.executemany(
+                        "INSERT OR IGNORE INTO snapshot_links VALUES (?, ?)",
+                        [(n, p) for p, names in sorted(links.items()) for n in sorted(names)],
+                    )
+                self._db.executemany(
+                    "DELETE FROM snapshot_people WHERE key = ?", [(k,) for k in sorted(gone)]
+                )
+                for key, (paths, score) in sorted(people.items()):
+                    if paths is None or score is None:
+                        row = self._db.execute(
+                            "SELECT paths, score FROM snapshot_people WHERE key = ?", (key,)
+                        ).fetchone()
+                        old = row if row is not None else (None, None)
+                        paths = old[0] if paths is None else paths
+                        score = old[1] if score is None else score
+                    self._db.execute(
+                        "INSERT OR REPLACE INTO snapshot_people VALUES (?, ?, ?)",
+                        (key, paths, score),
+                    )
+                generation = self.get_meta("generation") or ""
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO snapshot VALUES (?, ?)",
+                    sorted({**values, "generation": generation}.items()),
+                )
+        except sqlite3.Error as exc:
+            log.warning("could not remember the model (%s); the next refresh reads it all", exc)
+            return False
+        return True
+
+    def linked(self, name: str) -> bool:
+        """Does any note's link use ``name`` (as the snapshot knows it)?"""
+        if self._db is None:
+            return True
+        try:
+            row = self._db.execute(
+                "SELECT 1 FROM snapshot_links WHERE name = ? LIMIT 1", (name,)
+            ).fetchone()
+        except sqlite3.Error:
+            return True
+        return row is not None
+
+    def drop_snapshot(self) -> None:
+        if self._db is None:
+            return
+        with contextlib.suppress(sqlite3.Error):
+            self._db.execute("DELETE FROM snapshot WHERE name = 'generation'")
 
     def close(self) -> None:
         self.flush()

@@ -333,7 +333,8 @@ def refresh(ctx: Context, day: str | None, dry_run: bool) -> None:
             click.echo(diff, nl=False)
         click.echo(f"would write {len(report.written)} file(s); {len(report.unchanged)} unchanged")
     else:
-        click.echo(f"wrote {len(report.written)} file(s); {len(report.unchanged)} unchanged")
+        unchanged = len(report.unchanged) + done.unchanged
+        click.echo(f"wrote {len(report.written)} file(s); {unchanged} unchanged")
     report_problems(done.loaded.problems, report.problems)
 
 

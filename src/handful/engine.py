@@ -34,7 +34,7 @@ from handful.parse import Note, parse_note
 from handful.parse.regions import BrokenRegionError, replace_region
 from handful.score.assess import Assessment, Reason, assess_person
 from handful.score.daily import DailyPlan, plan_day
-from handful.score.network import NetworkReport, network_report
+from handful.score.network import NetworkReport, Ties, network_report
 from handful.score.params import ScoringParams, load_params
 from handful.store import NoteStore, digest
 from handful.vault.scan import NoteFile, Scan, read_note, scan_vault
@@ -138,8 +138,11 @@ class Loaded:
     read_problems: dict[str, Problem]
     universe: Universe
     model: Model
-    state: ModelState
+    state: ModelState | None  # None after a quick refresh (no full model in memory)
     scan_problems: list[Problem] = field(default_factory=list)
+    #: the network's per-person contact facts and ties, when remembered from the last run
+    facts: Mapping[str, tuple[int, float | None]] | None = None
+    ties: Ties | None = None
 
     @property
     def problems(self) -> list[Problem]:
@@ -418,7 +421,14 @@ def network_change(
 def network_change_for(
     loaded: Loaded, assessments: Mapping[str, Assessment], day: dt.date
 ) -> Change:
-    report = network_report(loaded.model, assessments, day, loaded.vault.params)
+    report = network_report(
+        loaded.model,
+        assessments,
+        day,
+        loaded.vault.params,
+        facts=loaded.facts,
+        ties=loaded.ties,
+    )
     return network_change(loaded, report, assessments)
 
 
@@ -434,6 +444,7 @@ class RefreshResult:
     plan: DailyPlan
     report: WriteReport
     reconnect_path: str
+    assessments: Mapping[str, Assessment] = field(default_factory=dict)
 
 
 def refresh(
@@ -470,7 +481,7 @@ def refresh(
     ]
     writer = Writer(loaded.vault.root, dry_run=dry_run, recorders=recorders)
     result = writer.apply(changes, stop=stop)
-    return RefreshResult(plan, result, changes[0].path)
+    return RefreshResult(plan, result, changes[0].path, assessments)
 
 
 # --- refresh with the stamp: an unchanged vault is only stat-ed ---------------------------------
@@ -498,16 +509,22 @@ def stamp(vault: Vault, files: Iterable[NoteFile], day: dt.date, options: str) -
 class CacheRecorder(Recorder):
     """After handful rewrites a region in a user's note, the note's record is unchanged (handful
     never reads its own regions): remember the new size, mtime and hash with the same record, so
-    the next run does not parse the note again."""
+    the next run does not parse the note again. ``plain`` notes (person notes, never handful's
+    own) keep their stored record when it is not in memory."""
 
-    def __init__(self, vault: Vault, store: NoteStore, loaded: Loaded) -> None:
+    def __init__(
+        self, vault: Vault, store: NoteStore, loaded: Loaded, *, plain: Iterable[str] = ()
+    ) -> None:
         self.vault = vault
         self.store = store
         self.records = loaded.records
+        self.plain = frozenset(plain)
 
     def record(self, path: str, before: bytes | None, after: bytes) -> None:
         record = self.records.get(path)
-        if record is None or record.role.generated or before is None:
+        if before is None or (record is None and path not in self.plain):
+            return
+        if record is not None and record.role.generated:
             return
         if digest(before) != self.store.hash_of(path):
             return  # the user saved since the record was read: the next run reads it again
@@ -515,7 +532,11 @@ class CacheRecorder(Recorder):
             info = os.stat(self.vault.root / path)
         except OSError:
             return
-        self.store.put(NoteFile(path, info.st_size, info.st_mtime_ns), record, None, digest(after))
+        file = NoteFile(path, info.st_size, info.st_mtime_ns)
+        if record is not None:
+            self.store.put(file, record, None, digest(after))
+        else:
+            self.store.restat(file, digest(after))
 
 
 @dataclass
@@ -525,6 +546,7 @@ class VaultRefresh:
     loaded: Loaded | None
     result: RefreshResult | None
     unchanged: int  # files that would have been checked, when nothing was done
+    quick: bool = False  # redone from the snapshot, only what the edits touched
 
 
 def refresh_vault(
@@ -540,7 +562,10 @@ def refresh_vault(
     recorders: Iterable[Recorder] = (),
 ) -> VaultRefresh:
     """Refresh with the cache's stamp: when nothing changed since the last identical refresh,
-    only stat the notes and stop."""
+    only stat the notes and stop. After a few edits, redo only what they touched (``quick``);
+    otherwise read everything and remember the result for next time."""
+    from handful import quick
+
     scan = scan_vault(vault.root, skip_folders=vault.skip_folders())
     options = f"everything={everything};limit={limit};editable={day >= today}"
     key = stamp(vault, scan.files, day, options)
@@ -549,6 +574,18 @@ def refresh_vault(
         return VaultRefresh(None, None, int(remembered.split(" ", 1)[1]))
     if not dry_run:
         clean_temp_files(vault.root, skip_folders=vault.skip_folders())  # a killed run's leftovers
+    snapshot_key = stamp(vault, (), day, options)
+    if not dry_run and everything and limit is None:
+        with bulk():
+            found = quick.try_refresh(
+                vault, scan, day, today=today, store=store, key=snapshot_key, recorders=recorders
+            )
+        if found is not None:
+            result, loaded, checked = found
+            _remember_stamp(vault, store, loaded, result, day, options, checked)
+            seen = len(result.report.written) + len(result.report.unchanged)
+            return VaultRefresh(loaded, result, max(0, checked - seen), quick=True)
+    store.load_texts()
     loaded = load(vault, store=store, progress=progress, scan=scan)
     with bulk():
         result = refresh(
@@ -561,13 +598,33 @@ def refresh_vault(
             recorders=[CacheRecorder(vault, store, loaded), *recorders],
         )
     if not dry_run and not result.report.problems:
-        files = dict(loaded.files)
-        for path in result.report.written:
-            try:
-                info = os.stat(vault.root / path)
-            except OSError:
-                continue
-            files[path] = NoteFile(path, info.st_size, info.st_mtime_ns)
         checked = len(result.report.written) + len(result.report.unchanged)
-        store.set_meta(STAMP_KEY, f"{stamp(vault, files.values(), day, options)} {checked}")
+        _remember_stamp(vault, store, loaded, result, day, options, checked)
+        if everything and limit is None and quick.usable(vault):
+            with bulk():
+                quick.remember(
+                    store, loaded, result.assessments, day, key=snapshot_key, checked=checked
+                )
     return VaultRefresh(loaded, result, 0)
+
+
+def _remember_stamp(
+    vault: Vault,
+    store: NoteStore,
+    loaded: Loaded,
+    result: RefreshResult,
+    day: dt.date,
+    options: str,
+    checked: int,
+) -> None:
+    """After a refresh that wrote everything it meant to: the stamp of the vault as it is now."""
+    if result.report.problems:
+        return
+    files = dict(loaded.files)
+    for path in result.report.written:
+        try:
+            info = os.stat(vault.root / path)
+        except OSError:
+            continue
+        files[path] = NoteFile(path, info.st_size, info.st_mtime_ns)
+    store.set_meta(STAMP_KEY, f"{stamp(vault, files.values(), day, options)} {checked}")

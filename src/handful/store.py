@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from handful.errors import Problem
 from handful.model.record import NoteRecord
@@ -69,4 +69,64 @@ class NoteStore:
         return None
 
     def close(self) -> None:
+        return None
+
+    # Remembering derived state (the snapshot) needs a real store; this one remembers nothing.
+
+    def load_stats(self) -> None:
+        return None
+
+    def load_texts(self) -> None:
+        return None
+
+    def stored(self, path: str) -> NoteRecord | None:
+        return None
+
+    def stored_problem(self, path: str) -> Problem | None:
+        return None
+
+    def fresh(self, file: NoteFile) -> bool:
+        return False
+
+    def known_paths(self) -> list[str]:
+        return []
+
+    def forget(self, path: str) -> None:
+        return None
+
+    def problem_paths(self) -> list[str]:
+        return []
+
+    def record_paths(self) -> list[str]:
+        return []
+
+    def restat(self, file: NoteFile, content_hash: str) -> None:
+        return None
+
+    def generation(self) -> str:
+        return ""
+
+    def read_snapshot(self, names: Iterable[str]) -> dict[str, str]:
+        return {}
+
+    def read_snapshot_people(
+        self, column: str, keys: Iterable[str] | None = None
+    ) -> dict[str, str]:
+        return {}
+
+    def write_snapshot(
+        self,
+        values: Mapping[str, str],
+        people: Mapping[str, tuple[str | None, str | None]],
+        *,
+        everyone: bool,
+        gone: Iterable[str] = (),
+        links: Mapping[str, Iterable[str]] | None = None,
+    ) -> bool:
+        return False
+
+    def linked(self, name: str) -> bool:
+        return True
+
+    def drop_snapshot(self) -> None:
         return None

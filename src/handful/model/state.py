@@ -11,7 +11,7 @@ records gives the same model: the tests hold the incremental path to that.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TypeVar
@@ -41,7 +41,7 @@ T = TypeVar("T")
 
 
 @lru_cache(maxsize=1 << 16)
-def _name(target: str) -> str:
+def link_name(target: str) -> str:
     """The name part of a link target or path, as the resolver compares it."""
     text = target.strip().replace("\\\\", "/").rstrip("/")
     last = text.rsplit("/", 1)[-1]
@@ -53,27 +53,27 @@ def _name(target: str) -> str:
 def record_names(record: NoteRecord) -> frozenset[str]:
     """Every name a record's links use: if one of them starts or stops naming a note, the
     record must be resolved again."""
-    names = {_name(target) for target, _ in record.links}
+    names = {link_name(target) for target, _ in record.links}
     for fact in record.facts:
         if isinstance(fact, RawContact | RawMention | RawFollowUp):
             if fact.who:
-                names.add(_name(fact.who))
+                names.add(link_name(fact.who))
             if isinstance(fact, RawFollowUp):
-                names.update(_name(t) for t in fact.unless)
+                names.update(link_name(t) for t in fact.unless)
         elif isinstance(fact, RawEdge):
-            names.update(_name(t) for t in (fact.a, fact.b) if t)
+            names.update(link_name(t) for t in (fact.a, fact.b) if t)
         elif isinstance(fact, RawGroup):
-            names.update(_name(t) for t in fact.members if t)
+            names.update(link_name(t) for t in fact.members if t)
         elif isinstance(fact, RawTick):
-            names.update(_name(t) for t in fact.candidates if t)
+            names.update(link_name(t) for t in fact.candidates if t)
     if record.person is not None:
-        names.update(_name(t) for t, _ in record.person.knows_targets)
-        names.update(_name(t) for t, _ in record.person.introduced_by_targets)
-        names.update(_name(t) for t in record.person.company_targets)
+        names.update(link_name(t) for t, _ in record.person.knows_targets)
+        names.update(link_name(t) for t, _ in record.person.introduced_by_targets)
+        names.update(link_name(t) for t in record.person.company_targets)
     return frozenset(names)
 
 
-def _names_differ(before: NoteRecord | None, after: NoteRecord | None) -> bool:
+def names_differ(before: NoteRecord | None, after: NoteRecord | None) -> bool:
     """Could this change alter what a link resolves to: a note appearing or going, or its
     aliases, person fields or handful-ness changing?"""
     if before is None or after is None:
@@ -86,7 +86,7 @@ def _names_differ(before: NoteRecord | None, after: NoteRecord | None) -> bool:
 
 
 def _own_names(path: str, record: NoteRecord | None) -> set[str]:
-    names = {_name(path)}
+    names = {link_name(path)}
     if record is not None:
         names.update(fold(a.strip()) for a in record.aliases)
     return names
@@ -106,11 +106,11 @@ def _interaction_key(item: Interaction) -> tuple[object, ...]:
     )
 
 
-def _edge_key(edge: Edge) -> tuple[object, ...]:
+def edge_key(edge: Edge) -> tuple[object, ...]:
     return (edge.a, edge.b, edge.kind, edge.source, edge.line, edge.date or dt.date.min, edge.label)
 
 
-def _unique(items: list[T]) -> tuple[T, ...]:
+def dedupe(items: list[T]) -> tuple[T, ...]:
     """Drop repeats from a sorted list (the same fact stated twice in one note)."""
     kept: list[T] = []
     for item in items:
@@ -159,7 +159,7 @@ class ModelState:
         """A snapshot of the model (later updates do not change it)."""
         if self._sorted_edges is None:
             every = [e for c in self._contrib.values() for e in c.edges]
-            self._sorted_edges = _unique(sorted(every, key=_edge_key))
+            self._sorted_edges = dedupe(sorted(every, key=edge_key))
         if self._problems is None:
             found = set(self.universe.problems)
             for contribution in self._contrib.values():
@@ -203,7 +203,7 @@ class ModelState:
                     self._note_dates[path] = record.role.date
         changed_names: set[str] = set()
         for path, record in changes.items():
-            if _names_differ(old[path], record):
+            if names_differ(old[path], record):
                 changed_names |= _own_names(path, old[path]) | _own_names(path, record)
         to_resolve = set(changes)
         affected: set[str] = set()
@@ -240,7 +240,7 @@ class ModelState:
         self._names[path] = names
         for name in names:
             self._users.setdefault(name, set()).add(path)
-        self._titled.setdefault(_name(path), set()).add(path)
+        self._titled.setdefault(link_name(path), set()).add(path)
         for person, part in contribution.parts.items():
             self._parts.setdefault(person, {})[path] = part
         if contribution.edges:
@@ -262,7 +262,7 @@ class ModelState:
             users = self._users.get(name)
             if users is not None:
                 users.discard(path)
-        titled = self._titled.get(_name(path))
+        titled = self._titled.get(link_name(path))
         if titled is not None:
             titled.discard(path)
         for person in contribution.parts:
@@ -277,32 +277,67 @@ class ModelState:
         return contribution.people
 
     def _refresh_view(self, person: str) -> None:
+        view = person_view(
+            person,
+            person in self.universe.people,
+            self._parts.get(person, {}).items(),
+            self._edges.get(person, {}).values(),
+        )
         views = self._views
-        parts = self._parts.get(person, {})
-        interactions = [i for part in parts.values() for i in part.interactions]
-        if person in self.universe.people:
-            for source, part in parts.items():
-                for day, line in part.fields:
-                    # A last_contact property counts only when nothing newer is known.
-                    if not any(i.date >= day for i in interactions if i.origin is not Origin.FIELD):
-                        interactions.append(field_contact(person, source, day, line))
-        else:
-            interactions = []
-        views.interactions[person] = _unique(sorted(interactions, key=_interaction_key))
-        views.mentions[person] = _unique(
-            sorted((m for part in parts.values() for m in part.mentions), key=_newest_first)
-        )
-        views.follow_ups[person] = _unique(
-            sorted((f for part in parts.values() for f in part.follow_ups), key=_newest_first)
-        )
-        views.suggested[person] = tuple(
-            sorted({d for part in parts.values() for d in part.suggested})
-        )
-        views.edges[person] = _unique(
-            sorted(
-                (e for edges in self._edges.get(person, {}).values() for e in edges), key=_edge_key
-            )
-        )
+        views.interactions[person] = view.interactions
+        views.mentions[person] = view.mentions
+        views.follow_ups[person] = view.follow_ups
+        views.suggested[person] = view.suggested
+        views.edges[person] = view.edges
+
+    def paths_of(self, person: str) -> tuple[str, ...]:
+        """The notes whose resolved facts concern ``person`` (sorted)."""
+        return tuple(sorted({*self._parts.get(person, {}), *self._edges.get(person, {})}))
+
+    def names_of(self, path: str) -> frozenset[str]:
+        """The names a note's links use (``record_names``)."""
+        return self._names.get(path, frozenset())
+
+    def contribution(self, path: str) -> Contribution | None:
+        return self._contrib.get(path)
+
+
+@dataclass(frozen=True, slots=True)
+class PersonView:
+    """One person's sorted, deduplicated share of the model."""
+
+    interactions: tuple[Interaction, ...]
+    mentions: tuple[Mention, ...]
+    follow_ups: tuple[FollowUp, ...]
+    suggested: tuple[dt.date, ...]
+    edges: tuple[Edge, ...]
+
+
+def person_view(
+    person: str,
+    is_person: bool,
+    parts: Iterable[tuple[str, PersonPart]],
+    edges: Iterable[tuple[Edge, ...]],
+) -> PersonView:
+    """A person's view from what each note says about them (``parts``: (note, part) pairs)
+    and the ties each note gives them. The same inputs in any order give the same view."""
+    parts = list(parts)
+    interactions = [i for _, part in parts for i in part.interactions]
+    if is_person:
+        for source, part in parts:
+            for day, line in part.fields:
+                # A last_contact property counts only when nothing newer is known.
+                if not any(i.date >= day for i in interactions if i.origin is not Origin.FIELD):
+                    interactions.append(field_contact(person, source, day, line))
+    else:
+        interactions = []
+    return PersonView(
+        dedupe(sorted(interactions, key=_interaction_key)),
+        dedupe(sorted((m for _, part in parts for m in part.mentions), key=_newest_first)),
+        dedupe(sorted((f for _, part in parts for f in part.follow_ups), key=_newest_first)),
+        tuple(sorted({d for _, part in parts for d in part.suggested})),
+        dedupe(sorted((e for group in edges for e in group), key=edge_key)),
+    )
 
 
 def _newest_first(item: Mention | FollowUp) -> tuple[int, str, int]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from handful.model.kinds import MENTION
@@ -111,6 +111,25 @@ def _intros(edges: Sequence[Edge]) -> tuple[Intro, ...]:
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class Ties:
+    """Who is tied to whom among your people: the weighted graph and the introductions."""
+
+    graph: Mapping[str, Mapping[str, float]]
+    intros: tuple[Intro, ...]
+
+
+def network_ties(model: Model) -> Ties:
+    return Ties(person_graph(model), _intros(model.edges))
+
+
+def contact_facts(
+    model: Model, keys: Iterable[str], as_of: dt.date, params: ScoringParams
+) -> dict[str, tuple[int, float | None]]:
+    """Per person: (distinct contacts in the effort window, share they started or None)."""
+    return {key: _contact_facts(key, model.interactions_of(key), as_of, params) for key in keys}
+
+
 def network_report(
     model: Model,
     assessments: Mapping[str, Assessment],
@@ -118,8 +137,16 @@ def network_report(
     params: ScoringParams,
     *,
     strongest: int = 10,
+    facts: Mapping[str, tuple[int, float | None]] | None = None,
+    ties: Ties | None = None,
 ) -> NetworkReport:
+    """The report; ``facts`` and ``ties`` are computed from the model when not given (a
+    refresh that remembers them from its last run passes them in)."""
     active = {k: a for k, a in assessments.items() if not a.person.archived}
+    if facts is None:
+        facts = contact_facts(model, active, as_of, params)
+    if ties is None:
+        ties = network_ties(model)
 
     def by_strength(keys: list[str]) -> tuple[str, ...]:
         return tuple(
@@ -142,7 +169,7 @@ def network_report(
     # Reciprocity 1-|2p-1| < 0.2 means p > 0.9 (they start) or p < 0.1 (you start).
     shares: dict[str, float] = {}
     for key in active:
-        effort[key], share = _contact_facts(key, model.interactions_of(key), as_of, params)
+        effort[key], share = facts[key]
         if share is not None:
             shares[key] = share
     total = sum(effort.values())
@@ -164,18 +191,20 @@ def network_report(
             [k for k, share in shares.items() if share <= params.one_sided_below / 2]
         ),
         dormant=by_strength([k for k, a in active.items() if a.state is State.DORMANT]),
-        bridges=_bridges(model, active, as_of, params),
-        intros=_intros(model.edges),
+        bridges=_bridges(ties.graph, active, as_of, params),
+        intros=ties.intros,
     )
 
 
 def _bridges(
-    model: Model, active: Mapping[str, Assessment], as_of: dt.date, params: ScoringParams
+    graph: Mapping[str, Mapping[str, float]],
+    active: Mapping[str, Assessment],
+    as_of: dt.date,
+    params: ScoringParams,
 ) -> tuple[Bridge, ...]:
     """People who are your only recent link to others you are not in touch with yourself."""
     since = as_of - dt.timedelta(days=params.reciprocity_window_days)
     in_touch = {k for k, a in active.items() if a.last_contact and a.last_contact.date > since}
-    graph = person_graph(model)
     reaches: dict[str, list[str]] = {}
     for key in sorted(active):
         if key in in_touch:

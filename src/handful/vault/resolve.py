@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 
 class Status(StrEnum):
@@ -150,6 +151,69 @@ class Resolver:
         for candidates in self._by_alias.values():
             candidates.sort(key=_rank)
         self._memo: dict[str, Resolution] = {}
+
+    def state(self) -> dict[str, Any]:
+        """Everything the resolver knows, as plain data (remembered between runs)."""
+        paths, aliases, secondary = self.signature
+        return {
+            "paths": list(paths),
+            "aliases": [[path, list(names)] for path, names in aliases],
+            "secondary": list(secondary),
+            "by_path": self._by_path,
+            "by_name": self._by_name,
+            "by_alias": self._by_alias,
+        }
+
+    @classmethod
+    def from_state(cls, state: Mapping[str, Any]) -> Resolver:
+        """A resolver from ``state()``, without folding and sorting every name again."""
+        resolver = cls.__new__(cls)
+        resolver._secondary = frozenset(state["secondary"])
+        resolver.signature = (
+            tuple(state["paths"]),
+            tuple((path, tuple(names)) for path, names in state["aliases"]),
+            tuple(state["secondary"]),
+        )
+        resolver._by_path = dict(state["by_path"])
+        resolver._by_name = {k: list(v) for k, v in state["by_name"].items()}
+        resolver._by_alias = {k: list(v) for k, v in state["by_alias"].items()}
+        resolver._memo = {}
+        return resolver
+
+    def with_paths(
+        self, add: Iterable[str] = (), drop: Iterable[str] = (), *, secondary: Iterable[str] = ()
+    ) -> Resolver:
+        """The same resolver with notes without aliases added (``secondary``: those of them
+        that are handful's own) or removed: the same as building it again."""
+        add, drop = list(add), list(drop)
+        paths = (set(self.signature[0]) | set(add)) - set(drop)
+        state = self.state()
+        state["paths"] = sorted(paths)
+        state["secondary"] = sorted((self._secondary - set(drop)) | set(secondary))
+        by_path = dict(self._by_path)
+        by_name = {k: list(v) for k, v in self._by_name.items()}
+        for path in drop:
+            stem = _stem(path)
+            by_path.pop(fold(stem), None)
+            name = fold(stem.rsplit("/", 1)[-1])
+            left = [p for p in by_name.get(name, []) if p != path]
+            if left:
+                by_name[name] = left
+            else:
+                by_name.pop(name, None)
+        for path in add:
+            stem = _stem(path)
+            by_path[fold(stem)] = path
+            candidates = by_name.setdefault(fold(stem.rsplit("/", 1)[-1]), [])
+            if path not in candidates:
+                candidates.append(path)
+                candidates.sort(key=_rank)
+        state["by_path"], state["by_name"] = by_path, by_name
+        return Resolver.from_state(state)
+
+    def notes_named(self, name: str) -> tuple[str, ...]:
+        """The notes whose file name (folded, without .md) is ``name``."""
+        return tuple(self._by_name.get(name, ()))
 
     def resolve(self, target: str, source: str = "") -> Resolution:
         """Resolve a link ``target`` (as written, without heading) found in note ``source``."""

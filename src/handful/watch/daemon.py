@@ -220,6 +220,7 @@ class Daemon:
         assert self.loaded is not None
         loaded = self.loaded
         state = loaded.state
+        assert state is not None  # the watcher always loads the whole model
         files = dict(loaded.files)
         problems = dict(loaded.read_problems)
         changes: dict[str, NoteRecord | None] = {}

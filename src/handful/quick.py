@@ -1,0 +1,401 @@
+"""A refresh after a few edits: redo only what they touched, from the last refresh's snapshot.
+
+A full refresh decodes every note's record, resolves it and rebuilds the model, then assesses
+everyone; that costs seconds on a vault of 10,000 notes even when one daily note was added. The
+snapshot (``snapshot.py``) remembers the result. Here, the notes that changed since are read;
+their old and new facts name the people they concern; only those people are rebuilt (from the
+notes that concern them), assessed and rendered; everyone else's assessment comes from the
+snapshot, so the reconnect list and the network note are computed over the whole vault as usual.
+
+Anything this path does not handle the full refresh does: a person note's fields, names or
+aliases changed, a new note whose name some link uses, more than ``MAX_CHANGES`` notes, plugins,
+another day or other settings. ``tests/test_quick.py`` holds it to byte-identical output.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from handful import snapshot as snap
+from handful.errors import Problem
+from handful.model.build import Contribution, PersonPart, Universe, resolve_record
+from handful.model.record import NoteRecord
+from handful.model.state import (
+    PersonView,
+    dedupe,
+    edge_key,
+    link_name,
+    names_differ,
+    person_view,
+    record_names,
+)
+from handful.model.types import Edge, Model, Person
+from handful.score.assess import Assessment
+from handful.score.network import Ties, contact_facts, network_ties
+from handful.store import NoteStore
+from handful.vault.resolve import fold
+from handful.vault.scan import NoteFile, Scan
+
+if TYPE_CHECKING:
+    from handful.engine import Loaded, RefreshResult, Vault
+    from handful.write import Recorder
+
+log = logging.getLogger(__name__)
+
+#: More changed notes than this and a full refresh is as quick.
+MAX_CHANGES = 200
+BUILTIN_ONLY = ["handful.builtin"]
+
+
+def usable(vault: Vault) -> bool:
+    """Only handful's own generators and scores: a plugin may read anything in the model."""
+    return [name for name, _ in vault.plugins.list_name_plugin()] == BUILTIN_ONLY
+
+
+# --- remembering, after a full refresh ---------------------------------------------------------
+
+
+def remember(
+    store: NoteStore,
+    loaded: Loaded,
+    assessments: Mapping[str, Assessment],
+    day: dt.date,
+    *,
+    key: str,
+    checked: int,
+) -> None:
+    """Store the snapshot of a full refresh's model and scores (made for ``day``)."""
+    assert loaded.state is not None
+    state = loaded.state
+    model = loaded.model
+    facts = contact_facts(model, assessments, day, loaded.vault.params)
+    problems = {
+        path: c.problems for path in state.records if (c := state.contribution(path)) is not None
+    }
+    people: dict[str, tuple[str | None, str | None]] = {}
+    for person in model.people:
+        score = (assessments[person], facts[person], model.suggested.get(person, ()))
+        people[person] = (snap.plain(state.paths_of(person)), snap.score_to_json(score))
+    values = {
+        "key": key,
+        **snap.universe_values(loaded.universe),
+        "problems": snap.problems_to_json(problems),
+        "ties": snap.ties_to_json(network_ties(model)),
+        "edges": snap.edges_to_json(model.edges),
+        "checked": str(checked),
+    }
+    links = {path: state.names_of(path) for path in state.records}
+    store.write_snapshot(values, people, everyone=True, links=links)
+
+
+# --- the quick refresh -------------------------------------------------------------------------
+
+
+class FullRefresh(Exception):
+    """This change needs the full refresh (the reason is for the debug log)."""
+
+
+@dataclass
+class Edit:
+    """One changed note: its record before and after (None: none, or unreadable)."""
+
+    path: str
+    before: NoteRecord | None
+    after: NoteRecord | None
+    old: Contribution | None = None
+    new: Contribution | None = None
+
+
+@dataclass
+class Plan:
+    """What a quick refresh found: the edits, the universe after them, who they touched."""
+
+    edits: dict[str, Edit]
+    universe: Universe
+    universe_changed: bool
+    touched: set[str] = field(default_factory=set)
+
+
+def changed_files(scan: Scan, store: NoteStore) -> tuple[list[NoteFile], list[str]]:
+    """(files whose size or mtime differ from the store, stored paths no longer there)."""
+    store.load_stats()
+    changed = [f for f in scan.files if not store.fresh(f)]
+    present = {f.path for f in scan.files}
+    gone = sorted(p for p in store.known_paths() if p not in present)
+    return changed, gone
+
+
+def read_edits(
+    vault: Vault, store: NoteStore, changed: list[NoteFile], gone: list[str]
+) -> dict[str, Edit]:
+    """Read the changed notes (the store keeps their new records) next to their old ones."""
+    from handful import engine
+
+    edits: dict[str, Edit] = {}
+    for file in changed:
+        before = store.stored(file.path)
+        after, _ = engine.read_one(vault, file, store)
+        edits[file.path] = Edit(file.path, before, after)
+    for path in gone:
+        edits[path] = Edit(path, store.stored(path), None)
+        store.forget(path)
+    return edits
+
+
+def plan_edits(edits: dict[str, Edit], shot: snap.Snapshot, store: NoteStore) -> Plan:
+    """Resolve the edits against the snapshot's universe; raise FullRefresh when they change
+    what links resolve to in a way only a full rebuild handles."""
+    added: list[str] = []
+    dropped: list[str] = []
+    resolver = shot.universe.resolver
+    namesakes: set[str] = set()
+    own: list[str] = []  # handful's own notes among those added: user notes win their names
+    for edit in edits.values():
+        if not names_differ(edit.before, edit.after):
+            continue
+        record = edit.before or edit.after
+        assert record is not None
+        if edit.before is not None and edit.after is not None:
+            raise FullRefresh(f"{edit.path}: a person's fields, aliases or role changed")
+        if record.aliases or record.person is not None:
+            raise FullRefresh(f"{edit.path}: a person or a note with aliases came or went")
+        name = link_name(edit.path)
+        if store.linked(name):
+            raise FullRefresh(f"{edit.path}: links use its name")
+        # Notes with the same file name are now linked by their path, or by their name again:
+        # the regions that link them are rewritten.
+        namesakes.update(set(resolver.notes_named(name)) - {edit.path})
+        (added if edit.after is not None else dropped).append(edit.path)
+        if edit.after is not None and edit.after.role.generated:
+            own.append(edit.path)
+    universe = shot.universe
+    if added or dropped:
+        universe = Universe(
+            universe.people, resolver.with_paths(added, dropped, secondary=own), universe.problems
+        )
+    plan = Plan(edits, universe, bool(added or dropped))
+    for edit in edits.values():
+        # A note that came or went is linked by no other note (checked above): every link
+        # resolves the same before and after, so both sides resolve against the new universe.
+        if edit.before is not None:
+            edit.old = resolve_record(universe, edit.before)
+            plan.touched |= edit.old.people
+        if edit.after is not None:
+            edit.new = resolve_record(universe, edit.after)
+            plan.touched |= edit.new.people
+        if edit.path in universe.people:
+            plan.touched.add(edit.path)  # its region is rewritten even if its facts are equal
+    for path in sorted(namesakes - set(edits)):
+        record = store.stored(path)
+        if record is None:
+            raise FullRefresh(f"{path}: its record is not in the cache")
+        plan.touched |= resolve_record(universe, record).people
+    plan.touched &= set(universe.people)
+    return plan
+
+
+def rebuild_people(
+    plan: Plan, store: NoteStore
+) -> tuple[dict[str, PersonView], dict[str, tuple[str, ...]]]:
+    """The views of the touched people, from every note that concerns them; and the new list
+    of those notes per person."""
+    rows = store.read_snapshot_people("paths", sorted(plan.touched))
+    universe = plan.universe
+    contributions: dict[str, Contribution] = {
+        path: edit.new for path, edit in plan.edits.items() if edit.new is not None
+    }
+    views: dict[str, PersonView] = {}
+    paths_of: dict[str, tuple[str, ...]] = {}
+    for person in sorted(plan.touched):
+        if person not in rows:
+            raise FullRefresh(f"{person}: not in the snapshot")
+        paths = set(json.loads(rows[person])) - set(plan.edits)
+        paths |= {
+            path for path, c in contributions.items() if path in plan.edits and person in c.people
+        }
+        parts: list[tuple[str, PersonPart]] = []
+        edges: list[tuple[Edge, ...]] = []
+        for path in sorted(paths):
+            found = contributions.get(path)
+            if found is None:
+                record = store.stored(path)
+                if record is None:
+                    raise FullRefresh(f"{path}: its record is not in the cache")
+                found = contributions[path] = resolve_record(universe, record)
+            if person in found.parts:
+                parts.append((path, found.parts[person]))
+            mine = tuple(e for e in found.edges if person in (e.a, e.b))
+            if mine:
+                edges.append(mine)
+        views[person] = person_view(person, True, parts, edges)
+        paths_of[person] = tuple(sorted(paths))
+    return views, paths_of
+
+
+def _ordered_people(universe: Universe) -> dict[str, Person]:
+    people = universe.people
+    return dict(sorted(people.items(), key=lambda item: (fold(item[1].name), item[0])))
+
+
+def partial_model(
+    universe: Universe,
+    views: Mapping[str, PersonView],
+    suggested: Mapping[str, tuple[dt.date, ...]],
+    problems: Iterable[Problem],
+) -> Model:
+    """The model as far as a quick refresh needs it: every person, every suggestion history,
+    and the views of the touched people only."""
+    typed = dict(views)
+    return Model(
+        people=_ordered_people(universe),
+        interactions={k: v.interactions for k, v in sorted(typed.items()) if v.interactions},
+        mentions={k: v.mentions for k, v in sorted(typed.items()) if v.mentions},
+        follow_ups={k: v.follow_ups for k, v in sorted(typed.items()) if v.follow_ups},
+        edges=(),
+        problems=tuple(sorted(set(problems), key=Problem.sort_key)),
+        suggested={k: v for k, v in sorted(suggested.items()) if v},
+        resolver=universe.resolver,
+        edge_index={k: v.edges for k, v in typed.items() if v.edges},
+    )
+
+
+def new_ties(plan: Plan, store: NoteStore, shot: snap.Snapshot) -> tuple[Ties, str | None]:
+    """The ties after the edits (and the edges to remember), or the snapshot's if no edit had
+    any."""
+    if not any(
+        (e.old is not None and e.old.edges) or (e.new is not None and e.new.edges)
+        for e in plan.edits.values()
+    ):
+        return shot.ties, None
+    text = store.read_snapshot(["edges"]).get("edges")
+    if text is None:
+        raise FullRefresh("the snapshot has no edges")
+    kept = [e for e in snap.edges_from_json(text) if e.source not in plan.edits]
+    for edit in plan.edits.values():
+        if edit.new is not None:
+            kept.extend(edit.new.edges)
+    edges = dedupe(sorted(kept, key=edge_key))
+    model = Model(
+        people=plan.universe.people, interactions={}, mentions={}, follow_ups={}, edges=edges
+    )
+    return network_ties(model), snap.edges_to_json(edges)
+
+
+def new_links(plan: Plan) -> dict[str, frozenset[str]] | None:
+    """The names the edited notes link, if any edit changed them."""
+    links = {
+        path: record_names(e.after) if e.after is not None else frozenset()
+        for path, e in plan.edits.items()
+    }
+    before = {
+        path: record_names(e.before) if e.before is not None else frozenset()
+        for path, e in plan.edits.items()
+    }
+    return links if links != before else None
+
+
+# --- the quick refresh itself ------------------------------------------------------------------
+
+
+def try_refresh(
+    vault: Vault,
+    scan: Scan,
+    day: dt.date,
+    *,
+    today: dt.date,
+    store: NoteStore,
+    key: str,
+    recorders: Iterable[Recorder] = (),
+) -> tuple[RefreshResult, Loaded, int] | None:
+    """Refresh from the snapshot, or None when the full refresh must run (nothing written)."""
+    from handful import engine
+
+    if not usable(vault):
+        return None
+    shot = snap.Snapshot.read(store, key)
+    if shot is None:
+        return None
+    changed, gone = changed_files(scan, store)
+    if len(changed) + len(gone) > MAX_CHANGES:
+        return None
+    try:
+        plan = plan_edits(read_edits(vault, store, changed, gone), shot, store)
+        views, paths_of = rebuild_people(plan, store)
+        people = plan.universe.people
+        rows = store.read_snapshot_people("score")
+        if set(rows) != set(people):
+            raise FullRefresh("the snapshot's people differ")
+        scores = {person: snap.score_from_json(text, people) for person, text in rows.items()}
+        ties, edges_json = new_ties(plan, store, shot)
+        links = new_links(plan)
+    except FullRefresh as why:
+        log.debug("full refresh: %s", why)
+        return None
+    except (ValueError, KeyError, TypeError, IndexError, AttributeError) as exc:
+        log.debug("full refresh: the snapshot cannot be read (%s)", exc)
+        return None
+    problems = dict(shot.problems)
+    for path, edit in plan.edits.items():
+        problems.pop(path, None)
+        if edit.new is not None and edit.new.problems:
+            problems[path] = edit.new.problems
+    suggested = {person: score[2] for person, score in scores.items()}
+    for person in plan.touched:
+        suggested[person] = views[person].suggested
+    model = partial_model(
+        plan.universe,
+        views,
+        suggested,
+        [*plan.universe.problems, *(p for found in problems.values() for p in found)],
+    )
+    read_problems = {
+        path: found for path in store.problem_paths() if (found := store.stored_problem(path))
+    }
+    loaded = engine.Loaded(
+        vault,
+        {f.path: f for f in scan.files},
+        {path: e.after for path, e in plan.edits.items() if e.after is not None},
+        read_problems,
+        plan.universe,
+        model,
+        None,
+        [*scan.problems, *store.problems],
+    )
+    params = vault.params
+    assessments: dict[str, Assessment] = {}
+    for person in model.people:
+        if person in plan.touched:
+            assessments[person] = engine.assess_one(loaded, person, day)
+        else:
+            assessments[person] = scores[person][0]
+    facts = {person: scores[person][1] for person in model.people}
+    facts.update(contact_facts(model, plan.touched, day, params))
+    loaded.facts, loaded.ties = facts, ties
+    result = engine.refresh(
+        loaded,
+        day,
+        today=today,
+        recorders=[engine.CacheRecorder(vault, store, loaded, plain=plan.touched), *recorders],
+        people=plan.touched,
+        assessments=assessments,
+    )
+    if result.report.problems:
+        store.drop_snapshot()  # a region not written stays stale: the next run does it all
+        return result, loaded, shot.checked
+    values = {"key": key, "problems": snap.problems_to_json(problems), "checked": str(shot.checked)}
+    if plan.universe_changed:
+        values["resolver"] = snap.plain(plan.universe.resolver.state())
+    if edges_json is not None:
+        values["edges"] = edges_json
+        values["ties"] = snap.ties_to_json(ties)
+    rows_out: dict[str, tuple[str | None, str | None]] = {}
+    for person in sorted(plan.touched):
+        score = (assessments[person], facts[person], suggested[person])
+        rows_out[person] = (snap.plain(paths_of[person]), snap.score_to_json(score))
+    store.write_snapshot(values, rows_out, everyone=False, links=links)
+    return result, loaded, shot.checked

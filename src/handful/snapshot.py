@@ -1,0 +1,127 @@
+"""The model and the day's scores, remembered in the cache between runs.
+
+A refresh after a few edits should not decode every note and rebuild the whole model in a new
+process. The last refresh leaves a *snapshot* next to the note records: the people and the
+resolver, every person's assessment for that day, the notes that concern each person, the ties
+and the problems. ``quick.py`` reads it back and redoes only what the edits touched.
+
+Stored as typed JSON (``typed_json.py``) decoded into handful's own types only, like the note
+records: a vault's cache may come from someone else, and nothing is ever unpickled. A snapshot is
+used only with the exact note records it was made from (the store's ``generation``) and under the
+same version, settings, day and options (its ``key``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from handful import typed_json
+from handful.errors import Problem
+from handful.model.build import Universe
+from handful.model.types import Edge, Person
+from handful.score.assess import Assessment
+from handful.score.network import Intro, Ties
+from handful.store import NoteStore
+from handful.vault.resolve import Resolver
+
+#: What a refresh remembers per person besides the notes about them: the assessment, the
+#: network's contact facts (effort, share) and the days they were suggested and left unticked.
+Score = tuple[Assessment, tuple[int, float | None], tuple[dt.date, ...]]
+_PEOPLE = tuple[tuple[Person, ...], tuple[Problem, ...]]
+_PROBLEMS = tuple[tuple[str, tuple[Problem, ...]], ...]
+
+#: Snapshot values read on every quick refresh (``edges`` only when an edit touched ties).
+ALWAYS = ("key", "generation", "people", "resolver", "problems", "ties", "checked")
+
+
+def plain(value: Any) -> str:
+    """Plain JSON (names, paths, numbers): read back with ``json.loads``."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def universe_values(universe: Universe) -> dict[str, str]:
+    """The universe as two snapshot values: the people (with its problems), the resolver."""
+    people = tuple(universe.people[k] for k in sorted(universe.people))
+    return {
+        "people": typed_json.dumps((people, universe.problems), _PEOPLE),
+        "resolver": plain(universe.resolver.state()),
+    }
+
+
+def universe_from_values(people_text: str, resolver_text: str) -> Universe:
+    people, problems = typed_json.loads(people_text, _PEOPLE)
+    resolver = Resolver.from_state(json.loads(resolver_text))
+    return Universe({p.key: p for p in people}, resolver, problems)
+
+
+def score_to_json(score: Score) -> str:
+    return typed_json.dumps(score, Score, refs=Person)
+
+
+def score_from_json(text: str, people: Mapping[str, Person]) -> Score:
+    score: Score = typed_json.loads(text, Score, refs=Person, known=people)
+    return score
+
+
+def ties_to_json(ties: Ties) -> str:
+    graph = {a: dict(sorted(near.items())) for a, near in sorted(ties.graph.items())}
+    return plain({"graph": graph, "intros": [[i.introducer, i.introduced] for i in ties.intros]})
+
+
+def ties_from_json(text: str) -> Ties:
+    data = json.loads(text)
+    return Ties(data["graph"], tuple(Intro(a, b) for a, b in data["intros"]))
+
+
+def problems_to_json(problems: Mapping[str, tuple[Problem, ...]]) -> str:
+    found = tuple((path, tuple(p)) for path, p in sorted(problems.items()) if p)
+    return typed_json.dumps(found, _PROBLEMS)
+
+
+def problems_from_json(text: str) -> dict[str, tuple[Problem, ...]]:
+    return dict(typed_json.loads(text, _PROBLEMS))
+
+
+def edges_to_json(edges: Iterable[Edge]) -> str:
+    return typed_json.dumps(tuple(edges), tuple[Edge, ...])
+
+
+def edges_from_json(text: str) -> tuple[Edge, ...]:
+    edges: tuple[Edge, ...] = typed_json.loads(text, tuple[Edge, ...])
+    return edges
+
+
+@dataclass
+class Snapshot:
+    """The values every quick refresh reads (the per-person rows are read as needed)."""
+
+    key: str
+    generation: str
+    universe: Universe
+    problems: dict[str, tuple[Problem, ...]]
+    ties: Ties
+    checked: int
+
+    @classmethod
+    def read(cls, store: NoteStore, key: str) -> Snapshot | None:
+        """The snapshot if it was made under ``key`` from the records the store holds now."""
+        values = store.read_snapshot(ALWAYS)
+        if any(name not in values for name in ALWAYS) or values["key"] != key:
+            return None
+        if values["generation"] != store.generation():
+            return None
+        try:
+            return cls(
+                key,
+                values["generation"],
+                universe_from_values(values["people"], values["resolver"]),
+                problems_from_json(values["problems"]),
+                ties_from_json(values["ties"]),
+                int(values["checked"]),
+            )
+        except (ValueError, KeyError, TypeError, IndexError, AttributeError):
+            return None

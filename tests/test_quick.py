@@ -1,0 +1,342 @@
+"""The quick refresh (only what the edits touched, from the snapshot) writes exactly what a full
+refresh writes. Every scenario edits a copy of the example vault, refreshes it with the cache,
+then refreshes a copy of the result from scratch: the scratch run must find nothing to change."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import EXAMPLE_DAY
+from handful import engine, snapshot, typed_json
+from handful.cache import SqliteStore
+from handful.vault.resolve import Resolver, fold
+from helpers import day
+from helpers import snapshot as files_of
+
+TODAY = "2026-11-26"  # the day after EXAMPLE_DAY: the list of EXAMPLE_DAY is history
+
+
+def refresh(root: Path, when: str = EXAMPLE_DAY) -> engine.VaultRefresh:
+    vault = engine.open_vault(root)
+    store = SqliteStore(vault.state_dir, fingerprint=vault.fingerprint())
+    try:
+        return engine.refresh_vault(vault, day(when), today=day(TODAY), store=store)
+    finally:
+        store.close()
+
+
+def assert_same_as_full(
+    root: Path, tmp_path: Path, when: str = EXAMPLE_DAY, quick: engine.VaultRefresh | None = None
+) -> None:
+    """A from-scratch refresh of a copy of ``root`` changes nothing in it (and reports the
+    same problems as the refresh ``quick`` did)."""
+    copy = tmp_path / f"full-{len(list(tmp_path.iterdir()))}"
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns(".handful"))
+    done = refresh(copy, when)
+    assert done.result is not None and not done.quick
+    assert done.result.report.written == [], "the quick refresh left these stale"
+    assert files_of(copy) == files_of(root)
+    if quick is not None and quick.loaded is not None and done.loaded is not None:
+        assert quick.loaded.problems == done.loaded.problems
+
+
+Edit = Callable[[Path], None]
+
+
+def person(root: Path, name: str) -> Path:
+    return root / "People" / f"{name}.md"
+
+
+def add_daily_one(root: Path) -> None:
+    note = root / "Daily" / "2026" / "11" / "2026-11-25.md"
+    note.write_text("- #call with [[Zoë Whitfield]] about her move\n", encoding="utf-8")
+
+
+def add_daily_two(root: Path) -> None:
+    note = root / "Daily" / "2026" / "11" / "2026-11-25.md"
+    note.write_text(
+        "- lunch with [[Sam Okafor]] and [[Grace Obi]]\n- [ ] send [[Grace Obi]] the link\n",
+        encoding="utf-8",
+    )
+
+
+def append_to_daily(root: Path) -> None:
+    note = root / "Daily" / "2026" / "11" / "2026-11-24.md"
+    with note.open("a", encoding="utf-8") as out:
+        out.write("\n- #coffee with [[Henrik Dahl]] and [[Tomás Herrera]]\n")
+
+
+def remove_daily(root: Path) -> None:
+    (root / "Daily" / "2026" / "11" / "2026-11-23.md").unlink()
+
+
+def log_in_person_note(root: Path) -> None:
+    note = person(root, "Zoë Whitfield")
+    text = note.read_text(encoding="utf-8")
+    note.write_text(
+        text.replace("## Log\n", "## Log\n- 2026-11-24 #call she called about Christmas\n", 1),
+        encoding="utf-8",
+    )
+
+
+def change_person_field(root: Path) -> None:
+    note = person(root, "Zoë Whitfield")
+    text = note.read_text(encoding="utf-8")
+    note.write_text(text.replace("circle: inner", "circle: close", 1), encoding="utf-8")
+
+
+def edit_a_region_by_hand(root: Path) -> None:
+    note = person(root, "Sam Okafor")
+    text = note.read_text(encoding="utf-8")
+    start = text.index("<!-- handful:begin")
+    cut = text.index("\n", text.index("\n", start) + 1)
+    note.write_text(text[:cut] + "\nmy own words\n" + text[cut:], encoding="utf-8")
+
+
+def tick_the_list(root: Path) -> None:
+    note = next((root / "Reconnect").rglob("*.md"))
+    text = note.read_text(encoding="utf-8")
+    note.write_text(text.replace("- [ ]", "- [x]", 1), encoding="utf-8")
+
+
+def break_a_note(root: Path) -> None:
+    (root / "Daily" / "2026" / "11" / "2026-11-22.md").write_bytes(b"- \xff\xfe not text\n")
+
+
+def add_a_linked_note(root: Path) -> None:
+    note = root / "Daily" / "2026" / "11" / "2026-11-25.md"
+    note.write_text("- met [[Nobody Yet]] at the fair\n", encoding="utf-8")
+
+
+def create_the_linked_note(root: Path) -> None:
+    add_a_linked_note(root)
+    (root / "Projects" / "Nobody Yet.md").write_text("A fair stand.\n", encoding="utf-8")
+
+
+EDITS: dict[str, tuple[Edit, bool]] = {
+    # name: (edit, whether the quick path handles it)
+    "a daily note added, one person": (add_daily_one, True),
+    "a daily note added, two people and a task": (add_daily_two, True),
+    "a line added to a daily note (a new tie)": (append_to_daily, True),
+    "a daily note deleted": (remove_daily, True),
+    "a log line in a person note": (log_in_person_note, True),
+    "a region edited by hand": (edit_a_region_by_hand, True),
+    "the reconnect list ticked": (tick_the_list, True),
+    "a note made unreadable": (break_a_note, True),
+    "a person's circle changed": (change_person_field, False),
+}
+
+
+@pytest.mark.parametrize("name", list(EDITS))
+def test_one_edit_gives_what_a_full_refresh_gives(example: Path, tmp_path: Path, name: str) -> None:
+    edit, quick = EDITS[name]
+    first = refresh(example)
+    assert first.result is not None and not first.quick
+    edit(example)
+    done = refresh(example)
+    assert done.quick is quick
+    assert done.result is not None and not done.result.report.problems
+    assert_same_as_full(example, tmp_path, quick=done)
+    again = refresh(example)
+    assert again.result is None or again.result.report.written == []
+
+
+def test_a_new_note_that_links_already_use_needs_the_full_refresh(
+    example: Path, tmp_path: Path
+) -> None:
+    refresh(example)
+    add_a_linked_note(example)
+    assert refresh(example).quick
+    create_the_linked_note(example)
+    done = refresh(example)
+    assert not done.quick  # "[[Nobody Yet]]" resolves now
+    assert_same_as_full(example, tmp_path)
+
+
+def settle(root: Path) -> None:
+    """A full refresh, then a quick one that reads the notes the full one wrote."""
+    refresh(root)
+    (root / "Projects" / "A loose note.md").write_text("nothing about anyone\n", encoding="utf-8")
+    assert refresh(root).quick
+
+
+def test_the_touched_people_are_the_only_regions_rendered(example: Path) -> None:
+    settle(example)
+    note = example / "Meetings" / "Zoë's visit.md"
+    note.write_text("- #call with [[Zoë Whitfield]] about her move\n", encoding="utf-8")
+    done = refresh(example)
+    assert done.quick and done.result is not None
+    assert "People/Zoë Whitfield.md" in done.result.report.written
+    checked = {*done.result.report.written, *done.result.report.unchanged}
+    assert not {p for p in checked if p.startswith("People/")} - {"People/Zoë Whitfield.md"}
+
+
+def test_a_note_named_like_another_rewrites_the_regions_that_link_the_other(
+    example: Path, tmp_path: Path
+) -> None:
+    """Today's daily note takes the name of today's reconnect list: the regions that linked
+    the list as [[2026-11-25]] now need its path."""
+    refresh(example)
+    tick_the_list(example)
+    assert refresh(example).quick
+    ticked = [
+        p for p in (example / "People").glob("*.md") if "[[2026-11-25]]" in p.read_text("utf-8")
+    ]
+    assert ticked
+    add_daily_one(example)
+    done = refresh(example)
+    assert done.quick and done.result is not None
+    for note in ticked:
+        assert f"People/{note.name}" in done.result.report.written
+        assert "[[Reconnect/2026-11-25|" in note.read_text("utf-8")
+    assert_same_as_full(example, tmp_path)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_run_of_random_edits_stays_identical_to_full_refreshes(
+    example: Path, tmp_path: Path, seed: int
+) -> None:
+    """Edits one after another, each refreshed quickly when it can be: after every step the
+    vault is what a full refresh would make of it."""
+    chooser = random.Random(seed)
+    refresh(example)
+    people = sorted(p.stem for p in (example / "People").glob("*.md"))
+    quick = 0
+    for step in range(8):
+        note = example / "Daily" / "2026" / "12" / f"2026-12-0{chooser.randint(1, 4)}.md"
+        note.parent.mkdir(parents=True, exist_ok=True)
+        action = chooser.choice(["write", "append", "delete", "log"])
+        who = chooser.sample(people, 2)
+        if action == "delete" and note.exists():
+            note.unlink()
+        elif action == "append" and note.exists():
+            with note.open("a", encoding="utf-8") as out:
+                out.write(f"- #call [[{who[0]}]] step {step}\n")
+        elif action == "log":
+            target = person(example, who[0])
+            text = target.read_text(encoding="utf-8")
+            target.write_text(
+                text.replace("## Log\n", f"## Log\n- 2026-11-2{step % 5} #text step {step}\n", 1),
+                encoding="utf-8",
+            )
+        else:
+            note.write_text(f"- #dinner with [[{who[0]}]] and [[{who[1]}]]\n", encoding="utf-8")
+        done = refresh(example, "2026-12-05")
+        quick += done.quick
+        assert_same_as_full(example, tmp_path, "2026-12-05", quick=done)
+    assert quick >= 4
+
+
+def test_a_refresh_for_another_day_is_a_full_one(example: Path) -> None:
+    refresh(example)
+    add_daily_one(example)
+    assert not refresh(example, "2026-11-26").quick
+
+
+def test_another_command_that_reads_notes_makes_the_snapshot_stale(
+    example: Path, tmp_path: Path
+) -> None:
+    refresh(example)
+    add_daily_one(example)
+    vault = engine.open_vault(example)
+    store = SqliteStore(vault.state_dir, fingerprint=vault.fingerprint())
+    engine.load(vault, store=store)  # as `handful person` does: the cache learns the new note
+    store.close()
+    log_in_person_note(example)
+    done = refresh(example)
+    assert not done.quick
+    assert_same_as_full(example, tmp_path)
+
+
+@pytest.mark.parametrize(
+    "forged",
+    [
+        '[["no", "such"], [1, null], []]',
+        "{not json",
+        '[[7, "x"], [1, 2], [1]]',
+    ],
+)
+def test_a_damaged_snapshot_means_a_full_refresh_not_a_crash(
+    example: Path, tmp_path: Path, forged: str
+) -> None:
+    refresh(example)
+    vault = engine.open_vault(example)
+    store = SqliteStore(vault.state_dir, fingerprint=vault.fingerprint())
+    rows = store.read_snapshot_people("score")
+    key = sorted(rows)[0]
+    store.write_snapshot({}, {key: (None, forged)}, everyone=False)
+    store.close()
+    add_daily_one(example)
+    done = refresh(example)
+    assert not done.quick and done.result is not None
+    assert_same_as_full(example, tmp_path)
+
+
+def test_assessments_and_people_survive_the_typed_json(example: Path) -> None:
+    loaded = engine.load(engine.open_vault(example))
+    when = day(EXAMPLE_DAY)
+    people = loaded.model.people
+    for key, assessment in engine.assess_all(loaded, when).items():
+        score = (assessment, (3, 0.25), (when,))
+        assert snapshot.score_from_json(snapshot.score_to_json(score), people) == score, key
+    values = snapshot.universe_values(loaded.universe)
+    back = snapshot.universe_from_values(values["people"], values["resolver"])
+    assert dict(back.people) == dict(loaded.universe.people)
+    assert back.problems == loaded.universe.problems
+
+
+def test_typed_json_constructs_only_the_types_it_was_asked_for() -> None:
+    hint = tuple[dt.date, ...]
+    assert typed_json.loads(typed_json.dumps((dt.date(2026, 1, 2),), hint), hint) == (
+        dt.date(2026, 1, 2),
+    )
+    with pytest.raises((ValueError, TypeError, KeyError, IndexError)):
+        snapshot.edges_from_json('[["a", "b", "no-such-kind", "s", 1, null, ""]]')
+    with pytest.raises((ValueError, TypeError)):
+        snapshot.edges_from_json('[["a", "b"]]')
+
+
+names = st.text(alphabet="abcÉé ", min_size=1, max_size=4)
+paths = st.lists(
+    st.tuples(st.sampled_from(["", "A/", "a/", "B/C/"]), names).map(lambda t: f"{t[0]}{t[1]}.md"),
+    max_size=8,
+    unique=True,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(before=paths, add=paths, data=st.data())
+def test_a_resolver_with_paths_added_or_dropped_is_one_built_anew(
+    before: list[str], add: list[str], data: st.DataObject
+) -> None:
+    """As the quick refresh uses it: the notes added or dropped have no alias and a file name
+    no other note has."""
+
+    def name(path: str) -> str:
+        return fold(path.rsplit("/", 1)[-1].removesuffix(".md"))
+
+    def alone(path: str, among: list[str]) -> bool:
+        return path != "A/x.md" and [name(p) for p in among].count(name(path)) == 1
+
+    drop = [p for p in before if alone(p, before)]
+    drop = data.draw(st.lists(st.sampled_from(drop), unique=True)) if drop else []
+    add = [p for p in add if p not in before and alone(p, [*before, *add])]
+    base = Resolver(before, {"A/x.md": ["Ex"]} if "A/x.md" in before else {})
+    changed = base.with_paths(add, drop)
+    fresh = Resolver(
+        (set(before) | set(add)) - set(drop),
+        {"A/x.md": ["Ex"]} if "A/x.md" in set(before) - set(drop) else {},
+    )
+    for target in {*before, *add, *drop, "Ex", "x", "a/x"}:
+        assert changed.resolve(target.removesuffix(".md")) == fresh.resolve(
+            target.removesuffix(".md")
+        )
+    assert Resolver.from_state(base.state()).signature == base.signature
