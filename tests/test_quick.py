@@ -17,6 +17,9 @@ from hypothesis import strategies as st
 from conftest import EXAMPLE_DAY
 from handful import engine, snapshot, typed_json
 from handful.cache import SqliteStore
+from handful.model.types import Edge, Person
+from handful.score.network import intro_counts, network_ties, ties_from_counts
+from handful.score.reach import tie_counts
 from handful.vault.resolve import Resolver, fold
 from helpers import day
 from helpers import snapshot as files_of
@@ -298,10 +301,13 @@ def test_typed_json_constructs_only_the_types_it_was_asked_for() -> None:
     assert typed_json.loads(typed_json.dumps((dt.date(2026, 1, 2),), hint), hint) == (
         dt.date(2026, 1, 2),
     )
-    with pytest.raises((ValueError, TypeError, KeyError, IndexError)):
-        snapshot.edges_from_json('[["a", "b", "no-such-kind", "s", 1, null, ""]]')
-    with pytest.raises((ValueError, TypeError)):
-        snapshot.edges_from_json('[["a", "b"]]')
+    edges = tuple[Edge, ...]
+    with pytest.raises(KeyError):  # an enum value that does not exist
+        typed_json.loads('[["a", "b", "no-such-kind", "s", 1, null, ""]]', edges)
+    with pytest.raises(ValueError, match="2 fields"):
+        typed_json.loads('[["a", "b"]]', edges)
+    with pytest.raises(KeyError):  # a person is only ever one of the people given
+        typed_json.loads('["People/Nobody.md"]', tuple[Person, ...], refs=Person, known={})
 
 
 names = st.text(alphabet="abcÉé ", min_size=1, max_size=4)
@@ -340,3 +346,13 @@ def test_a_resolver_with_paths_added_or_dropped_is_one_built_anew(
             target.removesuffix(".md")
         )
     assert Resolver.from_state(base.state()).signature == base.signature
+
+
+def test_counted_ties_are_the_models_ties(example: Path) -> None:
+    model = engine.load(engine.open_vault(example)).model
+    assert model.edges
+    pairs, intros = tie_counts(model.edges), intro_counts(model.edges)
+    assert ties_from_counts(pairs, intros, model.people) == network_ties(model)
+    tie_counts(model.edges, pairs, sign=-1)
+    intro_counts(model.edges, intros, sign=-1)
+    assert pairs == {} and intros == {}

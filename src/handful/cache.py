@@ -363,10 +363,9 @@ class SqliteStore(NoteStore):
             "score TEXT)"
         )
         db.execute(
-            "CREATE TABLE IF NOT EXISTS snapshot_links (name TEXT, path TEXT, "
-            "PRIMARY KEY (name, path)) WITHOUT ROWID"
+            "CREATE TABLE IF NOT EXISTS snapshot_names (name TEXT PRIMARY KEY, uses INTEGER) "
+            "WITHOUT ROWID"
         )
-        db.execute("CREATE INDEX IF NOT EXISTS snapshot_links_path ON snapshot_links (path)")
         wanted = {"schema": SCHEMA_VERSION, "handful": __version__, "settings": self.fingerprint}
         found = dict(db.execute("SELECT key, value FROM meta").fetchall())
         if not found:
@@ -683,13 +682,12 @@ class SqliteStore(NoteStore):
         people: Mapping[str, tuple[str | None, str | None]],
         *,
         everyone: bool,
-        gone: Iterable[str] = (),
-        links: Mapping[str, Iterable[str]] | None = None,
+        uses: Mapping[str, int] | None = None,
     ) -> bool:
         """Store snapshot values and per-person rows ((paths, score); None keeps what is
         there) with the current generation, in one transaction. ``everyone``: the rows given
-        are all there are (others are dropped); ``gone``: rows to drop; ``links``: note ->
-        the names its links use, for the notes given (all of them with ``everyone``)."""
+        are all there are (others are dropped); ``uses``: how many
+        notes link each name (all of them with ``everyone``, else changes to add)."""
         if self._db is None:
             return False
         self.flush()
@@ -699,19 +697,22 @@ class SqliteStore(NoteStore):
                 if everyone:
                     self._db.execute("DELETE FROM snapshot_people")
                     self._db.execute("DELETE FROM snapshot")
-                    self._db.execute("DELETE FROM snapshot_links")
-                elif links:
+                    self._db.execute("DELETE FROM snapshot_names")
                     self._db.executemany(
-                        "DELETE FROM snapshot_links WHERE path = ?", [(p,) for p in sorted(links)]
+                        "INSERT INTO snapshot_people VALUES (?, ?, ?)",
+                        [(k, paths, score) for k, (paths, score) in sorted(people.items())],
                     )
-                if links:
+                    people = {}
+                if uses and everyone:
                     self._db.executemany(
-                        "INSERT OR IGNORE INTO snapshot_links VALUES (?, ?)",
-                        [(n, p) for p, names in sorted(links.items()) for n in sorted(names)],
+                        "INSERT INTO snapshot_names VALUES (?, ?)", sorted(uses.items())
                     )
-                self._db.executemany(
-                    "DELETE FROM snapshot_people WHERE key = ?", [(k,) for k in sorted(gone)]
-                )
+                elif uses:
+                    self._db.executemany(
+                        "INSERT INTO snapshot_names VALUES (?, ?) ON CONFLICT (name) "
+                        "DO UPDATE SET uses = uses + excluded.uses",
+                        sorted(uses.items()),
+                    )
                 for key, (paths, score) in sorted(people.items()):
                     if paths is None or score is None:
                         row = self._db.execute(
@@ -740,11 +741,11 @@ class SqliteStore(NoteStore):
             return True
         try:
             row = self._db.execute(
-                "SELECT 1 FROM snapshot_links WHERE name = ? LIMIT 1", (name,)
+                "SELECT uses FROM snapshot_names WHERE name = ?", (name,)
             ).fetchone()
         except sqlite3.Error:
             return True
-        return row is not None
+        return row is not None and row[0] != 0
 
     def drop_snapshot(self) -> None:
         if self._db is None:

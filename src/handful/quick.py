@@ -36,7 +36,14 @@ from handful.model.state import (
 )
 from handful.model.types import Edge, Model, Person
 from handful.score.assess import Assessment
-from handful.score.network import Ties, contact_facts, network_ties
+from handful.score.network import (
+    Ties,
+    contact_facts,
+    intro_counts,
+    network_ties,
+    ties_from_counts,
+)
+from handful.score.reach import tie_counts
 from handful.store import NoteStore
 from handful.vault.resolve import fold
 from handful.vault.scan import NoteFile, Scan
@@ -86,11 +93,14 @@ def remember(
         **snap.universe_values(loaded.universe),
         "problems": snap.problems_to_json(problems),
         "ties": snap.ties_to_json(network_ties(model)),
-        "edges": snap.edges_to_json(model.edges),
+        "counts": snap.counts_to_json(tie_counts(model.edges), intro_counts(model.edges)),
         "checked": str(checked),
     }
-    links = {path: state.names_of(path) for path in state.records}
-    store.write_snapshot(values, people, everyone=True, links=links)
+    uses: dict[str, int] = {}
+    for path in state.records:
+        for name in state.names_of(path):
+            uses[name] = uses.get(name, 0) + 1
+    store.write_snapshot(values, people, everyone=True, uses=uses)
 
 
 # --- the quick refresh -------------------------------------------------------------------------
@@ -265,41 +275,40 @@ def partial_model(
 
 
 def new_ties(plan: Plan, store: NoteStore, shot: snap.Snapshot) -> tuple[Ties, str | None]:
-    """The ties after the edits (and the edges to remember), or the snapshot's if no edit had
+    """The ties after the edits (and the counts to remember), or the snapshot's if no edit had
     any."""
     if not any(
         (e.old is not None and e.old.edges) or (e.new is not None and e.new.edges)
         for e in plan.edits.values()
     ):
         return shot.ties, None
-    text = store.read_snapshot(["edges"]).get("edges")
+    text = store.read_snapshot(["counts"]).get("counts")
     if text is None:
-        raise FullRefresh("the snapshot has no edges")
-    kept = [e for e in snap.edges_from_json(text) if e.source not in plan.edits]
+        raise FullRefresh("the snapshot has no counted ties")
+    pairs, intros = snap.counts_from_json(text)
     for edit in plan.edits.values():
-        if edit.new is not None:
-            kept.extend(edit.new.edges)
-    edges = dedupe(sorted(kept, key=edge_key))
-    model = Model(
-        people=plan.universe.people, interactions={}, mentions={}, follow_ups={}, edges=edges
-    )
-    return network_ties(model), snap.edges_to_json(edges)
+        for found, sign in ((edit.old, -1), (edit.new, 1)):
+            if found is not None and found.edges:
+                edges = dedupe(sorted(found.edges, key=edge_key))  # as the model keeps them
+                tie_counts(edges, pairs, sign=sign)
+                intro_counts(edges, intros, sign=sign)
+    if any(n < 0 for row in pairs.values() for n in row) or any(n < 0 for n in intros.values()):
+        raise FullRefresh("the counted ties do not add up")
+    ties = ties_from_counts(pairs, intros, plan.universe.people)
+    return ties, snap.counts_to_json(pairs, intros)
 
 
-def new_links(plan: Plan) -> dict[str, frozenset[str]] | None:
-    """The names the edited notes link, if any edit changed them."""
-    links = {
-        path: record_names(e.after) if e.after is not None else frozenset()
-        for path, e in plan.edits.items()
-    }
-    before = {
-        path: record_names(e.before) if e.before is not None else frozenset()
-        for path, e in plan.edits.items()
-    }
-    return links if links != before else None
-
-
-# --- the quick refresh itself ------------------------------------------------------------------
+def new_uses(plan: Plan) -> dict[str, int]:
+    """How the edits change the number of notes linking each name."""
+    uses: dict[str, int] = {}
+    for edit in plan.edits.values():
+        before = record_names(edit.before) if edit.before is not None else frozenset()
+        after = record_names(edit.after) if edit.after is not None else frozenset()
+        for name in before - after:
+            uses[name] = uses.get(name, 0) - 1
+        for name in after - before:
+            uses[name] = uses.get(name, 0) + 1
+    return {name: n for name, n in uses.items() if n}
 
 
 def try_refresh(
@@ -331,8 +340,8 @@ def try_refresh(
         if set(rows) != set(people):
             raise FullRefresh("the snapshot's people differ")
         scores = {person: snap.score_from_json(text, people) for person, text in rows.items()}
-        ties, edges_json = new_ties(plan, store, shot)
-        links = new_links(plan)
+        ties, counts_json = new_ties(plan, store, shot)
+        uses = new_uses(plan)
     except FullRefresh as why:
         log.debug("full refresh: %s", why)
         return None
@@ -390,12 +399,12 @@ def try_refresh(
     values = {"key": key, "problems": snap.problems_to_json(problems), "checked": str(shot.checked)}
     if plan.universe_changed:
         values["resolver"] = snap.plain(plan.universe.resolver.state())
-    if edges_json is not None:
-        values["edges"] = edges_json
+    if counts_json is not None:
+        values["counts"] = counts_json
         values["ties"] = snap.ties_to_json(ties)
     rows_out: dict[str, tuple[str | None, str | None]] = {}
     for person in sorted(plan.touched):
         score = (assessments[person], facts[person], suggested[person])
         rows_out[person] = (snap.plain(paths_of[person]), snap.score_to_json(score))
-    store.write_snapshot(values, rows_out, everyone=False, links=links)
+    store.write_snapshot(values, rows_out, everyone=False, uses=uses)
     return result, loaded, shot.checked

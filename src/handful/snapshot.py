@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from handful import typed_json
 from handful.errors import Problem
 from handful.model.build import Universe
-from handful.model.types import Edge, Person
+from handful.model.types import Person
 from handful.score.assess import Assessment
 from handful.score.network import Intro, Ties
 from handful.store import NoteStore
@@ -34,7 +34,7 @@ Score = tuple[Assessment, tuple[int, float | None], tuple[dt.date, ...]]
 _PEOPLE = tuple[tuple[Person, ...], tuple[Problem, ...]]
 _PROBLEMS = tuple[tuple[str, tuple[Problem, ...]], ...]
 
-#: Snapshot values read on every quick refresh (``edges`` only when an edit touched ties).
+#: Snapshot values read on every quick refresh (``counts`` only when an edit touched ties).
 ALWAYS = ("key", "generation", "people", "resolver", "problems", "ties", "checked")
 
 
@@ -86,13 +86,26 @@ def problems_from_json(text: str) -> dict[str, tuple[Problem, ...]]:
     return dict(typed_json.loads(text, _PROBLEMS))
 
 
-def edges_to_json(edges: Iterable[Edge]) -> str:
-    return typed_json.dumps(tuple(edges), tuple[Edge, ...])
+def counts_to_json(
+    pairs: Mapping[tuple[str, str], list[int]], intros: Mapping[tuple[str, str], int]
+) -> str:
+    """The counted ties (what the graph is made from) as plain JSON."""
+    return plain(
+        {
+            "pairs": [[a, b, *row] for (a, b), row in sorted(pairs.items())],
+            "intros": [[a, b, n] for (a, b), n in sorted(intros.items())],
+        }
+    )
 
 
-def edges_from_json(text: str) -> tuple[Edge, ...]:
-    edges: tuple[Edge, ...] = typed_json.loads(text, tuple[Edge, ...])
-    return edges
+def counts_from_json(
+    text: str,
+) -> tuple[dict[tuple[str, str], list[int]], dict[tuple[str, str], int]]:
+    data = json.loads(text)
+    pairs = {(str(a), str(b)): [int(n) for n in row] for a, b, *row in data["pairs"]}
+    if any(len(row) != 4 for row in pairs.values()):
+        raise ValueError("a counted tie has the wrong shape")
+    return pairs, {(str(a), str(b)): int(n) for a, b, n in data["intros"]}
 
 
 @dataclass

@@ -120,8 +120,7 @@ class NoteStore:
         people: Mapping[str, tuple[str | None, str | None]],
         *,
         everyone: bool,
-        gone: Iterable[str] = (),
-        links: Mapping[str, Iterable[str]] | None = None,
+        uses: Mapping[str, int] | None = None,
     ) -> bool:
         return False
 

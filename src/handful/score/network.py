@@ -10,7 +10,7 @@ from handful.model.kinds import MENTION
 from handful.model.types import Circle, Edge, EdgeKind, Interaction, Model
 from handful.score.assess import Assessment
 from handful.score.params import ScoringParams
-from handful.score.reach import person_graph
+from handful.score.reach import graph_from_counts, person_graph
 from handful.score.tie import State, inbound_share
 
 #: Dunbar's layers as ranges, not quotas (Dunbar 2018; Sutcliffe et al. 2012: the layers vary
@@ -121,6 +121,31 @@ class Ties:
 
 def network_ties(model: Model) -> Ties:
     return Ties(person_graph(model), _intros(model.edges))
+
+
+def intro_counts(
+    edges: Iterable[Edge], counts: dict[tuple[str, str], int] | None = None, *, sign: int = 1
+) -> dict[tuple[str, str], int]:
+    """Add (``sign=-1``: take away) introductions to counts per (introducer, introduced)."""
+    counts = {} if counts is None else counts
+    for edge in edges:
+        if edge.kind is EdgeKind.INTRODUCED:
+            pair = (edge.a, edge.b)
+            counts[pair] = counts.get(pair, 0) + sign
+            if not counts[pair]:
+                del counts[pair]
+    return counts
+
+
+def ties_from_counts(
+    pairs: Mapping[tuple[str, str], list[int]],
+    intros: Mapping[tuple[str, str], int],
+    people: Iterable[str],
+) -> Ties:
+    """The ties from counted edges (``reach.tie_counts``, ``intro_counts``): the same as
+    ``network_ties`` of a model with those edges."""
+    found = sorted(pair for pair, count in intros.items() if count > 0)
+    return Ties(graph_from_counts(pairs, people), tuple(Intro(a, b) for a, b in found))
 
 
 def contact_facts(

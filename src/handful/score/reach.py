@@ -12,7 +12,7 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from handful.model.types import EdgeKind, Model
+from handful.model.types import Edge, EdgeKind, Model
 
 ME = "@me"
 MAX_HOPS = 3
@@ -44,30 +44,50 @@ def person_graph(model: Model) -> dict[str, dict[str, float]]:
 
 
 def _build_graph(model: Model) -> dict[str, dict[str, float]]:
-    met: dict[tuple[str, str], int] = {}
-    mentioned: dict[tuple[str, str], int] = {}
-    weights: dict[tuple[str, str], float] = {}
-    for edge in model.edges:
+    return graph_from_counts(tie_counts(model.edges), model.people)
+
+
+#: Per pair of people (sorted): how many ties of each kind the notes state, in this order.
+COUNTED = (EdgeKind.KNOWS, EdgeKind.INTRODUCED, EdgeKind.MET_TOGETHER)
+
+
+def tie_counts(
+    edges: Iterable[Edge], counts: dict[tuple[str, str], list[int]] | None = None, *, sign: int = 1
+) -> dict[tuple[str, str], list[int]]:
+    """Add (or with ``sign=-1`` take away) edges to per-pair counts: [knows, introduced, met
+    together, mentioned together]. The graph depends on the edges only through these."""
+    counts = {} if counts is None else counts
+    for edge in edges:
         pair = (edge.a, edge.b) if edge.a < edge.b else (edge.b, edge.a)
-        if edge.kind is EdgeKind.KNOWS:
-            weights[pair] = max(weights.get(pair, 0.0), KNOWS_WEIGHT)
-        elif edge.kind is EdgeKind.INTRODUCED:
-            weights[pair] = max(weights.get(pair, 0.0), INTRODUCED_WEIGHT)
-        elif edge.kind is EdgeKind.MET_TOGETHER:
-            met[pair] = met.get(pair, 0) + 1
-        else:
-            mentioned[pair] = mentioned.get(pair, 0) + 1
-    for pair, count in met.items():
-        weights[pair] = max(
-            weights.get(pair, 0.0), MET_TOGETHER_CAP * (1 - MET_TOGETHER_DECAY**count)
-        )
-    for pair, count in mentioned.items():
-        weights[pair] = max(
-            weights.get(pair, 0.0), MENTIONED_TOGETHER_CAP * (1 - MENTIONED_TOGETHER_DECAY**count)
-        )
+        row = counts.get(pair)
+        if row is None:
+            row = counts[pair] = [0, 0, 0, 0]
+        index = COUNTED.index(edge.kind) if edge.kind in COUNTED else 3
+        row[index] += sign
+        if not any(row):
+            del counts[pair]
+    return counts
+
+
+def graph_from_counts(
+    counts: Mapping[tuple[str, str], list[int]], people: Iterable[str]
+) -> dict[str, dict[str, float]]:
+    known = set(people)
+    weights: dict[tuple[str, str], float] = {}
+    for pair, (knows, introduced, met, mentioned) in counts.items():
+        weight = 0.0
+        if knows:
+            weight = max(weight, KNOWS_WEIGHT)
+        if introduced:
+            weight = max(weight, INTRODUCED_WEIGHT)
+        if met:
+            weight = max(weight, MET_TOGETHER_CAP * (1 - MET_TOGETHER_DECAY**met))
+        if mentioned:
+            weight = max(weight, MENTIONED_TOGETHER_CAP * (1 - MENTIONED_TOGETHER_DECAY**mentioned))
+        weights[pair] = weight
     graph: dict[str, dict[str, float]] = {}
     for (a, b), weight in sorted(weights.items()):
-        if a in model.people and b in model.people:
+        if a in known and b in known:
             graph.setdefault(a, {})[b] = weight
             graph.setdefault(b, {})[a] = weight
     return graph
