@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import EXAMPLE_DAY
-from handful import engine, snapshot, typed_json
+from handful import engine, quick, snapshot, typed_json
 from handful.cache import SqliteStore
 from handful.model.types import Edge, Person
 from handful.score.network import intro_counts, network_ties, ties_from_counts
@@ -275,7 +275,7 @@ def test_a_damaged_snapshot_means_a_full_refresh_not_a_crash(
     store = SqliteStore(vault.state_dir, fingerprint=vault.fingerprint())
     rows = store.read_snapshot_people("score")
     key = sorted(rows)[0]
-    store.write_snapshot({}, {key: (None, forged)}, everyone=False)
+    store.write_snapshot({}, [(key, None, forged)], everyone=False)
     store.close()
     add_daily_one(example)
     done = refresh(example)
@@ -356,3 +356,19 @@ def test_counted_ties_are_the_models_ties(example: Path) -> None:
     tie_counts(model.edges, pairs, sign=-1)
     intro_counts(model.edges, intros, sign=-1)
     assert pairs == {} and intros == {}
+
+
+def test_a_failure_before_writing_falls_back_to_the_full_refresh(
+    example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    refresh(example)
+    add_daily_two(example)
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(quick, "rebuild_people", broken)
+    done = refresh(example)
+    assert not done.quick and done.result is not None and not done.result.report.problems
+    assert "quick refresh failed (RuntimeError: a bug)" in caplog.text
+    assert_same_as_full(example, tmp_path)

@@ -679,14 +679,15 @@ class SqliteStore(NoteStore):
     def write_snapshot(
         self,
         values: Mapping[str, str],
-        people: Mapping[str, tuple[str | None, str | None]],
+        people: Iterable[tuple[str, str | None, str | None]],
         *,
         everyone: bool,
         uses: Mapping[str, int] | None = None,
     ) -> bool:
-        """Store snapshot values and per-person rows ((paths, score); None keeps what is
-        there) with the current generation, in one transaction. ``everyone``: the rows given
-        are all there are (others are dropped); ``uses``: how many
+        """Store snapshot values and per-person rows ((key, paths, score); None keeps what is
+        there, read lazily so that a large vault's rows need not all be in memory) with the
+        current generation, in one transaction. ``everyone``: the rows given are all there
+        are (others are dropped); ``uses``: how many
         notes link each name (all of them with ``everyone``, else changes to add)."""
         if self._db is None:
             return False
@@ -698,11 +699,8 @@ class SqliteStore(NoteStore):
                     self._db.execute("DELETE FROM snapshot_people")
                     self._db.execute("DELETE FROM snapshot")
                     self._db.execute("DELETE FROM snapshot_names")
-                    self._db.executemany(
-                        "INSERT INTO snapshot_people VALUES (?, ?, ?)",
-                        [(k, paths, score) for k, (paths, score) in sorted(people.items())],
-                    )
-                    people = {}
+                    self._db.executemany("INSERT INTO snapshot_people VALUES (?, ?, ?)", people)
+                    people = ()
                 if uses and everyone:
                     self._db.executemany(
                         "INSERT INTO snapshot_names VALUES (?, ?)", sorted(uses.items())
@@ -713,7 +711,7 @@ class SqliteStore(NoteStore):
                         "DO UPDATE SET uses = uses + excluded.uses",
                         sorted(uses.items()),
                     )
-                for key, (paths, score) in sorted(people.items()):
+                for key, paths, score in people:
                     if paths is None or score is None:
                         row = self._db.execute(
                             "SELECT paths, score FROM snapshot_people WHERE key = ?", (key,)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -40,7 +40,6 @@ from handful.score.network import (
     Ties,
     contact_facts,
     intro_counts,
-    network_ties,
     ties_from_counts,
 )
 from handful.score.reach import tie_counts
@@ -84,23 +83,26 @@ def remember(
     problems = {
         path: c.problems for path in state.records if (c := state.contribution(path)) is not None
     }
-    people: dict[str, tuple[str | None, str | None]] = {}
-    for person in model.people:
-        score = (assessments[person], facts[person], model.suggested.get(person, ()))
-        people[person] = (snap.plain(state.paths_of(person)), snap.score_to_json(score))
+
+    def rows() -> Iterator[tuple[str, str, str]]:  # encoded one by one as SQLite takes them
+        for person in sorted(model.people):
+            score = (assessments[person], facts[person], model.suggested.get(person, ()))
+            yield person, snap.plain(state.paths_of(person)), snap.score_to_json(score)
+
     values = {
         "key": key,
         **snap.universe_values(loaded.universe),
         "problems": snap.problems_to_json(problems),
-        "ties": snap.ties_to_json(network_ties(model)),
-        "counts": snap.counts_to_json(tie_counts(model.edges), intro_counts(model.edges)),
+        "counts": snap.counts_to_json(
+            tie_counts(model.edges), intro_counts(model.edges), loaded.universe.people
+        ),
         "checked": str(checked),
     }
     uses: dict[str, int] = {}
     for path in state.records:
         for name in state.names_of(path):
             uses[name] = uses.get(name, 0) + 1
-    store.write_snapshot(values, people, everyone=True, uses=uses)
+    store.write_snapshot(values, rows(), everyone=True, uses=uses)
 
 
 # --- the quick refresh -------------------------------------------------------------------------
@@ -274,18 +276,14 @@ def partial_model(
     )
 
 
-def new_ties(plan: Plan, store: NoteStore, shot: snap.Snapshot) -> tuple[Ties, str | None]:
-    """The ties after the edits (and the counts to remember), or the snapshot's if no edit had
-    any."""
+def new_ties(plan: Plan, shot: snap.Snapshot) -> tuple[Ties, str | None]:
+    """The ties after the edits, and their counts to remember if any edit changed them."""
     if not any(
         (e.old is not None and e.old.edges) or (e.new is not None and e.new.edges)
         for e in plan.edits.values()
     ):
-        return shot.ties, None
-    text = store.read_snapshot(["counts"]).get("counts")
-    if text is None:
-        raise FullRefresh("the snapshot has no counted ties")
-    pairs, intros = snap.counts_from_json(text)
+        return shot.ties(), None
+    pairs, intros = shot.pairs, shot.intros
     for edit in plan.edits.values():
         for found, sign in ((edit.old, -1), (edit.new, 1)):
             if found is not None and found.edges:
@@ -295,7 +293,7 @@ def new_ties(plan: Plan, store: NoteStore, shot: snap.Snapshot) -> tuple[Ties, s
     if any(n < 0 for row in pairs.values() for n in row) or any(n < 0 for n in intros.values()):
         raise FullRefresh("the counted ties do not add up")
     ties = ties_from_counts(pairs, intros, plan.universe.people)
-    return ties, snap.counts_to_json(pairs, intros)
+    return ties, snap.counts_to_json(pairs, intros, plan.universe.people)
 
 
 def new_uses(plan: Plan) -> dict[str, int]:
@@ -309,6 +307,19 @@ def new_uses(plan: Plan) -> dict[str, int]:
         for name in after - before:
             uses[name] = uses.get(name, 0) + 1
     return {name: n for name, n in uses.items() if n}
+
+
+@dataclass
+class Prepared:
+    """Everything a quick refresh needs before it writes: the model and every assessment."""
+
+    loaded: Loaded
+    assessments: dict[str, Assessment]
+    plan: Plan
+    paths_of: dict[str, tuple[str, ...]]
+    problems: dict[str, tuple[Problem, ...]]
+    counts_json: str | None
+    uses: dict[str, int]
 
 
 def try_refresh(
@@ -329,25 +340,50 @@ def try_refresh(
     shot = snap.Snapshot.read(store, key)
     if shot is None:
         return None
-    changed, gone = changed_files(scan, store)
-    if len(changed) + len(gone) > MAX_CHANGES:
-        return None
     try:
-        plan = plan_edits(read_edits(vault, store, changed, gone), shot, store)
-        views, paths_of = rebuild_people(plan, store)
-        people = plan.universe.people
-        rows = store.read_snapshot_people("score")
-        if set(rows) != set(people):
-            raise FullRefresh("the snapshot's people differ")
-        scores = {person: snap.score_from_json(text, people) for person, text in rows.items()}
-        ties, counts_json = new_ties(plan, store, shot)
-        uses = new_uses(plan)
+        ready = prepare(vault, scan, day, store=store, shot=shot)
     except FullRefresh as why:
         log.debug("full refresh: %s", why)
         return None
-    except (ValueError, KeyError, TypeError, IndexError, AttributeError) as exc:
-        log.debug("full refresh: the snapshot cannot be read (%s)", exc)
+    except Exception as exc:
+        log.warning(
+            "the quick refresh failed (%s: %s); running a full one", type(exc).__name__, exc
+        )
         return None
+    loaded, plan = ready.loaded, ready.plan
+    result = engine.refresh(
+        loaded,
+        day,
+        today=today,
+        recorders=[engine.CacheRecorder(vault, store, loaded, plain=plan.touched), *recorders],
+        people=plan.touched,
+        assessments=ready.assessments,
+    )
+    if result.report.problems:
+        store.drop_snapshot()  # a region not written stays stale: the next run does it all
+    else:
+        _remember_quick(store, ready, key=key, checked=shot.checked)
+    return result, loaded, shot.checked
+
+
+def prepare(
+    vault: Vault, scan: Scan, day: dt.date, *, store: NoteStore, shot: snap.Snapshot
+) -> Prepared:
+    """Read the edits, rebuild the people they touch, and assess: the partial model and every
+    person's assessment, as a full refresh would have them. Raises FullRefresh."""
+    from handful import engine
+
+    changed, gone = changed_files(scan, store)
+    if len(changed) + len(gone) > MAX_CHANGES:
+        raise FullRefresh(f"{len(changed) + len(gone)} notes changed")
+    plan = plan_edits(read_edits(vault, store, changed, gone), shot, store)
+    views, paths_of = rebuild_people(plan, store)
+    people = plan.universe.people
+    rows = store.read_snapshot_people("score")
+    if set(rows) != set(people):
+        raise FullRefresh("the snapshot's people differ")
+    scores = {person: snap.score_from_json(text, people) for person, text in rows.items()}
+    ties, counts_json = new_ties(plan, shot)
     problems = dict(shot.problems)
     for path, edit in plan.edits.items():
         problems.pop(path, None)
@@ -375,36 +411,33 @@ def try_refresh(
         None,
         [*scan.problems, *store.problems],
     )
-    params = vault.params
     assessments: dict[str, Assessment] = {}
-    for person in model.people:
+    for person in model.people:  # in the model's order, as assess_all gives them
         if person in plan.touched:
             assessments[person] = engine.assess_one(loaded, person, day)
         else:
             assessments[person] = scores[person][0]
     facts = {person: scores[person][1] for person in model.people}
-    facts.update(contact_facts(model, plan.touched, day, params))
+    facts.update(contact_facts(model, plan.touched, day, vault.params))
     loaded.facts, loaded.ties = facts, ties
-    result = engine.refresh(
-        loaded,
-        day,
-        today=today,
-        recorders=[engine.CacheRecorder(vault, store, loaded, plain=plan.touched), *recorders],
-        people=plan.touched,
-        assessments=assessments,
-    )
-    if result.report.problems:
-        store.drop_snapshot()  # a region not written stays stale: the next run does it all
-        return result, loaded, shot.checked
-    values = {"key": key, "problems": snap.problems_to_json(problems), "checked": str(shot.checked)}
+    return Prepared(loaded, assessments, plan, paths_of, problems, counts_json, new_uses(plan))
+
+
+def _remember_quick(store: NoteStore, ready: Prepared, *, key: str, checked: int) -> None:
+    """Bring the snapshot up to date with what a quick refresh changed."""
+    loaded, plan = ready.loaded, ready.plan
+    values = {
+        "key": key,
+        "problems": snap.problems_to_json(ready.problems),
+        "checked": str(checked),
+    }
     if plan.universe_changed:
         values["resolver"] = snap.plain(plan.universe.resolver.state())
-    if counts_json is not None:
-        values["counts"] = counts_json
-        values["ties"] = snap.ties_to_json(ties)
-    rows_out: dict[str, tuple[str | None, str | None]] = {}
+    if ready.counts_json is not None:
+        values["counts"] = ready.counts_json
+    facts, suggested = loaded.facts or {}, loaded.model.suggested
+    rows: list[tuple[str, str | None, str | None]] = []
     for person in sorted(plan.touched):
-        score = (assessments[person], facts[person], suggested[person])
-        rows_out[person] = (snap.plain(paths_of[person]), snap.score_to_json(score))
-    store.write_snapshot(values, rows_out, everyone=False, uses=uses)
-    return result, loaded, shot.checked
+        score = (ready.assessments[person], facts[person], suggested.get(person, ()))
+        rows.append((person, snap.plain(ready.paths_of[person]), snap.score_to_json(score)))
+    store.write_snapshot(values, rows, everyone=False, uses=ready.uses)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,7 +24,7 @@ from handful.errors import Problem
 from handful.model.build import Universe
 from handful.model.types import Person
 from handful.score.assess import Assessment
-from handful.score.network import Intro, Ties
+from handful.score.network import Ties, ties_from_counts
 from handful.store import NoteStore
 from handful.vault.resolve import Resolver
 
@@ -34,8 +34,8 @@ Score = tuple[Assessment, tuple[int, float | None], tuple[dt.date, ...]]
 _PEOPLE = tuple[tuple[Person, ...], tuple[Problem, ...]]
 _PROBLEMS = tuple[tuple[str, tuple[Problem, ...]], ...]
 
-#: Snapshot values read on every quick refresh (``counts`` only when an edit touched ties).
-ALWAYS = ("key", "generation", "people", "resolver", "problems", "ties", "checked")
+#: Snapshot values every quick refresh reads.
+ALWAYS = ("key", "generation", "people", "resolver", "problems", "counts", "checked")
 
 
 def plain(value: Any) -> str:
@@ -67,16 +67,6 @@ def score_from_json(text: str, people: Mapping[str, Person]) -> Score:
     return score
 
 
-def ties_to_json(ties: Ties) -> str:
-    graph = {a: dict(sorted(near.items())) for a, near in sorted(ties.graph.items())}
-    return plain({"graph": graph, "intros": [[i.introducer, i.introduced] for i in ties.intros]})
-
-
-def ties_from_json(text: str) -> Ties:
-    data = json.loads(text)
-    return Ties(data["graph"], tuple(Intro(a, b) for a, b in data["intros"]))
-
-
 def problems_to_json(problems: Mapping[str, tuple[Problem, ...]]) -> str:
     found = tuple((path, tuple(p)) for path, p in sorted(problems.items()) if p)
     return typed_json.dumps(found, _PROBLEMS)
@@ -86,26 +76,29 @@ def problems_from_json(text: str) -> dict[str, tuple[Problem, ...]]:
     return dict(typed_json.loads(text, _PROBLEMS))
 
 
-def counts_to_json(
-    pairs: Mapping[tuple[str, str], list[int]], intros: Mapping[tuple[str, str], int]
-) -> str:
-    """The counted ties (what the graph is made from) as plain JSON."""
+Pairs = dict[tuple[str, str], list[int]]
+Intros = dict[tuple[str, str], int]
+
+
+def counts_to_json(pairs: Pairs, intros: Intros, people: Iterable[str]) -> str:
+    """The counted ties (what the graph is made from) as plain JSON, people by their index in
+    ``people`` (sorted keys: a tenth of the size of the paths)."""
+    index = {key: i for i, key in enumerate(sorted(people))}
     return plain(
         {
-            "pairs": [[a, b, *row] for (a, b), row in sorted(pairs.items())],
-            "intros": [[a, b, n] for (a, b), n in sorted(intros.items())],
+            "pairs": [[index[a], index[b], *row] for (a, b), row in sorted(pairs.items())],
+            "intros": [[index[a], index[b], n] for (a, b), n in sorted(intros.items())],
         }
     )
 
 
-def counts_from_json(
-    text: str,
-) -> tuple[dict[tuple[str, str], list[int]], dict[tuple[str, str], int]]:
+def counts_from_json(text: str, people: Iterable[str]) -> tuple[Pairs, Intros]:
+    keys = sorted(people)
     data = json.loads(text)
-    pairs = {(str(a), str(b)): [int(n) for n in row] for a, b, *row in data["pairs"]}
+    pairs = {(keys[a], keys[b]): [int(n) for n in row] for a, b, *row in data["pairs"]}
     if any(len(row) != 4 for row in pairs.values()):
         raise ValueError("a counted tie has the wrong shape")
-    return pairs, {(str(a), str(b)): int(n) for a, b, n in data["intros"]}
+    return pairs, {(keys[a], keys[b]): int(n) for a, b, n in data["intros"]}
 
 
 @dataclass
@@ -116,8 +109,12 @@ class Snapshot:
     generation: str
     universe: Universe
     problems: dict[str, tuple[Problem, ...]]
-    ties: Ties
+    pairs: Pairs
+    intros: Intros
     checked: int
+
+    def ties(self) -> Ties:
+        return ties_from_counts(self.pairs, self.intros, self.universe.people)
 
     @classmethod
     def read(cls, store: NoteStore, key: str) -> Snapshot | None:
@@ -128,12 +125,15 @@ class Snapshot:
         if values["generation"] != store.generation():
             return None
         try:
+            universe = universe_from_values(values["people"], values["resolver"])
+            pairs, intros = counts_from_json(values["counts"], universe.people)
             return cls(
                 key,
                 values["generation"],
-                universe_from_values(values["people"], values["resolver"]),
+                universe,
                 problems_from_json(values["problems"]),
-                ties_from_json(values["ties"]),
+                pairs,
+                intros,
                 int(values["checked"]),
             )
         except (ValueError, KeyError, TypeError, IndexError, AttributeError):

@@ -117,7 +117,7 @@ class NoteStore:
     def write_snapshot(
         self,
         values: Mapping[str, str],
-        people: Mapping[str, tuple[str | None, str | None]],
+        people: Iterable[tuple[str, str | None, str | None]],
         *,
         everyone: bool,
         uses: Mapping[str, int] | None = None,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import operator
 import types
 import typing
 from collections.abc import Callable, Mapping
@@ -87,11 +88,15 @@ def _dataclass(cls: type, refs: type | None) -> tuple[Encode, Decode]:
     hints = typing.get_type_hints(cls)
     names = [f.name for f in fields(cls)]
     coders = [codec(hints[name], refs) for name in names]
-    outs = [out for out, _ in coders]
+    getter = operator.attrgetter(*names) if len(names) > 1 else None
+    outs = [(i, out) for i, (out, _) in enumerate(coders) if out is not _same]
     converted = [(i, back) for i, (_, back) in enumerate(coders) if back is not _same_in]
 
     def encode(value: Any) -> list[Any]:
-        return [out(getattr(value, name)) for out, name in zip(outs, names, strict=True)]
+        row = list(getter(value)) if getter is not None else [getattr(value, names[0])]
+        for i, out in outs:
+            row[i] = out(row[i])
+        return row
 
     def decode(row: list[Any], r: Mapping[str, Any]) -> Any:
         if len(row) != len(names):

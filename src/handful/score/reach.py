@@ -57,14 +57,15 @@ def tie_counts(
     """Add (or with ``sign=-1`` take away) edges to per-pair counts: [knows, introduced, met
     together, mentioned together]. The graph depends on the edges only through these."""
     counts = {} if counts is None else counts
+    column = {kind: i for i, kind in enumerate(COUNTED)}
     for edge in edges:
-        pair = (edge.a, edge.b) if edge.a < edge.b else (edge.b, edge.a)
+        a, b = edge.a, edge.b
+        pair = (a, b) if a < b else (b, a)
         row = counts.get(pair)
         if row is None:
             row = counts[pair] = [0, 0, 0, 0]
-        index = COUNTED.index(edge.kind) if edge.kind in COUNTED else 3
-        row[index] += sign
-        if not any(row):
+        row[column.get(edge.kind, 3)] += sign
+        if sign < 0 and not any(row):
             del counts[pair]
     return counts
 
