@@ -372,3 +372,66 @@ def test_a_failure_before_writing_falls_back_to_the_full_refresh(
     assert not done.quick and done.result is not None and not done.result.report.problems
     assert "quick refresh failed (RuntimeError: a bug)" in caplog.text
     assert_same_as_full(example, tmp_path)
+
+
+# --- holes found in review: each one would leave a file different from a full refresh ---------
+
+
+def test_a_namesake_of_a_person_rewrites_the_regions_that_link_that_person(
+    vault: Path, write, tmp_path: Path
+) -> None:
+    """Anna is linked only by her alias, so no link uses "Anna Schmidt": a new note of that name
+    still changes how every region that shows Anna links her."""
+    write("People/Anna Schmidt.md", "---\ntype: person\naliases: [Anna]\n---\n")
+    write("People/Sam Okafor.md", '---\ntype: person\nknows: ["[[Anna]]"]\n---\n')
+    write("Daily/2026-11-20.md", "- #call [[Sam Okafor]]\n")
+    refresh(vault)
+    write("Projects/Anna Schmidt.md", "A project named like her.\n")
+    done = refresh(vault)
+    assert done.quick and done.result is not None
+    assert "People/Sam Okafor.md" in done.result.report.written
+    assert "[[People/Anna Schmidt|Anna Schmidt]]" in (vault / "People/Sam Okafor.md").read_text()
+    assert_same_as_full(vault, tmp_path, quick=done)
+
+
+def test_a_backslash_link_counts_as_a_use_of_its_name(vault: Path, write, tmp_path: Path) -> None:
+    write("Work/Clients/Jo.md", "---\ntype: person\n---\n")
+    write("Daily/2026-11-20.md", "- #call [[Clients\\Jo]]\n")
+    refresh(vault)
+    write("Clients/Jo.md", "Not a person: the client folder's index.\n")
+    done = refresh(vault)
+    assert not done.quick  # "[[Clients\\Jo]]" now goes to the new note
+    assert_same_as_full(vault, tmp_path, quick=done)
+
+
+def test_a_note_whose_cached_record_is_damaged_is_not_taken_for_a_new_one(
+    example: Path, tmp_path: Path
+) -> None:
+    refresh(example)
+    path = "Daily/2026/11/2026-11-24.md"
+    vault = engine.open_vault(example)
+    store = SqliteStore(vault.state_dir, fingerprint=vault.fingerprint())
+    assert store._db is not None
+    store._db.execute("UPDATE notes SET note = '[\"damaged' WHERE path = ?", (path,))
+    store.close()
+    append_to_daily(example)
+    done = refresh(example)
+    assert not done.quick
+    assert_same_as_full(example, tmp_path, quick=done)
+
+
+def test_the_cache_never_keeps_a_stale_record_of_the_note_holding_the_list(
+    vault: Path, write
+) -> None:
+    """With the list in the daily note, handful's own write changes what the note says (its
+    tick lines): the next run must read it again, not reuse the record from before the write."""
+    write("handful.toml", "[output]\nreconnect_in_daily_note = true\n")
+    write("People/Jo.md", "---\ntype: person\ncircle: close\n---\n## Log\n- 2026-09-01 #call\n")
+    daily = write("2026-11-26.md", "# Thursday\n")
+    refresh(vault, TODAY)
+    assert "[[Jo]]" in daily.read_text()
+    vault_ = engine.open_vault(vault)
+    store = SqliteStore(vault_.state_dir, fingerprint=vault_.fingerprint())
+    cached = engine.load(vault_, store=store).records["2026-11-26.md"]
+    store.close()
+    assert cached == engine.load(vault_).records["2026-11-26.md"]

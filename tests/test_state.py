@@ -26,6 +26,7 @@ def slices(model: Model) -> dict[str, object]:
             model.edges_of(key),
             model.suggested.get(key, ()),
             tuple(model.link(i.source) for i in model.interactions_of(key)),
+            tuple(model.link(k) for e in model.edges_of(key) for k in (e.a, e.b)),  # Connections
         )
         for key in model.people
     }
@@ -137,3 +138,17 @@ def test_random_edit_sequences(example: Path, seed: int) -> None:
         changed = {k for k in after if before.get(k) != after[k]}
         assert affected is not None and changed <= affected, (seed, step, action)
         before = after
+
+
+def test_a_namesake_of_a_person_changes_the_regions_tied_to_them(vault: Path, write) -> None:
+    """Anna is linked only by her alias; a note named like her makes every region that shows
+    her link her by path (the Connections of the people tied to her)."""
+    write("People/Anna Schmidt.md", "---\ntype: person\naliases: [Anna]\n---\n")
+    write("People/Sam Okafor.md", '---\ntype: person\nknows: ["[[Anna]]"]\n---\n')
+    loaded = load(vault)
+    state = ModelState(loaded.records)
+    write("Projects/Anna Schmidt.md", "A project named like her.\n")
+    found = record(loaded.vault, vault, "Projects/Anna Schmidt.md")
+    affected = state.update({"Projects/Anna Schmidt.md": found})
+    assert affected is not None and "People/Sam Okafor.md" in affected
+    assert slices(state.model()) == slices(load(vault).model)

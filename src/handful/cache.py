@@ -43,7 +43,7 @@ from handful.vault.scan import NoteFile
 log = logging.getLogger(__name__)
 
 #: Bump when the stored shape or what parse_note returns changes.
-SCHEMA_VERSION = "8"
+SCHEMA_VERSION = "9"
 #: Rows written to SQLite in one go; the text of written rows is then dropped from memory.
 FLUSH_EVERY = 2000
 CACHE_FILE = "cache.sqlite"
@@ -692,6 +692,9 @@ class SqliteStore(NoteStore):
         if self._db is None:
             return False
         self.flush()
+        if self._dirty or self._gone:  # the records could not be stored: neither can this
+            self.drop_snapshot()
+            return False
         try:
             with self._db:
                 self._db.execute("BEGIN")

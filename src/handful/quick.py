@@ -177,6 +177,8 @@ def plan_edits(edits: dict[str, Edit], shot: snap.Snapshot, store: NoteStore) ->
         if record.aliases or record.person is not None:
             raise FullRefresh(f"{edit.path}: a person or a note with aliases came or went")
         name = link_name(edit.path)
+        if edit.before is None and edit.path in resolver.notes_named(name):
+            raise FullRefresh(f"{edit.path}: its cached record cannot be read")
         if store.linked(name):
             raise FullRefresh(f"{edit.path}: links use its name")
         # Notes with the same file name are now linked by their path, or by their name again:
@@ -207,6 +209,10 @@ def plan_edits(edits: dict[str, Edit], shot: snap.Snapshot, store: NoteStore) ->
         if record is None:
             raise FullRefresh(f"{path}: its record is not in the cache")
         plan.touched |= resolve_record(universe, record).people
+        if path in universe.people:  # the people tied to them link them in their regions
+            plan.touched |= {
+                p for pair in (*shot.pairs, *shot.intros) if path in pair for p in pair
+            }
     plan.touched &= set(universe.people)
     return plan
 
@@ -355,7 +361,16 @@ def try_refresh(
         loaded,
         day,
         today=today,
-        recorders=[engine.CacheRecorder(vault, store, loaded, plain=plan.touched), *recorders],
+        recorders=[
+            engine.CacheRecorder(
+                vault,
+                store,
+                loaded,
+                plain=plan.touched,
+                lists=[engine.reconnect_target(vault, day)[0]],
+            ),
+            *recorders,
+        ],
         people=plan.touched,
         assessments=ready.assessments,
     )

@@ -136,5 +136,5 @@ class Snapshot:
                 intros,
                 int(values["checked"]),
             )
-        except (ValueError, KeyError, TypeError, IndexError, AttributeError):
+        except Exception:  # a damaged or forged cache means a full refresh, never a crash
             return None

@@ -43,7 +43,7 @@ T = TypeVar("T")
 @lru_cache(maxsize=1 << 16)
 def link_name(target: str) -> str:
     """The name part of a link target or path, as the resolver compares it."""
-    text = target.strip().replace("\\\\", "/").rstrip("/")
+    text = target.strip().replace("\\", "/").rstrip("/")  # as Resolver.resolve does
     last = text.rsplit("/", 1)[-1]
     if last.lower().endswith(".md"):
         last = last[:-3]
@@ -221,6 +221,13 @@ class ModelState:
                 for path in self._titled.get(name, set()):  # their link text may change
                     if path in self._contrib:
                         affected |= self._contrib[path].people
+                    if path in self.universe.people:  # so may the links to them in ties
+                        affected |= {
+                            person
+                            for edges in self._edges.get(path, {}).values()
+                            for edge in edges
+                            for person in (edge.a, edge.b)
+                        }
         for path in sorted(to_resolve):
             if path in self._contrib:
                 affected |= self._detach(path)
