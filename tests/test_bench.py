@@ -59,3 +59,37 @@ def test_generator_is_deterministic(tmp_path: Path) -> None:
     b = {p.relative_to(tmp_path / "b"): p.read_bytes() for p in (tmp_path / "b").rglob("*.md")}
     assert a == b and len(a) > 900
     assert any(data.count(b"\r\n") for data in a.values())  # some CRLF notes
+
+
+def test_the_table_marks_each_size_by_its_own_targets() -> None:
+    sys.path.insert(0, str(REPO / "bench"))
+    try:
+        import run
+    finally:
+        sys.path.remove(str(REPO / "bench"))
+
+    def result(size: str, cold: float, ratio: float, rss_mib: int) -> dict:
+        item = {"seconds": cold, "rss_kib": rss_mib * 1024, "ratio": ratio}
+        fine = {"seconds": 0.1, "rss_kib": 1024, "ratio": 0.5}
+        watch = {"p50": 0.3, "p95": 0.9, "debounce_ms": 300, "rss_kib": 1024}
+        return {
+            "size": size,
+            "notes": 1,
+            "people": 1,
+            "runs": 1,
+            "floor": {"seconds": 1.0, "rss_kib": 1024},
+            "cold": item,
+            "warm": fine,
+            "one_change": fine,
+            "watch": watch,
+        }
+
+    m = run.table(result("M", 6.0, 16.0, 100)).splitlines()
+    assert next(r for r in m if r.startswith("cold")).endswith("MISSED")
+    assert next(r for r in m if r.startswith("warm")).endswith("ok")
+    assert next(r for r in m if r.startswith("watch p95")).endswith("MISSED")  # 0.9 > 0.5
+    big = run.table(result("L", 50.0, 13.0, 1100)).splitlines()
+    assert next(r for r in big if r.startswith("cold")).endswith("MISSED")  # over 1 GiB
+    assert not next(r for r in big if r.startswith("watch p95")).endswith(("ok", "MISSED"))
+    fits = run.table(result("L", 50.0, 13.0, 900)).splitlines()
+    assert next(r for r in fits if r.startswith("cold")).endswith("ok")
