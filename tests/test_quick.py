@@ -17,9 +17,10 @@ from hypothesis import strategies as st
 from conftest import EXAMPLE_DAY
 from handful import engine, quick, snapshot, typed_json
 from handful.cache import SqliteStore
-from handful.model.types import Edge, Person
+from handful.model.types import Edge, FollowUp, Interaction, Origin, Person
 from handful.score.network import intro_counts, network_ties, ties_from_counts
 from handful.score.reach import tie_counts
+from handful.score.tie import Part, Strength
 from handful.vault.resolve import Resolver, fold
 from helpers import day
 from helpers import snapshot as files_of
@@ -435,3 +436,42 @@ def test_the_cache_never_keeps_a_stale_record_of_the_note_holding_the_list(
     cached = engine.load(vault_, store=store).records["2026-11-26.md"]
     store.close()
     assert cached == engine.load(vault_).records["2026-11-26.md"]
+
+
+texts = st.text(max_size=12)
+days = st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31))
+interactions = st.builds(
+    Interaction,
+    days,
+    texts,
+    texts,
+    texts,
+    st.integers(min_value=0, max_value=10**6),
+    texts,
+    st.booleans(),
+    st.sampled_from(list(Origin)),
+)
+follow_ups = st.builds(
+    FollowUp, texts, st.integers(0, 10**6), texts, texts, st.none() | days, st.none() | days
+)
+parts = st.builds(
+    Part,
+    texts,
+    st.none() | st.floats(allow_nan=False),
+    st.floats(allow_nan=False, allow_infinity=False),
+    texts,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.tuples(
+        st.lists(interactions, max_size=4).map(tuple),
+        st.lists(follow_ups, max_size=3).map(tuple),
+        st.builds(Strength, st.none() | st.floats(0, 100), st.lists(parts, max_size=4).map(tuple)),
+        st.none() | interactions,
+    )
+)
+def test_typed_json_gives_back_what_it_was_given(value: tuple[object, ...]) -> None:
+    hint = tuple[tuple[Interaction, ...], tuple[FollowUp, ...], Strength, Interaction | None]
+    assert typed_json.loads(typed_json.dumps(value, hint), hint) == value
