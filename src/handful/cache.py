@@ -5,6 +5,10 @@ content hash matches the bytes just read is reused even when the mtime moved. Th
 parser carry versions: a cache from another version, or one SQLite cannot read, is rebuilt with a
 warning, never trusted. Records are stored as JSON, never pickled: a vault (and its .handful
 folder) may come from someone else, and loading the cache must not run code.
+
+The same file holds the refresh snapshot (``snapshot.py`` says what is in it): its tables are
+written only here, and it is valid only for the ``generation`` the notes table had when it was
+written (every flush that changes a row changes the generation).
 """
 
 from __future__ import annotations
@@ -456,10 +460,6 @@ class SqliteStore(NoteStore):
     def problem_paths(self) -> list[str]:
         self._load_rows(texts=self._texts)
         return sorted(path for path, row in self._rows.items() if row[4] is not None)
-
-    def record_paths(self) -> list[str]:
-        self._load_rows(texts=self._texts)
-        return [path for path, row in self._rows.items() if row[3] is not None]
 
     def restat(self, file: NoteFile, content_hash: str) -> None:
         """New size, time and hash for a file whose record did not change (handful rewrote

@@ -97,9 +97,6 @@ class NoteStore:
     def problem_paths(self) -> list[str]:
         return []
 
-    def record_paths(self) -> list[str]:
-        return []
-
     def restat(self, file: NoteFile, content_hash: str) -> None:
         return None
 
