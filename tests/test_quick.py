@@ -204,14 +204,16 @@ def test_a_note_named_like_another_rewrites_the_regions_that_link_the_other(
     assert_same_as_full(example, tmp_path)
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize(("seed", "days"), [(1, False), (2, False), (3, True), (4, True)])
 def test_a_run_of_random_edits_stays_identical_to_full_refreshes(
-    example: Path, tmp_path: Path, seed: int
+    example: Path, tmp_path: Path, seed: int, days: bool
 ) -> None:
-    """Edits one after another, each refreshed quickly when it can be: after every step the
-    vault is what a full refresh would make of it."""
+    """Edits one after another, each refreshed quickly when it can be (for the same day, or
+    with ``days`` for another day each time): after every step the vault is what a full
+    refresh would make of it."""
     chooser = random.Random(seed)
     refresh(example)
+    refresh(example, "2026-12-05")  # a full refresh after the first keeps every view
     people = sorted(p.stem for p in (example / "People").glob("*.md"))
     quick = 0
     for step in range(8):
@@ -233,16 +235,30 @@ def test_a_run_of_random_edits_stays_identical_to_full_refreshes(
             )
         else:
             note.write_text(f"- #dinner with [[{who[0]}]] and [[{who[1]}]]\n", encoding="utf-8")
-        done = refresh(example, "2026-12-05")
+        when = f"2026-12-{chooser.randint(1, 28):02d}" if days else "2026-12-05"
+        done = refresh(example, when)
         quick += done.quick
-        assert_same_as_full(example, tmp_path, "2026-12-05", quick=done)
+        assert_same_as_full(example, tmp_path, when, quick=done)
     assert quick >= 4
 
 
-def test_a_refresh_for_another_day_is_a_full_one(example: Path) -> None:
+def test_another_day_is_quick_once_a_full_refresh_has_kept_every_view(
+    example: Path, tmp_path: Path
+) -> None:
+    """The first run keeps no views (it is the one closest to its time and memory limits), so
+    the next day is a full refresh; from then on another day is assessed from the views."""
     refresh(example)
     add_daily_one(example)
     assert not refresh(example, "2026-11-26").quick
+    for when in ("2026-11-27", "2026-12-15", "2026-11-20"):
+        done = refresh(example, when)
+        assert done.quick and done.result is not None
+        assert not [p for p in done.result.report.written if p.startswith("People/")]
+        assert_same_as_full(example, tmp_path, when, quick=done)
+    append_to_daily(example)
+    done = refresh(example, "2026-12-01")
+    assert done.quick
+    assert_same_as_full(example, tmp_path, "2026-12-01", quick=done)
 
 
 def test_another_command_that_reads_notes_makes_the_snapshot_stale(
@@ -276,7 +292,7 @@ def test_a_damaged_snapshot_means_a_full_refresh_not_a_crash(
     store = SqliteStore(vault.state_dir, fingerprint=vault.fingerprint())
     rows = store.read_snapshot_people("score")
     key = sorted(rows)[0]
-    store.write_snapshot({}, [(key, None, forged)], everyone=False)
+    store.write_snapshot({}, [(key, None, forged, None)], everyone=False)
     store.close()
     add_daily_one(example)
     done = refresh(example)

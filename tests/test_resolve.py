@@ -189,3 +189,13 @@ def test_many_notes_resolve_by_lookup() -> None:
     resolver = Resolver(paths)
     assert resolve(resolver, "note 19999") == (Status.OK, "F49/Note 19999.md")
     assert resolve(resolver, "F3/Note 3") == (Status.OK, "F3/Note 3.md")
+
+
+def test_handfuls_own_namesake_does_not_change_how_a_user_note_is_linked() -> None:
+    daily, own = "Daily/2026-12-01.md", "Reconnect/2026-12-01.md"
+    resolver = Resolver([daily, own], secondary=[own])
+    assert resolver.resolve("2026-12-01").path == daily
+    assert resolver.link_text(daily) == "2026-12-01"  # still goes to the daily note
+    assert resolver.link_text(own) == "Reconnect/2026-12-01"  # needs its path
+    two_users = Resolver([daily, "Work/2026-12-01.md"])
+    assert two_users.link_text(daily) == "Daily/2026-12-01"

@@ -47,7 +47,7 @@ from handful.vault.scan import NoteFile
 log = logging.getLogger(__name__)
 
 #: Bump when the stored shape or what parse_note returns changes.
-SCHEMA_VERSION = "9"
+SCHEMA_VERSION = "10"
 #: Rows written to SQLite in one go; the text of written rows is then dropped from memory.
 FLUSH_EVERY = 2000
 CACHE_FILE = "cache.sqlite"
@@ -303,6 +303,8 @@ def _decode_generic(value: Any) -> Any:
 
 #: A row's text is in the database, not in memory (read back on demand).
 IN_DB = "\x00"
+#: The per-person columns of the snapshot.
+PEOPLE_COLUMNS = ("paths", "score", "view")
 
 
 class SqliteStore(NoteStore):
@@ -364,7 +366,7 @@ class SqliteStore(NoteStore):
         db.execute("CREATE TABLE IF NOT EXISTS snapshot (name TEXT PRIMARY KEY, value TEXT)")
         db.execute(
             "CREATE TABLE IF NOT EXISTS snapshot_people (key TEXT PRIMARY KEY, paths TEXT, "
-            "score TEXT)"
+            "score TEXT, view TEXT)"
         )
         db.execute(
             "CREATE TABLE IF NOT EXISTS snapshot_names (name TEXT PRIMARY KEY, uses INTEGER) "
@@ -660,8 +662,9 @@ class SqliteStore(NoteStore):
     def read_snapshot_people(
         self, column: str, keys: Iterable[str] | None = None
     ) -> dict[str, str]:
-        """One column ("paths" or "score") of the per-person rows: all, or for ``keys``."""
-        if self._db is None or column not in ("paths", "score"):
+        """One column ("paths", "score" or "view") of the per-person rows: all, or for
+        ``keys``."""
+        if self._db is None or column not in PEOPLE_COLUMNS:
             return {}
         try:
             if keys is None:
@@ -679,12 +682,12 @@ class SqliteStore(NoteStore):
     def write_snapshot(
         self,
         values: Mapping[str, str],
-        people: Iterable[tuple[str, str | None, str | None]],
+        people: Iterable[tuple[str, str | None, str | None, str | None]],
         *,
         everyone: bool,
         uses: Mapping[str, int] | None = None,
     ) -> bool:
-        """Store snapshot values and per-person rows ((key, paths, score); None keeps what is
+        """Store snapshot values and per-person rows ((key, paths, score, view); None keeps what is
         there, read lazily so that a large vault's rows need not all be in memory) with the
         current generation, in one transaction. ``everyone``: the rows given are all there
         are (others are dropped); ``uses``: how many
@@ -702,7 +705,7 @@ class SqliteStore(NoteStore):
                     self._db.execute("DELETE FROM snapshot_people")
                     self._db.execute("DELETE FROM snapshot")
                     self._db.execute("DELETE FROM snapshot_names")
-                    self._db.executemany("INSERT INTO snapshot_people VALUES (?, ?, ?)", people)
+                    self._db.executemany("INSERT INTO snapshot_people VALUES (?, ?, ?, ?)", people)
                     people = ()
                 if uses and everyone:
                     self._db.executemany(
@@ -714,17 +717,16 @@ class SqliteStore(NoteStore):
                         "DO UPDATE SET uses = uses + excluded.uses",
                         sorted(uses.items()),
                     )
-                for key, paths, score in people:
-                    if paths is None or score is None:
+                for key, *given in people:
+                    if None in given:
                         row = self._db.execute(
-                            "SELECT paths, score FROM snapshot_people WHERE key = ?", (key,)
+                            "SELECT paths, score, view FROM snapshot_people WHERE key = ?", (key,)
                         ).fetchone()
-                        old = row if row is not None else (None, None)
-                        paths = old[0] if paths is None else paths
-                        score = old[1] if score is None else score
+                        old = row if row is not None else (None, None, None)
+                        given = [o if g is None else g for g, o in zip(given, old, strict=True)]
                     self._db.execute(
-                        "INSERT OR REPLACE INTO snapshot_people VALUES (?, ?, ?)",
-                        (key, paths, score),
+                        "INSERT OR REPLACE INTO snapshot_people VALUES (?, ?, ?, ?)",
+                        (key, *given),
                     )
                 generation = self.get_meta("generation") or ""
                 self._db.executemany(

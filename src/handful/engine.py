@@ -583,10 +583,18 @@ def refresh_vault(
     if not dry_run:
         clean_temp_files(vault.root, skip_folders=vault.skip_folders())  # a killed run's leftovers
     snapshot_key = stamp(vault, (), day, options)
+    base_key = stamp(vault, (), dt.date.min, f"everything={everything};limit={limit}")
     if not dry_run and everything and limit is None:
         with bulk():
             found = quick.try_refresh(
-                vault, scan, day, today=today, store=store, key=snapshot_key, recorders=recorders
+                vault,
+                scan,
+                day,
+                today=today,
+                store=store,
+                key=snapshot_key,
+                base=base_key,
+                recorders=recorders,
             )
         if found is not None:
             result, loaded, checked = found
@@ -594,6 +602,7 @@ def refresh_vault(
             seen = len(result.report.written) + len(result.report.unchanged)
             return VaultRefresh(loaded, result, max(0, checked - seen), quick=True)
     store.load_texts()
+    cold = not store.known_paths()  # nothing read before: the first run, or a rebuilt cache
     loaded = load(vault, store=store, progress=progress, scan=scan)
     with bulk():
         result = refresh(
@@ -614,7 +623,14 @@ def refresh_vault(
         if everything and limit is None and quick.usable(vault):
             with bulk():
                 quick.remember(
-                    store, loaded, result.assessments, day, key=snapshot_key, checked=checked
+                    store,
+                    loaded,
+                    result.assessments,
+                    day,
+                    key=snapshot_key,
+                    base=base_key,
+                    checked=checked,
+                    views=not cold,
                 )
     return VaultRefresh(loaded, result, 0)
 

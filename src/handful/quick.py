@@ -73,9 +73,13 @@ def remember(
     day: dt.date,
     *,
     key: str,
+    base: str,
     checked: int,
+    views: bool = True,
 ) -> None:
-    """Store the snapshot of a full refresh's model and scores (made for ``day``)."""
+    """Store the snapshot of a full refresh's model and scores (made for ``day``). With
+    ``views``, every person's view too, so that a refresh for another day can be quick (a cold
+    run leaves them out: on a large vault it is the run closest to its time and memory)."""
     assert loaded.state is not None
     state = loaded.state
     model = loaded.model
@@ -84,13 +88,15 @@ def remember(
         path: c.problems for path in state.records if (c := state.contribution(path)) is not None
     }
 
-    def rows() -> Iterator[tuple[str, str, str]]:  # encoded one by one as SQLite takes them
+    def rows() -> Iterator[tuple[str, str, str, str | None]]:  # encoded as SQLite takes them
         for person in sorted(model.people):
             score = (assessments[person], facts[person], model.suggested.get(person, ()))
-            yield person, snap.plain(state.paths_of(person)), snap.score_to_json(score)
+            view = snap.view_to_json(state.view(person)) if views else None
+            yield person, snap.plain(state.paths_of(person)), snap.score_to_json(score), view
 
     values = {
         "key": key,
+        "base": base,
         **snap.universe_values(loaded.universe),
         "problems": snap.problems_to_json(problems),
         "counts": snap.counts_to_json(
@@ -323,9 +329,11 @@ class Prepared:
     assessments: dict[str, Assessment]
     plan: Plan
     paths_of: dict[str, tuple[str, ...]]
+    views: dict[str, PersonView]  # of the touched people
     problems: dict[str, tuple[Problem, ...]]
     counts_json: str | None
     uses: dict[str, int]
+    same_day: bool  # else every assessment is new
 
 
 def try_refresh(
@@ -336,14 +344,16 @@ def try_refresh(
     today: dt.date,
     store: NoteStore,
     key: str,
+    base: str,
     recorders: Iterable[Recorder] = (),
 ) -> tuple[RefreshResult, Loaded, int] | None:
-    """Refresh from the snapshot, or None when the full refresh must run (nothing written)."""
+    """Refresh from the snapshot, or None when the full refresh must run (nothing written).
+    ``key`` names the day, settings and options; ``base`` the same but for the day."""
     from handful import engine
 
     if not usable(vault):
         return None
-    shot = snap.Snapshot.read(store, key)
+    shot = snap.Snapshot.read(store, key, base=base)
     if shot is None:
         return None
     try:
@@ -393,20 +403,31 @@ def prepare(
         raise FullRefresh(f"{len(changed) + len(gone)} notes changed")
     plan = plan_edits(read_edits(vault, store, changed, gone), shot, store)
     views, paths_of = rebuild_people(plan, store)
+    touched_views = dict(views)
     people = plan.universe.people
-    rows = store.read_snapshot_people("score")
-    if set(rows) != set(people):
-        raise FullRefresh("the snapshot's people differ")
-    scores = {person: snap.score_from_json(text, people) for person, text in rows.items()}
+    scores: dict[str, snap.Score] = {}
+    if shot.same_day:
+        rows = store.read_snapshot_people("score")
+        if set(rows) != set(people):
+            raise FullRefresh("the snapshot's people differ")
+        scores = {person: snap.score_from_json(text, people) for person, text in rows.items()}
+        suggested = {person: score[2] for person, score in scores.items()}
+    else:  # another day: everyone is assessed again, from the views the snapshot keeps
+        rows = store.read_snapshot_people("view")
+        if set(rows) != set(people):
+            raise FullRefresh("the snapshot has no views to assess another day from")
+        for person, text in rows.items():
+            if person not in views:
+                views[person] = snap.view_from_json(text)
+        suggested = {person: view.suggested for person, view in views.items()}
+    for person in plan.touched:
+        suggested[person] = views[person].suggested
     ties, counts_json = new_ties(plan, shot)
     problems = dict(shot.problems)
     for path, edit in plan.edits.items():
         problems.pop(path, None)
         if edit.new is not None and edit.new.problems:
             problems[path] = edit.new.problems
-    suggested = {person: score[2] for person, score in scores.items()}
-    for person in plan.touched:
-        suggested[person] = views[person].suggested
     model = partial_model(
         plan.universe,
         views,
@@ -428,14 +449,25 @@ def prepare(
     )
     assessments: dict[str, Assessment] = {}
     for person in model.people:  # in the model's order, as assess_all gives them
-        if person in plan.touched:
+        if person in plan.touched or not shot.same_day:
             assessments[person] = engine.assess_one(loaded, person, day)
         else:
             assessments[person] = scores[person][0]
-    facts = {person: scores[person][1] for person in model.people}
-    facts.update(contact_facts(model, plan.touched, day, vault.params))
+    facts = {person: score[1] for person, score in scores.items()}
+    again = plan.touched if shot.same_day else model.people
+    facts.update(contact_facts(model, again, day, vault.params))
     loaded.facts, loaded.ties = facts, ties
-    return Prepared(loaded, assessments, plan, paths_of, problems, counts_json, new_uses(plan))
+    return Prepared(
+        loaded,
+        assessments,
+        plan,
+        paths_of,
+        touched_views,
+        problems,
+        counts_json,
+        new_uses(plan),
+        shot.same_day,
+    )
 
 
 def _remember_quick(store: NoteStore, ready: Prepared, *, key: str, checked: int) -> None:
@@ -451,8 +483,14 @@ def _remember_quick(store: NoteStore, ready: Prepared, *, key: str, checked: int
     if ready.counts_json is not None:
         values["counts"] = ready.counts_json
     facts, suggested = loaded.facts or {}, loaded.model.suggested
-    rows: list[tuple[str, str | None, str | None]] = []
-    for person in sorted(plan.touched):
-        score = (ready.assessments[person], facts[person], suggested.get(person, ()))
-        rows.append((person, snap.plain(ready.paths_of[person]), snap.score_to_json(score)))
+    rows: list[tuple[str, str | None, str | None, str | None]] = []
+    for person in sorted(ready.assessments if not ready.same_day else plan.touched):
+        score = snap.score_to_json(
+            (ready.assessments[person], facts[person], suggested.get(person, ()))
+        )
+        if person in plan.touched:
+            view = snap.view_to_json(ready.views[person])
+            rows.append((person, snap.plain(ready.paths_of[person]), score, view))
+        else:
+            rows.append((person, None, score, None))
     store.write_snapshot(values, rows, everyone=False, uses=ready.uses)

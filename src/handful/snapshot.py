@@ -22,6 +22,7 @@ from typing import Any
 from handful import typed_json
 from handful.errors import Problem
 from handful.model.build import Universe
+from handful.model.state import PersonView
 from handful.model.types import Person
 from handful.score.assess import Assessment
 from handful.score.network import Ties, ties_from_counts
@@ -35,7 +36,7 @@ _PEOPLE = tuple[tuple[Person, ...], tuple[Problem, ...]]
 _PROBLEMS = tuple[tuple[str, tuple[Problem, ...]], ...]
 
 #: Snapshot values every quick refresh reads.
-ALWAYS = ("key", "generation", "people", "resolver", "problems", "counts", "checked")
+ALWAYS = ("key", "base", "generation", "people", "resolver", "problems", "counts", "checked")
 
 
 def plain(value: Any) -> str:
@@ -80,6 +81,15 @@ Pairs = dict[tuple[str, str], list[int]]
 Intros = dict[tuple[str, str], int]
 
 
+def view_to_json(view: PersonView) -> str:
+    return typed_json.dumps(view, PersonView)
+
+
+def view_from_json(text: str) -> PersonView:
+    view: PersonView = typed_json.loads(text, PersonView)
+    return view
+
+
 def counts_to_json(pairs: Pairs, intros: Intros, people: Iterable[str]) -> str:
     """The counted ties (what the graph is made from) as plain JSON, people by their index in
     ``people`` (sorted keys: a tenth of the size of the paths)."""
@@ -106,6 +116,7 @@ class Snapshot:
     """The values every quick refresh reads (the per-person rows are read as needed)."""
 
     key: str
+    same_day: bool  # else made for another day: its assessments are not today's
     generation: str
     universe: Universe
     problems: dict[str, tuple[Problem, ...]]
@@ -117,10 +128,13 @@ class Snapshot:
         return ties_from_counts(self.pairs, self.intros, self.universe.people)
 
     @classmethod
-    def read(cls, store: NoteStore, key: str) -> Snapshot | None:
-        """The snapshot if it was made under ``key`` from the records the store holds now."""
+    def read(cls, store: NoteStore, key: str, *, base: str = "") -> Snapshot | None:
+        """The snapshot if it was made under ``key`` (or, for another day, under ``base``)
+        from the records the store holds now."""
         values = store.read_snapshot(ALWAYS)
-        if any(name not in values for name in ALWAYS) or values["key"] != key:
+        if any(name not in values for name in ALWAYS):
+            return None
+        if values["key"] != key and not (base and values["base"] == base):
             return None
         if values["generation"] != store.generation():
             return None
@@ -129,6 +143,7 @@ class Snapshot:
             pairs, intros = counts_from_json(values["counts"], universe.people)
             return cls(
                 key,
+                values["key"] == key,
                 values["generation"],
                 universe,
                 problems_from_json(values["problems"]),

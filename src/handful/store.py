@@ -114,7 +114,7 @@ class NoteStore:
     def write_snapshot(
         self,
         values: Mapping[str, str],
-        people: Iterable[tuple[str, str | None, str | None]],
+        people: Iterable[tuple[str, str | None, str | None, str | None]],
         *,
         everyone: bool,
         uses: Mapping[str, int] | None = None,

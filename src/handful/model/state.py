@@ -297,6 +297,17 @@ class ModelState:
         views.suggested[person] = view.suggested
         views.edges[person] = view.edges
 
+    def view(self, person: str) -> PersonView:
+        """One person's share of the model, as ``person_view`` gives it."""
+        views = self._views
+        return PersonView(
+            views.interactions.get(person, ()),
+            views.mentions.get(person, ()),
+            views.follow_ups.get(person, ()),
+            views.suggested.get(person, ()),
+            views.edges.get(person, ()),
+        )
+
     def paths_of(self, person: str) -> tuple[str, ...]:
         """The notes whose resolved facts concern ``person`` (sorted)."""
         return tuple(sorted({*self._parts.get(person, {}), *self._edges.get(person, {})}))

@@ -270,9 +270,17 @@ class Resolver:
         return Resolution(Status.UNRESOLVED)
 
     def link_text(self, path: str) -> str:
-        """The shortest link text that resolves to ``path`` (a bare name when it is unique)."""
+        """The shortest link text that resolves to ``path`` (a bare name when it is unique).
+
+        handful's own notes lose a name to a user's note (see ``resolve``), so they do not make
+        a user's note need its path: the daily note keeps ``[[2026-11-26]]`` when handful
+        writes a reconnect note of that name (which would otherwise rewrite every region that
+        links the daily note, on the run after handful wrote that list)."""
         stem = _stem(path)
         name = stem.rsplit("/", 1)[-1]
-        if len(self._by_name.get(fold(name), [])) == 1:
+        candidates = self._by_name.get(fold(name), [])
+        if path not in self._secondary:
+            candidates = [c for c in candidates if c not in self._secondary]
+        if len(candidates) == 1:
             return name
         return stem
