@@ -687,8 +687,8 @@ class SqliteStore(NoteStore):
         everyone: bool,
         uses: Mapping[str, int] | None = None,
     ) -> bool:
-        """Store snapshot values and per-person rows ((key, paths, score, view); None keeps what is
-        there, read lazily so that a large vault's rows need not all be in memory) with the
+        """Store snapshot values and per-person rows ((key, paths, score, view); None keeps what
+        is there; read lazily, so that a large vault's rows need not all be in memory) with the
         current generation, in one transaction. ``everyone``: the rows given are all there
         are (others are dropped); ``uses``: how many
         notes link each name (all of them with ``everyone``, else changes to add)."""
@@ -717,16 +717,15 @@ class SqliteStore(NoteStore):
                         "DO UPDATE SET uses = uses + excluded.uses",
                         sorted(uses.items()),
                     )
-                for key, *given in people:
-                    if None in given:
-                        row = self._db.execute(
-                            "SELECT paths, score, view FROM snapshot_people WHERE key = ?", (key,)
-                        ).fetchone()
-                        old = row if row is not None else (None, None, None)
-                        given = [o if g is None else g for g, o in zip(given, old, strict=True)]
-                    self._db.execute(
-                        "INSERT OR REPLACE INTO snapshot_people VALUES (?, ?, ?, ?)",
-                        (key, *given),
+                rows = list(people)
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO snapshot_people VALUES (?, ?, ?, ?)",
+                    [row for row in rows if None not in row],
+                )
+                for i, column in enumerate(PEOPLE_COLUMNS, start=1):  # the rest, column by column
+                    self._db.executemany(
+                        f"UPDATE snapshot_people SET {column} = ? WHERE key = ?",
+                        [(row[i], row[0]) for row in rows if None in row and row[i] is not None],
                     )
                 generation = self.get_meta("generation") or ""
                 self._db.executemany(
