@@ -139,14 +139,34 @@ EDITS: dict[str, tuple[Edit, bool]] = {
 }
 
 
-@pytest.mark.parametrize("name", list(EDITS))
-def test_one_edit_gives_what_a_full_refresh_gives(example: Path, tmp_path: Path, name: str) -> None:
-    edit, quick = EDITS[name]
-    first = refresh(example)
+def start(root: Path, *, views: bool) -> None:
+    """A first refresh; with ``views``, then a full one for another day and a quick one back,
+    so that the snapshot keeps every person's view (quick refreshes patch those)."""
+    first = refresh(root)
     assert first.result is not None and not first.quick
+    if views:
+        assert not refresh(root, "2026-11-20").quick
+        assert refresh(root).quick
+
+
+@pytest.mark.parametrize("views", [False, True], ids=["from notes", "from views"])
+@pytest.mark.parametrize("name", list(EDITS))
+def test_one_edit_gives_what_a_full_refresh_gives(
+    example: Path, tmp_path: Path, name: str, views: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    edit, quick_path = EDITS[name]
+    start(example, views=views)
+    # The people an edit touches are patched, never rebuilt note by note; except when a tick
+    # takes back a suggestion day (another note may give the same day: the days are a set).
+    if views and edit is not tick_the_list:
+
+        def no(*args: object, **kwargs: object) -> None:
+            raise AssertionError("rebuilt from the notes")
+
+        monkeypatch.setattr(quick, "_from_notes", no)
     edit(example)
     done = refresh(example)
-    assert done.quick is quick
+    assert done.quick is quick_path
     assert done.result is not None and not done.result.report.problems
     assert_same_as_full(example, tmp_path, quick=done)
     again = refresh(example)
@@ -491,3 +511,55 @@ parts = st.builds(
 def test_typed_json_gives_back_what_it_was_given(value: tuple[object, ...]) -> None:
     hint = tuple[tuple[Interaction, ...], tuple[FollowUp, ...], Strength, Interaction | None]
     assert typed_json.loads(typed_json.dumps(value, hint), hint) == value
+
+
+# --- a stored view patched: what an edit takes away must go --------------------------------
+
+PATCH_CASES = {
+    "a mention taken out": (
+        "Projects/Plan.md",
+        "We should ask [[Jo]] about the budget.\n",
+        "We should ask someone about the budget.\n",
+    ),
+    "a call's words changed": (
+        "Daily/2026-11-20.md",
+        "- #call with [[Jo]] about the move\n",
+        "- #call with [[Jo]] about the boxes\n",
+    ),
+    "a follow-up done": (
+        "Daily/2026-11-21.md",
+        "- [ ] send [[Jo]] the photos\n",
+        "- [x] send [[Jo]] the photos\n",
+    ),
+    "a tie undone": (
+        "Daily/2026-11-22.md",
+        "- dinner with [[Jo]] and [[Sam]]\n",
+        "- dinner with [[Jo]]\n",
+    ),
+    "a newer contact hides the property": (
+        "Daily/2026-11-23.md",
+        "- nothing today\n",
+        "- #coffee with [[Sam]]\n",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(PATCH_CASES))
+def test_a_patched_view_loses_what_the_edit_took_away(
+    vault: Path, write, tmp_path: Path, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path, before, after = PATCH_CASES[name]
+    write("People/Jo.md", "---\ntype: person\ncircle: close\n---\n## Log\n- 2026-09-01 #call\n")
+    write("People/Sam.md", "---\ntype: person\nlast_contact: 2026-10-01\n---\n")
+    write(path, before)
+    start(vault, views=True)
+
+    def no(*args: object, **kwargs: object) -> None:
+        raise AssertionError("rebuilt from the notes")
+
+    monkeypatch.setattr(quick, "_from_notes", no)
+    write(path, after)
+    done = refresh(vault)
+    assert done.quick and done.result is not None and done.result.report.written
+    monkeypatch.undo()
+    assert_same_as_full(vault, tmp_path, quick=done)

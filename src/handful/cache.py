@@ -21,7 +21,7 @@ import os
 import sqlite3
 import sys
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import fields, is_dataclass
 from enum import Enum
 from pathlib import Path
@@ -678,6 +678,19 @@ class SqliteStore(NoteStore):
         except sqlite3.Error:
             return {}
         return {str(key): str(value) for key, value in rows if value is not None}
+
+    def iter_snapshot_people(self, column: str) -> Iterator[tuple[str, str]]:
+        """One column of every per-person row, a row at a time (a large vault's views would
+        take hundreds of MB as text all at once)."""
+        if self._db is None or column not in PEOPLE_COLUMNS:
+            return
+        try:
+            cursor = self._db.execute(f"SELECT key, {column} FROM snapshot_people")
+            for key, value in cursor:
+                if value is not None:
+                    yield str(key), str(value)
+        except sqlite3.Error:
+            return
 
     def write_snapshot(
         self,

@@ -34,7 +34,7 @@ from handful.model.state import (
     person_view,
     record_names,
 )
-from handful.model.types import Edge, Model, Person
+from handful.model.types import Edge, Model, Origin, Person
 from handful.score.assess import Assessment
 from handful.score.network import (
     Ties,
@@ -226,39 +226,105 @@ def plan_edits(edits: dict[str, Edit], shot: snap.Snapshot, store: NoteStore) ->
 def rebuild_people(
     plan: Plan, store: NoteStore
 ) -> tuple[dict[str, PersonView], dict[str, tuple[str, ...]]]:
-    """The views of the touched people, from every note that concerns them; and the new list
-    of those notes per person."""
-    rows = store.read_snapshot_people("paths", sorted(plan.touched))
-    universe = plan.universe
-    contributions: dict[str, Contribution] = {
+    """The views of the touched people, and the new list of the notes that concern each.
+
+    From the view the snapshot keeps, with the edited notes' old facts taken out and their new
+    ones put in; or, without a stored view, from every note that concerns the person."""
+    touched = sorted(plan.touched)
+    rows = store.read_snapshot_people("paths", touched)
+    stored = store.read_snapshot_people("view", touched)
+    edited: dict[str, Contribution] = {
         path: edit.new for path, edit in plan.edits.items() if edit.new is not None
     }
+    resolved = dict(edited)  # and the other notes resolved on the way
     views: dict[str, PersonView] = {}
     paths_of: dict[str, tuple[str, ...]] = {}
-    for person in sorted(plan.touched):
+    for person in touched:
         if person not in rows:
             raise FullRefresh(f"{person}: not in the snapshot")
         paths = set(json.loads(rows[person])) - set(plan.edits)
-        paths |= {
-            path for path, c in contributions.items() if path in plan.edits and person in c.people
-        }
-        parts: list[tuple[str, PersonPart]] = []
-        edges: list[tuple[Edge, ...]] = []
-        for path in sorted(paths):
-            found = contributions.get(path)
-            if found is None:
-                record = store.stored(path)
-                if record is None:
-                    raise FullRefresh(f"{path}: its record is not in the cache")
-                found = contributions[path] = resolve_record(universe, record)
-            if person in found.parts:
-                parts.append((path, found.parts[person]))
-            mine = tuple(e for e in found.edges if person in (e.a, e.b))
-            if mine:
-                edges.append(mine)
-        views[person] = person_view(person, True, parts, edges)
+        paths |= {path for path, c in edited.items() if person in c.people}
         paths_of[person] = tuple(sorted(paths))
+        view = _patched(person, stored.get(person), plan, edited, store)
+        if view is None:
+            view = _from_notes(person, paths, plan.universe, resolved, store)
+        views[person] = view
     return views, paths_of
+
+
+def _parts_and_edges(
+    person: str, found: Contribution
+) -> tuple[PersonPart | None, tuple[Edge, ...]]:
+    return found.parts.get(person), tuple(e for e in found.edges if person in (e.a, e.b))
+
+
+def _from_notes(
+    person: str,
+    paths: Iterable[str],
+    universe: Universe,
+    contributions: dict[str, Contribution],
+    store: NoteStore,
+) -> PersonView:
+    """A person's view from every note that concerns them (as ``ModelState`` builds it)."""
+    parts: list[tuple[str, PersonPart]] = []
+    edges: list[tuple[Edge, ...]] = []
+    for path in sorted(paths):
+        found = contributions.get(path)
+        if found is None:
+            record = store.stored(path)
+            if record is None:
+                raise FullRefresh(f"{path}: its record is not in the cache")
+            found = contributions[path] = resolve_record(universe, record)
+        part, mine = _parts_and_edges(person, found)
+        if part is not None:
+            parts.append((path, part))
+        if mine:
+            edges.append(mine)
+    return person_view(person, True, parts, edges)
+
+
+def _patched(
+    person: str,
+    text: str | None,
+    plan: Plan,
+    edited: Mapping[str, Contribution],
+    store: NoteStore,
+) -> PersonView | None:
+    """The stored view with the edited notes' facts replaced, or None when it cannot be: no
+    view stored, or an edited note took back a suggestion day (days are a set: another note
+    may give the same day)."""
+    if text is None:
+        return None
+    for edit in plan.edits.values():
+        old = edit.old.parts.get(person) if edit.old is not None else None
+        if old is not None and old.suggested:
+            return None
+    view = snap.view_from_json(text)
+    gone = plan.edits.keys()
+    kept = PersonPart(  # everything from notes not edited; "last contact" properties are redone
+        tuple(
+            i for i in view.interactions if i.source not in gone and i.origin is not Origin.FIELD
+        ),
+        tuple(m for m in view.mentions if m.source not in gone),
+        tuple(f for f in view.follow_ups if f.source not in gone),
+        view.suggested,
+    )
+    parts: list[tuple[str, PersonPart]] = [("", kept)]
+    edges: list[tuple[Edge, ...]] = [tuple(e for e in view.edges if e.source not in gone)]
+    for path, found in edited.items():
+        part, mine = _parts_and_edges(person, found)
+        if part is not None:
+            parts.append((path, part))
+        if mine:
+            edges.append(mine)
+    if person not in gone:  # the person's own note: only its properties, the rest is kept
+        record = store.stored(person)
+        if record is None:
+            raise FullRefresh(f"{person}: its record is not in the cache")
+        own = resolve_record(plan.universe, record).parts.get(person)
+        if own is not None and own.fields:
+            parts.append((person, PersonPart(fields=own.fields)))
+    return person_view(person, True, parts, edges)
 
 
 def _ordered_people(universe: Universe) -> dict[str, Person]:
@@ -413,12 +479,13 @@ def prepare(
         scores = {person: snap.score_from_json(text, people) for person, text in rows.items()}
         suggested = {person: score[2] for person, score in scores.items()}
     else:  # another day: everyone is assessed again, from the views the snapshot keeps
-        rows = store.read_snapshot_people("view")
-        if set(rows) != set(people):
-            raise FullRefresh("the snapshot has no views to assess another day from")
-        for person, text in rows.items():
+        seen = set()
+        for person, text in store.iter_snapshot_people("view"):
+            seen.add(person)
             if person not in views:
                 views[person] = snap.view_from_json(text)
+        if seen != set(people):
+            raise FullRefresh("the snapshot has no views to assess another day from")
         suggested = {person: view.suggested for person, view in views.items()}
     for person in plan.touched:
         suggested[person] = views[person].suggested

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 from handful.errors import Problem
 from handful.model.record import NoteRecord
@@ -110,6 +110,9 @@ class NoteStore:
         self, column: str, keys: Iterable[str] | None = None
     ) -> dict[str, str]:
         return {}
+
+    def iter_snapshot_people(self, column: str) -> Iterator[tuple[str, str]]:
+        return iter(())
 
     def write_snapshot(
         self,

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import operator
+import sys
 import types
 import typing
 from collections.abc import Callable, Mapping
@@ -84,10 +85,20 @@ def codec(hint: Any, refs: type | None = None) -> tuple[Encode, Decode]:
     raise TypeError(f"cannot store {hint!r}")
 
 
+def _shared(value: Any, refs: Mapping[str, Any]) -> Any:
+    """A text field, as one shared string: the same note path or name is repeated in thousands
+    of decoded objects (a note's path in every fact from it), and JSON makes a new copy each
+    time (on a 100,000-note vault that is hundreds of MB)."""
+    return value if type(value) is not str else sys.intern(value)
+
+
 def _dataclass(cls: type, refs: type | None) -> tuple[Encode, Decode]:
     hints = typing.get_type_hints(cls)
     names = [f.name for f in fields(cls)]
-    coders = [codec(hints[name], refs) for name in names]
+    coders = [
+        (_same, _shared) if hints[name] in (str, str | None) else codec(hints[name], refs)
+        for name in names
+    ]
     getter = operator.attrgetter(*names) if len(names) > 1 else None
     outs = [(i, out) for i, (out, _) in enumerate(coders) if out is not _same]
     converted = [(i, back) for i, (_, back) in enumerate(coders) if back is not _same_in]
