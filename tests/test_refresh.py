@@ -227,15 +227,15 @@ def test_generated_regions_never_supply_person_fields(vault: Path, write) -> Non
     assert load(vault).model.people["People/Jo.md"].circle is None
 
 
-def test_the_list_handful_creates_does_not_rename_links_to_the_daily_note(
+def test_links_to_the_daily_note_already_allow_for_the_list_about_to_be_created(
     vault: Path, write
 ) -> None:
-    """Today's list is named like today's daily note: creating it must not make the next
-    refresh rewrite every region that links the daily note."""
+    """Today's list is named like today's daily note: the regions link the daily note by its
+    path from the refresh that creates the list on, so the next refresh rewrites nothing."""
     write(".obsidian/daily-notes.json", '{"folder": "Daily", "format": "YYYY-MM-DD"}')
     write("People/Jo.md", "---\ntype: person\ncircle: close\n---\n")
     write("Daily/2026-12-01.md", "- #call with [[Jo]]\n")
     first = refresh(vault, "2026-12-01")
     assert "Reconnect/2026-12-01.md" in first.report.written
-    assert "· [[2026-12-01]]" in (vault / "People/Jo.md").read_text()
+    assert "· [[Daily/2026-12-01|2026-12-01]]" in (vault / "People/Jo.md").read_text()
     assert refresh(vault, "2026-12-01").report.written == []

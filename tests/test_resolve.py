@@ -191,11 +191,12 @@ def test_many_notes_resolve_by_lookup() -> None:
     assert resolve(resolver, "F3/Note 3") == (Status.OK, "F3/Note 3.md")
 
 
-def test_handfuls_own_namesake_does_not_change_how_a_user_note_is_linked() -> None:
+def test_a_note_added_to_a_resolver_is_known_and_takes_part_in_link_text() -> None:
     daily, own = "Daily/2026-12-01.md", "Reconnect/2026-12-01.md"
-    resolver = Resolver([daily, own], secondary=[own])
-    assert resolver.resolve("2026-12-01").path == daily
-    assert resolver.link_text(daily) == "2026-12-01"  # still goes to the daily note
-    assert resolver.link_text(own) == "Reconnect/2026-12-01"  # needs its path
-    two_users = Resolver([daily, "Work/2026-12-01.md"])
-    assert two_users.link_text(daily) == "Daily/2026-12-01"
+    resolver = Resolver([daily])
+    assert resolver.knows(daily) and not resolver.knows(own)
+    assert resolver.link_text(daily) == "2026-12-01"
+    later = resolver.with_paths([own], secondary=[own])
+    assert later.knows(own)
+    assert later.resolve("2026-12-01").path == daily  # a user note wins its name
+    assert later.link_text(daily) == "Daily/2026-12-01"  # unambiguous in Obsidian too

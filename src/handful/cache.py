@@ -686,11 +686,16 @@ class SqliteStore(NoteStore):
             return
         try:
             cursor = self._db.execute(f"SELECT key, {column} FROM snapshot_people")
+        except sqlite3.Error:
+            return
+        try:
             for key, value in cursor:
                 if value is not None:
                     yield str(key), str(value)
         except sqlite3.Error:
             return
+        finally:
+            cursor.close()  # also when the reader stops early: no read left open on the file
 
     def write_snapshot(
         self,

@@ -466,7 +466,7 @@ def refresh(
         assessments = assess_all(loaded, day)
     plan = daily_plan(loaded, assessments, day, limit=limit)
     context = GenerateContext(
-        loaded,
+        with_outputs(loaded, day, everything=everything),
         day,
         today,
         assessments,
@@ -482,6 +482,26 @@ def refresh(
     writer = Writer(loaded.vault.root, dry_run=dry_run, recorders=recorders)
     result = writer.apply(changes, stop=stop)
     return RefreshResult(plan, result, changes[0].path, assessments)
+
+
+def with_outputs(loaded: Loaded, day: dt.date, *, everything: bool) -> Loaded:
+    """The vault as links will see it once this refresh has written its own notes.
+
+    A user's note named like the reconnect list or the network note is linked by its path once
+    that note exists; knowing the notes about to be created makes it so from the first refresh,
+    instead of the next one rewriting every region that links it."""
+    resolver = loaded.model.resolver
+    if resolver is None:
+        return loaded
+    path, create = reconnect_target(loaded.vault, day)
+    new = [path] if create else []
+    if everything:
+        new.append(loaded.vault.config.output.network_note)
+    new = [p for p in new if not resolver.knows(p)]
+    if not new:
+        return loaded
+    model = replace(loaded.model, resolver=resolver.with_paths(new, secondary=new))
+    return replace(loaded, model=model)
 
 
 # --- refresh with the stamp: an unchanged vault is only stat-ed ---------------------------------

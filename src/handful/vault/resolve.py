@@ -211,6 +211,10 @@ class Resolver:
         state["by_path"], state["by_name"] = by_path, by_name
         return Resolver.from_state(state)
 
+    def knows(self, path: str) -> bool:
+        """Is ``path`` one of the notes this resolver resolves to?"""
+        return path in self._by_name.get(fold(_stem(path).rsplit("/", 1)[-1]), ())
+
     def notes_named(self, name: str) -> tuple[str, ...]:
         """The notes whose file name (folded, without .md) is ``name``."""
         return tuple(self._by_name.get(name, ()))
@@ -270,17 +274,9 @@ class Resolver:
         return Resolution(Status.UNRESOLVED)
 
     def link_text(self, path: str) -> str:
-        """The shortest link text that resolves to ``path`` (a bare name when it is unique).
-
-        handful's own notes lose a name to a user's note (see ``resolve``), so they do not make
-        a user's note need its path: the daily note keeps ``[[2026-11-26]]`` when handful
-        writes a reconnect note of that name (which would otherwise rewrite every region that
-        links the daily note, on the run after handful wrote that list)."""
+        """The shortest link text that resolves to ``path`` (a bare name when it is unique)."""
         stem = _stem(path)
         name = stem.rsplit("/", 1)[-1]
-        candidates = self._by_name.get(fold(name), [])
-        if path not in self._secondary:
-            candidates = [c for c in candidates if c not in self._secondary]
-        if len(candidates) == 1:
+        if len(self._by_name.get(fold(name), [])) == 1:
             return name
         return stem
