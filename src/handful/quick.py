@@ -339,18 +339,18 @@ def partial_model(
     problems: Iterable[Problem],
 ) -> Model:
     """The model as far as a quick refresh needs it: every person, every suggestion history,
-    and the views of the touched people only."""
-    typed = dict(views)
+    and the views given (the touched people's; everyone's for another day)."""
+    ordered = sorted(views.items())
     return Model(
         people=_ordered_people(universe),
-        interactions={k: v.interactions for k, v in sorted(typed.items()) if v.interactions},
-        mentions={k: v.mentions for k, v in sorted(typed.items()) if v.mentions},
-        follow_ups={k: v.follow_ups for k, v in sorted(typed.items()) if v.follow_ups},
+        interactions={k: v.interactions for k, v in ordered if v.interactions},
+        mentions={k: v.mentions for k, v in ordered if v.mentions},
+        follow_ups={k: v.follow_ups for k, v in ordered if v.follow_ups},
         edges=(),
         problems=tuple(sorted(set(problems), key=Problem.sort_key)),
         suggested={k: v for k, v in sorted(suggested.items()) if v},
         resolver=universe.resolver,
-        edge_index={k: v.edges for k, v in typed.items() if v.edges},
+        edge_index={k: v.edges for k, v in ordered if v.edges},
     )
 
 
