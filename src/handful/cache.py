@@ -286,6 +286,16 @@ def record_from_json(text: str) -> NoteRecord:
     )
 
 
+def encode_value(value: Any) -> Any:
+    """A front matter value (or one of handful's record types) in the cache's JSON form."""
+    return _encode(value)
+
+
+def decode_value(value: Any) -> Any:
+    """``encode_value`` undone; only handful's own types are ever constructed."""
+    return _decode_generic(value)
+
+
 def _decode_generic(value: Any) -> Any:
     if not _TYPES:
         _TYPES.update(_registry())

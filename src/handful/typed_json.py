@@ -133,37 +133,16 @@ def loads(
     return back(json.loads(text), known or {})
 
 
-# ``Any`` (a person's front matter properties): the few shapes YAML gives, tagged.
+# ``Any`` (a person's front matter properties): stored the way the note cache stores them.
 
 
 def _any_out(value: Any) -> Any:
-    if isinstance(value, bool | int | float | str) or value is None:
-        for plain in (bool, int, float, str):
-            if isinstance(value, plain):
-                return plain(value)
-        return value
-    if isinstance(value, tuple | list):
-        return {"l": [_any_out(v) for v in value]}
-    if isinstance(value, Mapping):
-        return {"m": [[str(k), _any_out(v)] for k, v in value.items()]}
-    if isinstance(value, dt.datetime):
-        return {"t": value.isoformat()}
-    if isinstance(value, dt.date):
-        return {"d": value.isoformat()}
-    raise TypeError(f"cannot store {type(value).__name__}")
+    from handful.cache import encode_value
+
+    return encode_value(value)
 
 
 def _any_in(value: Any, refs: Mapping[str, Any]) -> Any:
-    if type(value) is not dict:
-        return value
-    if "l" in value:
-        return tuple(_any_in(v, refs) for v in value["l"])
-    if "m" in value:
-        from handful.parse.frontmatter import FrontMatter
+    from handful.cache import decode_value
 
-        return FrontMatter({k: _any_in(v, refs) for k, v in value["m"]})
-    if "t" in value:
-        return dt.datetime.fromisoformat(value["t"])
-    if "d" in value:
-        return dt.date.fromisoformat(value["d"])
-    raise ValueError("unexpected value in the cache")
+    return decode_value(value)
