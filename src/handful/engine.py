@@ -530,27 +530,27 @@ class CacheRecorder(Recorder):
     """After handful rewrites a region in a user's note, the note's record is unchanged (handful
     never reads its own regions): remember the new size, mtime and hash with the same record, so
     the next run does not parse the note again. ``plain`` notes (person notes, never handful's
-    own) keep their stored record when it is not in memory. The note that holds the day's
-    reconnect list (``lists``) is not one of those: handful reads its ticks."""
+    own) keep their stored record when it is not in memory. The note that holds ``day``'s
+    reconnect list is not one of those: handful reads its ticks."""
 
     def __init__(
         self,
         vault: Vault,
         store: NoteStore,
         loaded: Loaded,
+        day: dt.date,
         *,
         plain: Iterable[str] = (),
-        lists: Iterable[str] = (),
     ) -> None:
         self.vault = vault
         self.store = store
         self.records = loaded.records
         self.plain = frozenset(plain)
-        self.lists = frozenset(lists)
+        self.list_note = reconnect_target(vault, day)[0]
 
     def record(self, path: str, before: bytes | None, after: bytes) -> None:
         record = self.records.get(path)
-        if before is None or path in self.lists or (record is None and path not in self.plain):
+        if before is None or path == self.list_note or (record is None and path not in self.plain):
             return
         if record is not None and record.role.generated:
             return
@@ -633,7 +633,7 @@ def refresh_vault(
             limit=limit,
             everything=everything,
             recorders=[
-                CacheRecorder(vault, store, loaded, lists=[reconnect_target(vault, day)[0]]),
+                CacheRecorder(vault, store, loaded, day),
                 *recorders,
             ],
         )

@@ -42,7 +42,7 @@ from handful.score.network import (
     intro_counts,
     ties_from_counts,
 )
-from handful.score.reach import tie_counts
+from handful.score.reach import model_tie_counts, tie_counts
 from handful.store import NoteStore
 from handful.vault.resolve import fold
 from handful.vault.scan import NoteFile, Scan
@@ -100,15 +100,11 @@ def remember(
         **snap.universe_values(loaded.universe),
         "problems": snap.problems_to_json(problems),
         "counts": snap.counts_to_json(
-            tie_counts(model.edges), intro_counts(model.edges), loaded.universe.people
+            model_tie_counts(model), intro_counts(model.edges), loaded.universe.people
         ),
         "checked": str(checked),
     }
-    uses: dict[str, int] = {}
-    for path in state.records:
-        for name in state.names_of(path):
-            uses[name] = uses.get(name, 0) + 1
-    store.write_snapshot(values, rows(), everyone=True, uses=uses)
+    store.write_snapshot(values, rows(), everyone=True, uses=state.link_counts())
 
 
 # --- the quick refresh -------------------------------------------------------------------------
@@ -438,13 +434,7 @@ def try_refresh(
         day,
         today=today,
         recorders=[
-            engine.CacheRecorder(
-                vault,
-                store,
-                loaded,
-                plain=plan.touched,
-                lists=[engine.reconnect_target(vault, day)[0]],
-            ),
+            engine.CacheRecorder(vault, store, loaded, day, plain=plan.touched),
             *recorders,
         ],
         people=plan.touched,

@@ -312,9 +312,9 @@ class ModelState:
         """The notes whose resolved facts concern ``person`` (sorted)."""
         return tuple(sorted({*self._parts.get(person, {}), *self._edges.get(person, {})}))
 
-    def names_of(self, path: str) -> frozenset[str]:
-        """The names a note's links use (``record_names``)."""
-        return self._names.get(path, frozenset())
+    def link_counts(self) -> dict[str, int]:
+        """name -> how many notes' links use it (what a new note's name could change)."""
+        return {name: len(paths) for name, paths in self._users.items() if paths}
 
     def contribution(self, path: str) -> Contribution | None:
         return self._contrib.get(path)

@@ -44,7 +44,19 @@ def person_graph(model: Model) -> dict[str, dict[str, float]]:
 
 
 def _build_graph(model: Model) -> dict[str, dict[str, float]]:
-    return graph_from_counts(tie_counts(model.edges), model.people)
+    return graph_from_counts(model_tie_counts(model), model.people)
+
+
+_counts_memo: tuple[tuple[Edge, ...], dict[tuple[str, str], list[int]]] | None = None
+
+
+def model_tie_counts(model: Model) -> dict[tuple[str, str], list[int]]:
+    """``tie_counts`` of the model's edges, counted once per edge tuple (the graph and the
+    refresh snapshot both need them). Read it; never change it."""
+    global _counts_memo
+    if _counts_memo is None or _counts_memo[0] is not model.edges:
+        _counts_memo = (model.edges, tie_counts(model.edges))
+    return _counts_memo[1]
 
 
 #: Per pair of people (sorted): how many ties of each kind the notes state, in this order.
