@@ -23,6 +23,7 @@ Prints a table and a JSON summary. Exit status 1 when anything was lost or a che
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -433,9 +434,15 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)
+    place = (
+        contextlib.nullcontext(str(args.keep))
+        if args.keep
+        else tempfile.TemporaryDirectory(prefix="handful-soak-")
+    )
+    with place as work:
         result = run_soak(
             args.vault,
-            args.keep,
+            Path(work),
             edits=args.edits,
             seconds=args.seconds,
             seed=args.seed,
@@ -443,18 +450,6 @@ def main(argv: list[str] | None = None) -> int:
             styles=styles,
             gap_ms=args.gap_ms,
         )
-    else:
-        with tempfile.TemporaryDirectory(prefix="handful-soak-") as work:
-            result = run_soak(
-                args.vault,
-                Path(work),
-                edits=args.edits,
-                seconds=args.seconds,
-                seed=args.seed,
-                debounce_ms=args.debounce_ms,
-                styles=styles,
-                gap_ms=args.gap_ms,
-            )
     print(table(result))
     summary = json.dumps(result.as_dict(), indent=2, ensure_ascii=False)
     print(summary)
