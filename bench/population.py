@@ -438,12 +438,17 @@ def true_silence(person: Person, day: dt.date) -> int | None:
     return (day - max(past)).days if past else None
 
 
+#: Drifting, in truth: silent three times the usual gap, and for two months at least (SCORING's
+#: "a weekly friend silent for two months is drifting").
+DRIFT_TIMES, DRIFT_DAYS = 3, 60
+
+
 def is_drifting(person: Person, day: dt.date) -> bool:
-    """A formerly strong tie whose silence is several times their usual gap (and over a month)."""
+    """A formerly strong tie gone quiet: silent several times their usual gap, for months."""
     if person.layer not in STRONG_LAYERS or person.role == "regular":
         return False
     silence = true_silence(person, day)
-    return silence is not None and silence >= max(3 * person.mean_gap, 30)
+    return silence is not None and silence >= max(DRIFT_TIMES * person.mean_gap, DRIFT_DAYS)
 
 
 def unanswered(person: Person, day: dt.date) -> bool:
@@ -464,21 +469,38 @@ def birthday_within(person: Person, day: dt.date, window: int = 7) -> bool:
     return False
 
 
-def needs_contact(person: Person, day: dt.date) -> bool:
+def needs_contact(person: Person, day: dt.date, planned: frozenset[tuple[int, dt.date]]) -> bool:
     """The truth behind a good suggestion: a strong tie overdue against their true rhythm, a
-    drifting tie, a birthday this week (of anyone but acquaintances), a message waiting for an
-    answer, or a call the owner has planned."""
+    drifting tie (an active one too), a birthday this week (of anyone but acquaintances), a
+    message waiting for an answer, or a call the owner has planned (``planned``: (person, day
+    written) of the open follow-ups)."""
     if person.layer == "none":
         return False
+    if any(who == person.index and written <= day for who, written in planned):
+        return True
     silence = true_silence(person, day)
     if person.layer in STRONG_LAYERS and silence is not None and silence >= person.mean_gap:
         return True
     if is_drifting(person, day) or unanswered(person, day):
         return True
+    # A friend you used to see every few weeks, silent for months, is worth a message even
+    # if they were never in your closest fifteen: "a drifting tie" on the list.
+    if (
+        person.layer == "active"
+        and person.role != "regular"
+        and silence is not None
+        and silence >= max(DRIFT_TIMES * person.mean_gap, DRIFT_DAYS)
+    ):
+        return True
     return person.layer != "acquaintance" and birthday_within(person, day)
 
 
+def planned(world: World) -> frozenset[tuple[int, dt.date]]:
+    return frozenset((index, day) for day, index, _ in world.follow_ups)
+
+
 def truth(world: World, day: dt.date = AS_OF) -> dict[str, dict[str, object]]:
+    plans = planned(world)
     return {
         p.name: {
             "role": p.role,
@@ -487,7 +509,7 @@ def truth(world: World, day: dt.date = AS_OF) -> dict[str, dict[str, object]]:
             "mean_gap": round(p.mean_gap, 1),
             "drifting": is_drifting(p, day),
             "regular": p.role == "regular",
-            "needs_contact": needs_contact(p, day),
+            "needs_contact": needs_contact(p, day, plans),
             "contacts": sum(1 for e in p.events if e.date <= day),
         }
         for p in world.people

@@ -32,8 +32,9 @@ import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -46,12 +47,14 @@ from population import (  # noqa: E402
     build_world,
     is_drifting,
     needs_contact,
+    planned,
     write_truth,
     write_vault,
 )
 
 from handful import engine  # noqa: E402
 from handful.model.kinds import MENTION  # noqa: E402
+from handful.score.params import load_params  # noqa: E402
 
 LIST_DAYS = (0, 3, 7, 10, 14, 21)  # days before AS_OF on which the daily list is judged
 LIST_SIZE = 5
@@ -111,9 +114,18 @@ def share(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
-def evaluate(world: World, root: Path) -> dict[str, dict[str, float | None]]:
-    """Every metric for handful and the baselines on one written world."""
-    loaded = engine.load(engine.open_vault(root))
+Overrides = tuple[tuple[str, Any], ...]
+
+
+def evaluate(
+    world: World, root: Path, overrides: Overrides = ()
+) -> dict[str, dict[str, float | None]]:
+    """Every metric for handful and the baselines on one written world; ``overrides`` are
+    ``[scoring]`` settings, as handful.toml would give them."""
+    vault = engine.open_vault(root)
+    if overrides:
+        vault = replace(vault, params=load_params(overrides))
+    loaded = engine.load(vault)
     model = loaded.model
     by_name = {person.name: key for key, person in model.people.items()}
     people = {p.name: p for p in world.people}
@@ -150,6 +162,7 @@ def evaluate(world: World, root: Path) -> dict[str, dict[str, float | None]]:
         },
     }
     true_drift = {n for n in names if is_drifting(people[n], AS_OF)}
+    plans = planned(world)
     regular = {n for n in names if people[n].role == "regular"}
 
     lists: dict[str, list[tuple[dt.date, str]]] = {m: [] for m in METHODS}
@@ -185,7 +198,8 @@ def evaluate(world: World, root: Path) -> dict[str, dict[str, float | None]]:
             "drift_recall": share(len(flagged & true_drift), len(true_drift)),
             "false_drift": share(len(flagged & regular), len(regular)),
             "list_precision": share(
-                sum(1 for day, n in suggested if needs_contact(people[n], day)), len(suggested)
+                sum(1 for day, n in suggested if needs_contact(people[n], day, plans)),
+                len(suggested),
             ),
         }
     return results
@@ -198,22 +212,29 @@ def _naive_drift(
     return {n for n in top(counts, TOP) if (silence(n, AS_OF) or 0) >= 60}
 
 
-def run_seed(args: tuple[int, Rates, str | None]) -> dict[str, dict[str, float | None]]:
-    seed, rates, keep = args
+def run_seed(
+    args: tuple[int, Rates, str | None, Overrides],
+) -> dict[str, dict[str, float | None]]:
+    seed, rates, keep, overrides = args
     world = build_world(seed, rates)
     with tempfile.TemporaryDirectory(prefix=f"handful-validity-{seed}-") as temp:
         base = Path(keep) / f"seed-{seed}" if keep else Path(temp)
         root = base / "vault"
         write_vault(world, root)
         write_truth(world, base / "truth.json")
-        return evaluate(world, root)
+        return evaluate(world, root, overrides)
 
 
 def run(
-    seeds: Sequence[int], rates: Rates | None = None, *, keep: str | None = None, workers: int = 2
+    seeds: Sequence[int],
+    rates: Rates | None = None,
+    *,
+    keep: str | None = None,
+    workers: int = 2,
+    overrides: Overrides = (),
 ) -> dict[str, dict[str, float | None]]:
     """Means over seeds: method -> metric -> value (None where nothing was measured)."""
-    jobs = [(seed, rates or Rates(), keep) for seed in seeds]
+    jobs = [(seed, rates or Rates(), keep, overrides) for seed in seeds]
     if workers > 1 and len(jobs) > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             each = list(pool.map(run_seed, jobs))
@@ -293,6 +314,16 @@ def sensitivity(seeds: Sequence[int], workers: int) -> str:
     return "\n".join(lines)
 
 
+def _setting(text: str) -> tuple[str, Any]:
+    """``half_life_days=365`` or ``weights.intensity=0.3`` as a [scoring] override."""
+    name, _, value = text.partition("=")
+    number = float(value)
+    if "." in name:
+        table, key = name.split(".", 1)
+        return table, {key: number}
+    return name, number
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=6, help="how many populations (default 6)")
@@ -301,14 +332,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sensitivity", action="store_true")
     parser.add_argument("--json", help="write the means here")
     parser.add_argument("--keep", help="keep each world's vault and truth under this folder")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a [scoring] setting to try instead of the default (repeatable)",
+    )
     args = parser.parse_args(argv)
+    overrides = tuple(_setting(text) for text in args.set)
     seeds = list(range(args.first_seed, args.first_seed + args.seeds))
     started = time.perf_counter()
     if args.sensitivity:
         print(sensitivity(seeds, args.workers))
         print(f"\n{len(seeds)} seeds per row, {time.perf_counter() - started:.0f} s")
         return 0
-    means = run(seeds, keep=args.keep, workers=args.workers)
+    means = run(seeds, keep=args.keep, workers=args.workers, overrides=overrides)
     print(f"handful validity benchmark: {len(seeds)} seeds, as of {AS_OF}\n")
     print(table(means))
     met = all(verdict(means, t) for t in TARGETS)

@@ -47,7 +47,7 @@ from handful.vault.scan import NoteFile
 log = logging.getLogger(__name__)
 
 #: Bump when the stored shape or what parse_note returns changes.
-SCHEMA_VERSION = "10"
+SCHEMA_VERSION = "11"
 #: Rows written to SQLite in one go; the text of written rows is then dropped from memory.
 FLUSH_EVERY = 2000
 CACHE_FILE = "cache.sqlite"
@@ -182,6 +182,8 @@ def _fact_out(fact: Any) -> list[Any]:
             fact.text,
             fact.inbound,
             fact.origin.value,
+            list(fact.present),
+            list(fact.contexts),
         ]
     if isinstance(fact, RawMention):
         return ["m", fact.who, fact.line, fact.text, _iso(fact.date)]
@@ -220,7 +222,15 @@ def _fact_in(row: list[Any]) -> Any:
     code = row[0]
     if code == "c":
         return RawContact(
-            _date(row[1]), _name(row[2]), _name(row[3]), row[4], row[5], row[6], Origin(row[7])
+            _date(row[1]),
+            _name(row[2]),
+            _name(row[3]),
+            row[4],
+            row[5],
+            row[6],
+            Origin(row[7]),
+            tuple(map(_name, row[8])),
+            tuple(map(_name, row[9])),
         )
     if code == "m":
         return RawMention(_name(row[1]), row[2], row[3], _day(row[4]))

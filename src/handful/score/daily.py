@@ -65,7 +65,12 @@ def _candidate(a: Assessment, params: ScoringParams) -> bool:
     due = a.state in (State.DUE, State.OVERDUE)
     plugin = any(reason.code == "plugin" for reason in a.reasons)  # a plugin gave a reason
     return (
-        due or event or a.unanswered is not None or a.drift.drifting or bool(a.follow_ups) or plugin
+        due
+        or event
+        or a.unanswered is not None
+        or a.drift.drifting
+        or any(reason.code == "follow_up" for reason in a.reasons)  # yours, not theirs
+        or plugin
     )
 
 
