@@ -1,4 +1,4 @@
-"""The command line contract (PRODUCT.md, "Command line"): outputs, exit statuses, no tracebacks."""
+"""The command line contract (docs/cli.md): outputs, exit statuses, no tracebacks."""
 
 from __future__ import annotations
 

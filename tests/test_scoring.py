@@ -1,4 +1,4 @@
-"""The default model's unit facts (SCORING.md) and the rules around them."""
+"""The default model's unit facts (docs/scoring.md) and the rules around them."""
 
 from __future__ import annotations
 
@@ -48,7 +48,8 @@ def make_model(
 
 
 def test_friend_after_leaving_home_goes_ok_to_overdue_with_falling_intensity() -> None:
-    """SCORING.md: a 30-day friend with gaps of 28, 69, 129 days goes ok -> overdue."""
+    """Roberts & Dunbar's friends after leaving home: a 30-day friend with gaps of 28, 69,
+    129 days goes ok -> overdue."""
     friend = person(circle=Circle.CLOSE)
     history = contacts(friend.key, [0])
     states, intensities = [], []

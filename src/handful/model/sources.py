@@ -41,7 +41,7 @@ from handful.model.types import EdgeKind, Origin, Person
 from handful.parse import Block, BlockKind, Link, Note
 from handful.parse.inline import WIKILINK, split_wikilink
 
-#: Headings whose list items are a person's log (PRODUCT.md: "## Log", "## Interactions").
+#: Headings whose list items are a person's log (docs/note-format.md, "The log in a person note").
 LOG_SECTIONS = frozenset({"log", "interactions", "interaction log", "contact log", "history"})
 #: Headings whose list of links names a meeting's attendees.
 ATTENDEE_SECTIONS = frozenset({"attendees", "participants", "people", "present", "with"})

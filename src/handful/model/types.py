@@ -61,7 +61,7 @@ class Person:
 
 
 class Origin(StrEnum):
-    """Where an interaction was read from (PRODUCT.md, "Interactions come from")."""
+    """Where an interaction was read from (docs/note-format.md, "Interactions: the six sources")."""
 
     LOG = "log"
     DAILY = "daily"

@@ -1,4 +1,4 @@
-"""The shape of the network on a date (SCORING.md, "Network health"). Pure."""
+"""The shape of the network on a date (docs/scoring.md, "Network health"). Pure."""
 
 from __future__ import annotations
 

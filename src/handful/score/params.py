@@ -33,7 +33,7 @@ class ScoringParams:
             {"inner": 7, "close": 30, "active": 90, "acquaintance": 365}
         )
     )
-    #: Learned cadence: median of the last 5 gaps, clamped to 7..365 days (SCORING.md).
+    #: Learned cadence: the usual gap over the last 10 gaps, clamped to 7..365 days.
     learned_gaps: int = 10
     learned_min_days: float = 7
     learned_max_days: float = 365
@@ -75,7 +75,7 @@ class ScoringParams:
     closeness_prior: float = 0.375
     #: ... and for family with no circle: kin stay close longer (Roberts & Dunbar 2015).
     kin_closeness_prior: float = 0.5
-    #: Value of one interaction by kind (SCORING.md: in person 1.0, call/video 0.7, one-to-one
+    #: Value of one interaction by kind (in person 1.0, call/video 0.7, one-to-one
     #: message 0.4, group or one-click 0.1). Kinds not listed count as ``default``.
     kind_weights: Mapping[str, float] = field(
         default_factory=lambda: _frozen(

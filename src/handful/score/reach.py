@@ -1,4 +1,4 @@
-"""Reach: who can introduce you to whom (SCORING.md, "Reach: who can introduce me").
+"""Reach: who can introduce you to whom (docs/scoring.md, "Reach").
 
 People form a graph: ``knows`` and introductions, people who met or were mentioned together.
 Your own ties weigh S/100. The most reliable path maximises the product of the weights, i.e. is

@@ -1,4 +1,4 @@
-"""Scores for one tie, as pure functions of the model and a date (SCORING.md).
+"""Scores for one tie, as pure functions of the model and a date (docs/scoring.md).
 
 Two clocks: *strength* (how close, 0-100, five parts) and *warmth* (how recently tended, against
 the person's cadence). Every number keeps its inputs so ``handful person`` can show why.
