@@ -233,6 +233,10 @@ def test_multiplexity_counts_shared_settings_not_kinds_of_contact() -> None:
     assert part.value == 1.0 and "3 shared settings" in part.inputs
     family = strength(person(kin=True), kinds[:1], (), on, DEFAULT).parts[4]
     assert family.value == pytest.approx(1 / 3) and "family" in family.inputs
+    tagged = person(tags=("person", "uni", "Climbing"))
+    assert strength(tagged, (), (), on, DEFAULT).parts[4].value == 0  # tags alone are no tie
+    part = strength(tagged, kinds[:1], (), on, DEFAULT).parts[4]
+    assert part.value == pytest.approx(2 / 3) and "#uni, #climbing" in part.inputs
 
 
 def test_intensity_keeps_a_long_memory() -> None:

@@ -316,12 +316,24 @@ def _reciprocity(
     )
 
 
+#: Person-note tags that say what the note is, not a setting you share.
+_NOT_SETTINGS = frozenset({"person", "people", "contact", "contacts", "family", "kin"})
+
+
 def contexts_of(person: Person, contacts: Sequence[Interaction]) -> list[str]:
-    """The settings you share, in the order first met: where your contacts happened (a
-    hashtag, a meeting's folder, a linked project or company), and family for kin."""
+    """The settings you share: family for kin, the person note's own tags (``uni``,
+    ``climbing``), and where your contacts happened (a hashtag on the line, a meeting's folder,
+    a linked project or company). Only once you have been in touch: a note with tags alone is
+    no tie."""
+    if not contacts:
+        return []
     found: dict[str, None] = {}
-    if person.kin and contacts:
+    if person.kin:
         found["family"] = None
+    for tag in person.tags:
+        folded = tag.casefold().lstrip("#")
+        if folded.split("/")[0] not in _NOT_SETTINGS:
+            found.setdefault(f"#{folded}", None)
     for item in sorted(contacts):
         for context in item.contexts:
             found.setdefault(context.casefold() if context.startswith("#") else context, None)
