@@ -497,3 +497,18 @@ def test_a_follow_up_written_after_the_day_asked_does_not_exist_yet() -> None:
     )
     assert assess_person(m, p.key, START, DEFAULT).follow_ups == ()
     assert len(assess_person(m, p.key, START + dt.timedelta(days=30), DEFAULT).follow_ups) == 1
+
+
+def test_every_scoring_constant_is_documented() -> None:
+    """docs/scoring.md lists every [scoring] setting, with its default."""
+    from dataclasses import fields
+
+    from conftest import REPO
+
+    text = (REPO / "docs" / "scoring.md").read_text(encoding="utf-8")
+    constants = text.split("## Every constant", 1)[1].split("## Choices handful made", 1)[0]
+    missing = [f.name for f in fields(DEFAULT) if f"| `{f.name}` |" not in constants]
+    assert missing == []
+    for name in ("half_life_days", "group_exponent", "drift_min_strength", "inbound_bonus"):
+        default = getattr(DEFAULT, name)
+        assert f"| `{name}` | {default:g}" in constants, name
