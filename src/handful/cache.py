@@ -47,7 +47,7 @@ from handful.vault.scan import NoteFile
 log = logging.getLogger(__name__)
 
 #: Bump when the stored shape or what parse_note returns changes.
-SCHEMA_VERSION = "11"
+SCHEMA_VERSION = "12"
 #: Rows written to SQLite in one go; the text of written rows is then dropped from memory.
 FLUSH_EVERY = 2000
 CACHE_FILE = "cache.sqlite"
@@ -391,6 +391,9 @@ class SqliteStore(NoteStore):
         db.execute(
             "CREATE TABLE IF NOT EXISTS snapshot_names (name TEXT PRIMARY KEY, uses INTEGER) "
             "WITHOUT ROWID"
+        )
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS blobs (key TEXT PRIMARY KEY, stamp TEXT, value TEXT)"
         )
         wanted = {"schema": SCHEMA_VERSION, "handful": __version__, "settings": self.fingerprint}
         found = dict(db.execute("SELECT key, value FROM meta").fetchall())
@@ -792,6 +795,45 @@ class SqliteStore(NoteStore):
             return
         with contextlib.suppress(sqlite3.Error):
             self._db.execute("DELETE FROM snapshot WHERE name = 'generation'")
+
+    # values plugins remember (capture's parsed exports): written at once, each in its own
+    # transaction, since there are few and each may have cost seconds to make
+
+    def get_blob(self, key: str, stamp: str) -> str | None:
+        if self._db is None:
+            return None
+        try:
+            row = self._db.execute(
+                "SELECT value FROM blobs WHERE key = ? AND stamp = ?", (key, stamp)
+            ).fetchone()
+        except sqlite3.Error:
+            return None
+        return row[0] if row and isinstance(row[0], str) else None
+
+    def put_blob(self, key: str, stamp: str, value: str) -> None:
+        if self._db is None:
+            return
+        try:
+            self._db.execute("INSERT OR REPLACE INTO blobs VALUES (?, ?, ?)", (key, stamp, value))
+        except sqlite3.Error as exc:
+            log.warning("could not remember %s (%s); it is read again next time", key, exc)
+
+    def keep_blobs(self, prefix: str, keys: Iterable[str]) -> None:
+        if self._db is None:
+            return
+        keep = set(keys)
+        try:
+            stored = [
+                key
+                for (key,) in self._db.execute("SELECT key FROM blobs").fetchall()
+                if isinstance(key, str) and key.startswith(prefix) and key not in keep
+            ]
+            if stored:
+                with self._db:
+                    self._db.execute("BEGIN")
+                    self._db.executemany("DELETE FROM blobs WHERE key = ?", [(k,) for k in stored])
+        except sqlite3.Error as exc:
+            log.warning("could not forget old exports in the cache (%s)", exc)
 
     def close(self) -> None:
         self.flush()

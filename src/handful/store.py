@@ -127,5 +127,19 @@ class NoteStore:
     def linked(self, name: str) -> bool:
         return True
 
+    # What plugins remember between runs besides note records (capture's parsed exports): a
+    # value under a key, valid while its stamp (a file's size and time, the settings) is the same.
+
+    def get_blob(self, key: str, stamp: str) -> str | None:
+        """The value stored under ``key`` with this ``stamp``, else None."""
+        return None
+
+    def put_blob(self, key: str, stamp: str, value: str) -> None:
+        return None
+
+    def keep_blobs(self, prefix: str, keys: Iterable[str]) -> None:
+        """Forget the values under ``prefix`` whose key is not in ``keys``."""
+        return None
+
     def drop_snapshot(self) -> None:
         return None

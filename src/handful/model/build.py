@@ -10,10 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 from itertools import combinations
 
 from handful.config import Config
 from handful.errors import Problem, error, warning
+from handful.model.contacts import ContactIndex, is_contact
 from handful.model.kinds import CONTACT, Kinds
 from handful.model.raw import (
     SELF,
@@ -53,10 +55,17 @@ class Universe:
     resolver: Resolver
     problems: tuple[Problem, ...]
 
+    @cached_property
+    def contacts(self) -> ContactIndex:
+        """Finds the people exports name by address, number or name (built on first use)."""
+        return ContactIndex(self.people, self.resolver)
+
     def person(self, target: str, source: str) -> str | None:
         """The person a link target written in ``source`` points to, or None."""
         if target == SELF:
             return source if source in self.people else None
+        if is_contact(target):
+            return self.contacts.find(target)
         result = self.resolver.resolve(target, source)
         if result.path is not None and result.path in self.people:
             return result.path
@@ -333,7 +342,8 @@ def _setting(universe: Universe, fact: RawContact, source: str) -> tuple[int, tu
     """(people present besides you, notes named alongside them) for one item or meeting.
 
     A meeting's attendee list names people even when they have no note yet, so there every
-    name that is not some other note counts; on an ordinary line only links to people count
+    name that is not some other note counts, and so does everyone an export (``Origin.CAPTURE``)
+    says was there; on an ordinary line only links to people count
     (``lunch with [[Jo]] at [[Cafe Luna]]`` is one-to-one). Linked notes that are not people (a
     project, a company) are the settings the contact happened in."""
     people: set[str] = set()
@@ -343,9 +353,10 @@ def _setting(universe: Universe, fact: RawContact, source: str) -> tuple[int, tu
         if found is not None:
             people.add(found)
             continue
-        path = universe.resolver.resolve(target, source).path if target != SELF else None
+        named = target != SELF and not is_contact(target)
+        path = universe.resolver.resolve(target, source).path if named else None
         if path is None:
-            if fact.origin is Origin.MEETING:
+            if fact.origin is Origin.MEETING or fact.origin is Origin.CAPTURE:
                 people.add(fold(target))
             continue
         title = path.rsplit("/", 1)[-1]

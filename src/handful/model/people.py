@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from handful.errors import Problem
+from handful.model.contacts import emails_in, normal_phone
 from handful.model.fields import (
+    ALIASES,
+    VCARD_PREFIXES,
     FieldReader,
     Properties,
     first_text,
@@ -172,6 +176,8 @@ def read_person(note: Note) -> PersonDraft:
         tags=tags,
         dialect=dialect,
         properties=tuple((key, value) for key, value in note.frontmatter.items()),
+        emails=_emails(props),
+        phones=_phones(props),
     )
     return PersonDraft(person, tuple(knows), tuple(introduced), companies, tuple(problems))
 
@@ -179,6 +185,40 @@ def read_person(note: Note) -> PersonDraft:
 def _text(props: Properties, field: str) -> str | None:
     hit = props.find(field)
     return first_text(hit[1]) if hit is not None else None
+
+
+def _every_text(props: Properties, field: str) -> list[str]:
+    """Every value of a field however it is spelled: ``email: [a, b]``, ``email`` and ``emails``,
+    VCF Contacts' ``EMAIL[HOME]`` and ``EMAIL[WORK]``, in that order."""
+    found: list[str] = []
+    for name in (*ALIASES[field], f"{field}s"):
+        hit = props.by_norm.get(name)
+        if hit is not None:
+            found.extend(texts(hit[1]))
+    prefix = VCARD_PREFIXES[field]
+    for _key, value in props.all_prefixed(prefix):
+        found.extend(texts(value))
+    return found
+
+
+def _emails(props: Properties) -> tuple[str, ...]:
+    """Every e-mail address the note gives, lower-cased (``mailto:`` links and names around an
+    address are fine)."""
+    found: list[str] = []
+    for text in _every_text(props, "email"):
+        found.extend(emails_in(text))
+    return tuple(dict.fromkeys(found))
+
+
+def _phones(props: Properties) -> tuple[str, ...]:
+    """Every phone number the note gives, as written (several may share one value, separated
+    by commas or semicolons)."""
+    found: list[str] = []
+    for text in _every_text(props, "phone"):
+        for part in re.split(r"[,;]", text.removeprefix("tel:")):
+            if normal_phone(part):
+                found.append(part.strip())
+    return tuple(dict.fromkeys(found))
 
 
 def _unique(values: list[str]) -> list[str]:

@@ -25,6 +25,7 @@ from handful.model.build import (
     field_contact,
     resolve_record,
 )
+from handful.model.contacts import keys_of, person_keys
 from handful.model.raw import (
     RawContact,
     RawEdge,
@@ -57,9 +58,9 @@ def record_names(record: NoteRecord) -> frozenset[str]:
     for fact in record.facts:
         if isinstance(fact, RawContact | RawMention | RawFollowUp):
             if fact.who:
-                names.add(link_name(fact.who))
+                names.update(keys_of((fact.who,)))
             if isinstance(fact, RawContact):
-                names.update(link_name(t) for t in fact.present if t)
+                names.update(keys_of(fact.present))
             elif isinstance(fact, RawFollowUp):
                 names.update(link_name(t) for t in fact.unless)
         elif isinstance(fact, RawEdge):
@@ -91,6 +92,8 @@ def _own_names(path: str, record: NoteRecord | None) -> set[str]:
     names = {link_name(path)}
     if record is not None:
         names.update(fold(a.strip()) for a in record.aliases)
+        if record.person is not None:  # what exports find the person by
+            names.update(person_keys(record.person.person))
     return names
 
 

@@ -54,6 +54,10 @@ class Person:
     dialect: str = "handful"
     #: every front matter property, unknown ones included (shown, never dropped)
     properties: tuple[tuple[str, Any], ...] = ()
+    #: every address and number the note gives (``email``/``phone`` are the first of each):
+    #: what calendar, chat and mail exports are matched by (docs/capture.md)
+    emails: tuple[str, ...] = ()
+    phones: tuple[str, ...] = ()
 
     @property
     def path(self) -> str:
@@ -70,6 +74,7 @@ class Origin(StrEnum):
     RECONNECT = "reconnect"
     NOTE = "note"  # a done task in a dated note that is not a daily note (a meeting, a trip)
     PLUGIN = "plugin"
+    CAPTURE = "capture"  # a calendar, chat or mail export (docs/capture.md)
 
 
 @dataclass(frozen=True, slots=True, order=True)
