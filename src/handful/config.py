@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from handful.errors import ConfigError, Problem, warning
+from handful.exports.settings import CaptureSpec, Me, parse_captures, parse_me
 
 CONFIG_FILE = "handful.toml"
 
@@ -65,6 +66,10 @@ class Config:
     state_dir: str = ".handful"
     #: Plugins (entry-point names) to load; none load unless listed.
     plugins: tuple[str, ...] = ()
+    #: Exports read for interactions (``[[capture]]``, docs/capture.md), and who you are in
+    #: them (``[me]``).
+    captures: tuple[CaptureSpec, ...] = ()
+    me: Me = field(default_factory=Me)
     problems: tuple[Problem, ...] = ()
 
 
@@ -126,6 +131,10 @@ def config_from_dict(data: dict[str, Any]) -> Config:
             if not isinstance(enabled, list) or not all(isinstance(v, str) for v in enabled):
                 raise ConfigError(f"plugins in {CONFIG_FILE} is a list of plugin names")
             config = replace(config, plugins=tuple(enabled))
+        elif key == "capture":
+            config = replace(config, captures=parse_captures(value, problems))
+        elif key == "me":
+            config = replace(config, me=parse_me(value, problems))
         else:
             problems.append(
                 warning(
