@@ -321,3 +321,14 @@ def test_broken_telegram_json_names_the_line() -> None:
     assert other.code == "capture-not-telegram"
     (bad,) = telegram(b"\xff\xfe").problems
     assert bad.code == "capture-unreadable"
+
+
+def test_a_chat_where_only_you_wrote_is_with_the_person_it_is_named_after() -> None:
+    text = "[13/01/2026, 10:00:00] Sam: happy birthday!\n"
+    parsed = whatsapp(
+        text, title=title_from_name("WhatsApp Chat with Bo Chen.txt"), me=Me(names=("sam",))
+    )
+    assert [p.name for p in parsed.parties] == ["Bo Chen"]
+    assert [(o.day, o.contacts) for o in parsed.occasions] == [
+        (dt.date(2026, 1, 13), ((0, False),))
+    ]

@@ -50,9 +50,11 @@ class Context:
         finally:
             store.close()
 
-    def load(self, vault: engine.Vault) -> engine.Loaded:
+    def load(self, vault: engine.Vault, day: dt.date | None = None) -> engine.Loaded:
+        """The vault read into a model for ``day`` (``--date``; exports' later events are not
+        contact yet)."""
         with self.store(vault) as store, _progress("Reading notes") as progress:
-            return engine.load(vault, store=store, progress=progress)
+            return engine.load(vault, store=store, progress=progress, day=day)
 
 
 pass_context = click.make_pass_decorator(Context)
@@ -104,12 +106,13 @@ def report_problems(problems: list[Problem], written: list[Problem] | None = Non
 
 
 class _Commands(click.Group):
-    """The command group, with the import and export commands loaded when they are used (they
-    pull in the vCard, CSV and calendar code that a refresh never needs)."""
+    """The command group, with the import, export and capture commands loaded when they are
+    used (they pull in the vCard, CSV and calendar code that a refresh never needs)."""
 
     LAZY: ClassVar[dict[str, tuple[str, str]]] = {
         "import": ("handful.interop.cli_interop", "import_group"),
         "export": ("handful.interop.cli_interop", "export_group"),
+        "capture": ("handful.exports.cli", "capture_group"),
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -180,9 +183,10 @@ def person(ctx: Context, name: str, day: str | None, as_json: bool) -> None:
     from handful.model.lookup import find_person
 
     vault = ctx.open()
-    loaded = ctx.load(vault)
+    when = parse_day(day)
+    loaded = ctx.load(vault, when)
     key = find_person(loaded.model, name)
-    assessment = engine.assess_one(loaded, key, parse_day(day))  # with plugin adjustments
+    assessment = engine.assess_one(loaded, key, when)  # with plugin adjustments
     if as_json:
         click.echo(json.dumps(person_json(loaded.model, assessment), indent=2, ensure_ascii=False))
     else:
@@ -199,20 +203,25 @@ def doctor(ctx: Context, as_json: bool) -> None:
     problems = loaded.problems
     errors = [p for p in problems if p.severity is Severity.ERROR]
     warnings = [p for p in problems if p.severity is Severity.WARNING]
+    no_note = _no_note(loaded)
     if as_json:
-        click.echo(
-            json.dumps(
-                {
-                    "errors": [p.as_dict() for p in errors],
-                    "warnings": [p.as_dict() for p in warnings],
-                },
-                indent=2,
-                ensure_ascii=False,
-            )
-        )
+        data: dict[str, Any] = {
+            "errors": [p.as_dict() for p in errors],
+            "warnings": [p.as_dict() for p in warnings],
+        }
+        if no_note is not None:
+            data["no_note"] = [s.as_dict() for s in no_note]
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
     else:
         for problem in problems:
             click.echo(str(problem))
+        if no_note:
+            from handful.exports.cli import describe
+
+            click.echo("People you are in touch with who have no note:")
+            for stranger in no_note:
+                click.echo(f"  {describe(stranger)}")
+            click.echo("  (plan their notes: handful capture people --create --dry-run)")
         people = len(loaded.model.people)
         click.echo(
             f"{len(loaded.files)} notes, {people} people: {len(errors)} error(s), "
@@ -220,6 +229,16 @@ def doctor(ctx: Context, as_json: bool) -> None:
         )
     if errors:
         raise click.exceptions.Exit(1)
+
+
+def _no_note(loaded: engine.Loaded) -> list[Any] | None:
+    """With ``[[capture]]`` entries: the first people exports show you in touch with who have
+    no note (None without entries)."""
+    if not loaded.vault.config.captures:
+        return None
+    from handful.exports.people import DOCTOR_LIMIT, strangers
+
+    return strangers(loaded.records, loaded.universe)[:DOCTOR_LIMIT]
 
 
 @cli.command()
@@ -239,8 +258,8 @@ def today(ctx: Context, day: str | None, limit: int | None, as_json: bool, dry_r
     from handful.generate.reconnect import render_region
 
     vault = ctx.open()
-    loaded = ctx.load(vault)
     when = parse_day(day)
+    loaded = ctx.load(vault, when)
     try:
         with _writing(vault, "today", dry_run=dry_run) as recorders:
             result = engine.refresh(
@@ -348,8 +367,8 @@ def network(ctx: Context, day: str | None, as_json: bool) -> None:
     from handful.score.network import network_report
 
     vault = ctx.open()
-    loaded = ctx.load(vault)
     when = parse_day(day)
+    loaded = ctx.load(vault, when)
     assessments = engine.assess_all(loaded, when)
     report = network_report(loaded.model, assessments, when, vault.params)
     if as_json:
@@ -418,8 +437,9 @@ def path_command(ctx: Context, source: str, target: str, day: str | None) -> Non
     from handful.score.reach import ME, best_path, my_ties, person_graph, with_me
 
     vault = ctx.open()
-    loaded = ctx.load(vault)
-    assessments = engine.assess_all(loaded, parse_day(day))
+    when = parse_day(day)
+    loaded = ctx.load(vault, when)
+    assessments = engine.assess_all(loaded, when)
     graph = with_me(person_graph(loaded.model), my_ties(assessments))
     start = (
         ME
@@ -463,8 +483,9 @@ def intro(ctx: Context, target: str, day: str | None, as_json: bool) -> None:
     from handful.score.introductions import find_introductions
 
     vault = ctx.open()
-    loaded = ctx.load(vault)
-    assessments = engine.assess_all(loaded, parse_day(day))
+    when = parse_day(day)
+    loaded = ctx.load(vault, when)
+    assessments = engine.assess_all(loaded, when)
     answer = find_introductions(loaded.model, assessments, target)
     if as_json:
         click.echo(json.dumps(answer.as_dict(loaded.model), indent=2, ensure_ascii=False))

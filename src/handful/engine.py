@@ -267,7 +267,10 @@ def load(
     store: NoteStore | None = None,
     progress: Progress | None = None,
     scan: Scan | None = None,
+    day: dt.date | None = None,
 ) -> Loaded:
+    """The vault read into a model for ``day`` (default today: exports' events after it are
+    not contact yet)."""
     with bulk():
         scan = scan or scan_vault(vault.root, skip_folders=vault.skip_folders())
         files = {f.path: f for f in scan.files}
@@ -277,13 +280,18 @@ def load(
             store.forget_others(files)
             store.flush()
             scan_problems += store.problems  # e.g. the cache was rebuilt
-        return build(vault, files, records, problems, scan_problems)
+        return build(vault, files, records, problems, scan_problems, store=store, day=day)
 
 
-def extra_records(vault: Vault) -> dict[str, NoteRecord]:
+def extra_records(
+    vault: Vault, *, day: dt.date | None = None, store: NoteStore | None = None
+) -> dict[str, NoteRecord]:
     """Records the enabled plugins make from things that are not notes (calendars, chats)."""
     found: dict[str, NoteRecord] = {}
-    for batch in vault.plugins.hook.handful_extra_records(vault=vault):
+    batches = vault.plugins.hook.handful_extra_records(
+        vault=vault, day=day or dt.date.today(), store=store or NoteStore()
+    )
+    for batch in batches:
         for record in batch:
             found[record.path] = record
     return found
@@ -295,9 +303,12 @@ def build(
     records: dict[str, NoteRecord],
     read_problems: dict[str, Problem],
     scan_problems: list[Problem],
+    *,
+    store: NoteStore | None = None,
+    day: dt.date | None = None,
 ) -> Loaded:
-    """The model from note records (and the plugins' extra records)."""
-    everything = {**extra_records(vault), **records}
+    """The model from note records (and the plugins' extra records, for ``day``)."""
+    everything = {**extra_records(vault, day=day, store=store), **records}
     state = ModelState(everything)
     return Loaded(
         vault,
@@ -506,12 +517,25 @@ def with_outputs(loaded: Loaded, day: dt.date, *, everything: bool) -> Loaded:
 
 # --- refresh with the stamp: an unchanged vault is only stat-ed ---------------------------------
 
+
+def export_inputs(vault: Vault) -> str:
+    """The stat of every export the vault's ``[[capture]]`` entries name ("" without any)."""
+    if not vault.config.captures:
+        return ""
+    from handful.exports.read import inputs
+
+    return inputs(vault)
+
+
 STAMP_KEY = "refresh-stamp"
 
 
-def stamp(vault: Vault, files: Iterable[NoteFile], day: dt.date, options: str) -> str:
-    """Everything a refresh's output depends on: version, settings, the day, the options, and
-    the size and mtime of every note (handful's own outputs included)."""
+def stamp(
+    vault: Vault, files: Iterable[NoteFile], day: dt.date, options: str, *, exports: str = ""
+) -> str:
+    """Everything a refresh's output depends on: version, settings, the day, the options, the
+    size and mtime of every note (handful's own outputs included) and of every export
+    (``exports``: ``handful.exports.read.inputs``)."""
     from handful import __version__
     from handful.config import CONFIG_FILE
 
@@ -522,7 +546,9 @@ def stamp(vault: Vault, files: Iterable[NoteFile], day: dt.date, options: str) -
     listing = "\n".join(
         f"{f.path}\t{f.size}\t{f.mtime_ns}" for f in sorted(files, key=lambda f: f.path)
     )
-    head = "\x00".join((__version__, vault.fingerprint(), digest(config), day.isoformat(), options))
+    head = "\x00".join(
+        (__version__, vault.fingerprint(), digest(config), day.isoformat(), options, exports)
+    )
     return digest((head + "\x00" + listing).encode())
 
 
@@ -596,14 +622,18 @@ def refresh_vault(
 
     scan = scan_vault(vault.root, skip_folders=vault.skip_folders())
     options = f"everything={everything};limit={limit};editable={day >= today}"
-    key = stamp(vault, scan.files, day, options)
+    exports = export_inputs(vault)
+    key = stamp(vault, scan.files, day, options, exports=exports)
     remembered = store.get_meta(STAMP_KEY)
     if not dry_run and remembered and remembered.split(" ", 1)[0] == key:
         return VaultRefresh(None, None, int(remembered.split(" ", 1)[1]))
     if not dry_run:
         clean_temp_files(vault.root, skip_folders=vault.skip_folders())  # a killed run's leftovers
-    snapshot_key = stamp(vault, (), day, options)
-    base_key = stamp(vault, (), dt.date.min, f"everything={everything};limit={limit}")
+    snapshot_key = stamp(vault, (), day, options, exports=exports)
+    # Another day can be quick: the snapshot keeps every person's view. Not with exports: their
+    # facts change with the day (a meeting that was ahead has happened).
+    base_day = day if exports else dt.date.min
+    base_key = stamp(vault, (), base_day, f"everything={everything};limit={limit}", exports=exports)
     if not dry_run and everything and limit is None:
         with bulk():
             found = quick.try_refresh(
@@ -618,12 +648,12 @@ def refresh_vault(
             )
         if found is not None:
             result, loaded, checked = found
-            _remember_stamp(vault, store, loaded, result, day, options, checked)
+            _remember_stamp(vault, store, loaded, result, day, options, checked, exports)
             seen = len(result.report.written) + len(result.report.unchanged)
             return VaultRefresh(loaded, result, max(0, checked - seen), quick=True)
     store.load_texts()
     cold = not store.known_paths()  # nothing read before: the first run, or a rebuilt cache
-    loaded = load(vault, store=store, progress=progress, scan=scan)
+    loaded = load(vault, store=store, progress=progress, scan=scan, day=day)
     with bulk():
         result = refresh(
             loaded,
@@ -639,7 +669,7 @@ def refresh_vault(
         )
     if not dry_run and not result.report.problems:
         checked = len(result.report.written) + len(result.report.unchanged)
-        _remember_stamp(vault, store, loaded, result, day, options, checked)
+        _remember_stamp(vault, store, loaded, result, day, options, checked, exports)
         if everything and limit is None and quick.usable(vault):
             with bulk():
                 quick.remember(
@@ -663,8 +693,10 @@ def _remember_stamp(
     day: dt.date,
     options: str,
     checked: int,
+    exports: str = "",
 ) -> None:
-    """After a refresh that wrote everything it meant to: the stamp of the vault as it is now."""
+    """After a refresh that wrote everything it meant to: the stamp of the vault as it is now
+    (and of the exports as they were before they were read)."""
     if result.report.problems:
         return
     files = dict(loaded.files)
@@ -674,4 +706,6 @@ def _remember_stamp(
         except OSError:
             continue
         files[path] = NoteFile(path, info.st_size, info.st_mtime_ns)
-    store.set_meta(STAMP_KEY, f"{stamp(vault, files.values(), day, options)} {checked}")
+    store.set_meta(
+        STAMP_KEY, f"{stamp(vault, files.values(), day, options, exports=exports)} {checked}"
+    )

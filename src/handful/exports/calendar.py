@@ -17,6 +17,7 @@ computer's.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -181,7 +182,7 @@ def components(text: str, builder: Builder) -> Component | None:
             "capture-bad-line",
             f"BEGIN:{stack[-1].name} is never closed (the file may be cut short); it is skipped",
         )
-        for parent, child in zip(stack, stack[1:], strict=False):
+        for parent, child in itertools.pairwise(stack):
             parent.children.remove(child)  # half an event is no event
     return root
 

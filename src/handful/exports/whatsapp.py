@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from handful.errors import Severity
 from handful.exports.items import ME, Builder, ChatDays, Parsed, chat_occasions, chat_title
 from handful.exports.settings import CaptureSpec, Me
 from handful.model.contacts import Party, clean, normal_phone, phone_tail
@@ -150,6 +151,7 @@ def parse_whatsapp(
             "capture-not-whatsapp",
             "no line reads like a WhatsApp message ('[25/11/2026, 14:03:12] Name: text' or "
             "'25/11/2026, 14:03 - Name: text'); is this a WhatsApp export?",
+            severity=Severity.ERROR,
         )
         return builder.done()
     order, settled = date_order(found, spec.date_order)
@@ -171,11 +173,14 @@ def parse_whatsapp(
         )
         return builder.done()
     others = list(dict.fromkeys(line.sender for line in found if line.sender not in mine))
-    group = len(others) > 1 or (bool(title) and not any(_same(title, s) for s in others))
+    # A chat named after no one who wrote in it is a group (only one of its members wrote).
+    group = len(others) > 1 or (bool(others) and bool(title) and not _same(title, others[0]))
     chat = ChatDays(title if spec.titles else "", group)
     index: dict[str, int] = {}
     for sender in others:
         index[sender] = builder.party(_party(sender, me))
+    if not group and not others and title:
+        chat.known.add(builder.party(_party(title, me)))  # only you wrote: the chat's name
     for line in found:
         try:
             day = to_date(line, order)

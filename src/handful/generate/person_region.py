@@ -86,7 +86,9 @@ def _timeline(model: Model, key: str, interactions: list[Interaction], limit: in
         )
         if item.origin is Origin.RECONNECT:
             text = " · ticked on the reconnect list"
-        source = "" if item.source == key else f" · {wikilink(model, item.source)}"
+        # An export is no note to link to, and its path is yours alone: its text names the app.
+        own = item.source == key or item.origin is Origin.CAPTURE
+        source = "" if own else f" · {wikilink(model, item.source)}"
         lines.append(f"- {item.date.isoformat()} · {kind}{text}{source}")
     if len(ordered) > limit:
         rest = ordered[limit:]

@@ -238,8 +238,8 @@ def export_ics(ctx: Context, output: Path | None, day: str | None) -> None:
     from handful.interop.export_ics import build_calendar
 
     vault = ctx.open()
-    loaded = ctx.load(vault)
     when = parse_day(day)
+    loaded = ctx.load(vault, when)
     data = build_calendar(loaded.model, engine.assess_all(loaded, when), when)
     birthdays = data.count(b"UID:birthday-")
     due = data.count(b"UID:due-")
@@ -257,8 +257,8 @@ def export_json_command(ctx: Context, output: Path | None, day: str | None) -> N
     from handful.interop.export_json import export_json
 
     vault = ctx.open()
-    loaded = ctx.load(vault)
     when = parse_day(day)
+    loaded = ctx.load(vault, when)
     text = export_json(loaded.model, engine.assess_all(loaded, when), when, loaded.problems)
     _emit(text, output, f"{len(loaded.model.people)} people")
 

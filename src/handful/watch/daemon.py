@@ -94,6 +94,7 @@ class Daemon:
         self.day = today()
         self._assessments: dict[str, Assessment] = {}
         self._busy: set[str] = set()  # regions left alone because their note was being saved
+        self._exports = ""  # the stat of every export at the last reading
         self._retry_at: float | None = None
 
     # lifecycle ----------------------------------------------------------------------------------
@@ -114,7 +115,8 @@ class Daemon:
                 log.info("removed a temporary file left by an interrupted write: %s", path)
             if self.use_cache:
                 self.store = SqliteStore(self.vault.state_dir, fingerprint=self.vault.fingerprint())
-            self.loaded = engine.load(self.vault, store=self.store)
+            self._exports = engine.export_inputs(self.vault)
+            self.loaded = engine.load(self.vault, store=self.store, day=self.day)
             self._report(self.loaded.problems)
             self._refresh_all("start")
             self._start_observer()
@@ -173,6 +175,7 @@ class Daemon:
                 self.day = self.today()
                 self._assessments.clear()
                 log.info("a new day: %s", self.day.isoformat())
+                self._recapture(new_day=True)
                 self._refresh_all("midnight")
             if batch:
                 self._process(batch)
@@ -189,7 +192,8 @@ class Daemon:
         if CONFIG in batch:
             log.info("settings changed: reloading the vault")
             self.vault = engine.open_vault(self.vault.root)
-            self.loaded = engine.load(self.vault, store=self.store)
+            self._exports = engine.export_inputs(self.vault)
+            self.loaded = engine.load(self.vault, store=self.store, day=self.day)
             self._assessments.clear()
             self._refresh_all("settings")
             return
@@ -215,8 +219,32 @@ class Daemon:
         if differing:
             log.debug("rescan found %d changed notes", len(differing))
             self._apply_paths(sorted(differing))
+        self._recapture()
 
-    def _apply_paths(self, paths: list[str]) -> None:
+    def _recapture(self, *, new_day: bool = False) -> None:
+        """Exports outside the vault send no events: the rescan stats them, and reads (through
+        the cache) those that changed; a new day may turn a planned meeting into contact."""
+        assert self.loaded is not None and self.loaded.state is not None
+        exports = engine.export_inputs(self.vault)
+        if exports == self._exports and not (new_day and exports):
+            return
+        self._exports = exports
+        state = self.loaded.state
+        found = engine.extra_records(self.vault, day=self.day, store=self.store)
+        before = set(state.records) - set(self.loaded.files)
+        changes: dict[str, NoteRecord | None] = {
+            path: record for path, record in found.items() if state.records.get(path) != record
+        }
+        changes.update(dict.fromkeys(before - set(found)))
+        if changes:
+            log.info("exports changed: reading %d of them again", len(changes))
+            self._apply_paths([], extra=changes)
+
+    def _apply_paths(
+        self, paths: list[str], *, extra: dict[str, NoteRecord | None] | None = None
+    ) -> None:
+        """Read the notes at ``paths`` again; ``extra``: new records of things that are not
+        notes (exports), applied with them."""
         assert self.loaded is not None
         loaded = self.loaded
         state = loaded.state
@@ -253,6 +281,7 @@ class Daemon:
             if problem is not None:
                 problems[path] = problem
             changes[path] = record
+        changes.update(extra or {})
         self.store.flush()
         affected = state.update(changes) if changes else set()
         self.loaded = engine.Loaded(
