@@ -129,3 +129,13 @@ def test_population_is_deterministic_and_keeps_the_truth_outside_the_vault(
         100,
     ]
     assert not any("truth" in str(path) for path in a if path.parts[0] == "vault")
+
+
+def test_capture_benchmark_runs(tmp_path: Path) -> None:
+    out = tmp_path / "capture.json"
+    stdout = bench_script("capture.py", "--events", "300", "--mbox-mb", "0.3", "--json", str(out))
+    assert "handful capture benchmark: 300 events" in stdout
+    data = json.loads(out.read_text())
+    assert data["first_read"] > 0 and data["stat_only"] < data["first_read"]
+    assert data["refresh_unchanged_output"].startswith("wrote 0 file(s)")
+    assert data["occasions"]["work.ics"] > 300 and data["occasions"]["mail.mbox"] > 0

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -137,8 +137,12 @@ def split_line(line: str) -> tuple[str, dict[str, str], str]:
     return parts[0].strip().upper(), params, value
 
 
-def components(text: str, builder: Builder) -> Component | None:
-    """The VCALENDAR in ``text`` with its components, or None (a problem says why)."""
+def components(
+    text: str, builder: Builder, take: Callable[[Component], None] | None = None
+) -> Component | None:
+    """The VCALENDAR in ``text`` with its components, or None (a problem says why). With
+    ``take``, each event is handed to it as soon as it is read, and not kept: a calendar of
+    20,000 events is never all in memory as components."""
     root: Component | None = None
     stack: list[Component] = []
     for number, line in unfold(text):
@@ -173,8 +177,11 @@ def components(text: str, builder: Builder) -> Component | None:
             block.raw.append(line)
             if len(stack) > 1:  # an alarm inside an event is part of the event's text
                 stack[-1].raw.extend(block.raw)
+            elif take is not None and block.name == "VEVENT" and len(stack) == 1:
+                stack[0].children.remove(block)
+                take(block)
         elif stack:
-            stack[-1].props.append((name, params, value, number))
+            stack[-1].props.append((name, params or NO_PARAMS, value, number))
             stack[-1].raw.append(line)
     if stack:
         builder.problem(
@@ -185,6 +192,18 @@ def components(text: str, builder: Builder) -> Component | None:
         for parent, child in itertools.pairwise(stack):
             parent.children.remove(child)  # half an event is no event
     return root
+
+
+NO_PARAMS: dict[str, str] = {}  # shared by every line without parameters (never changed)
+
+
+def needs_library(block: Component) -> bool:
+    """Whether only the libraries can place this event: it recurs, moves an occurrence, or
+    starts in a time zone its VTIMEZONE alone defines."""
+    if any(block.first(name) for name in ("RRULE", "RDATE", "RECURRENCE-ID")):
+        return True
+    start = block.first("DTSTART")
+    return start is not None and "TZID" in start[0] and _zone(start[0]["TZID"]) is None
 
 
 def unescape(value: str) -> str:
@@ -255,16 +274,6 @@ def template(block: Component) -> Event:
         tuple(_attendee(params, value) for params, value, _ in block.all("ATTENDEE")),
         _video(value for name in LINK_PROPERTIES for _, value, _ in block.all(name)),
     )
-
-
-def simple_event(block: Component, zone: ZoneInfo | None) -> Event | None:
-    """A single event read from its lines; None when only the libraries can place it (a time
-    zone its VTIMEZONE alone defines). Raises ValueError for a missing or broken DTSTART."""
-    start = block.first("DTSTART")
-    if start is None:
-        raise ValueError("an event without DTSTART")
-    day = _start_day(start[0], start[1], zone)
-    return None if day is None else replace(template(block), day=day)
 
 
 # --- recurring events, through the libraries ---------------------------------------------------
@@ -372,8 +381,19 @@ def parse_calendar(
 ) -> Parsed:
     """Meetings from an ``.ics`` file, recurring events expanded up to ``until``."""
     builder = Builder(source)
-    text = data.decode("utf-8-sig", errors="replace")
-    calendar = components(text, builder)
+    pending: list[tuple[dict[str, str], str, Event]] = []  # DTSTART, and the rest of the event
+    slow: list[Component] = []
+
+    def take(block: Component) -> None:
+        start = block.first("DTSTART")
+        if needs_library(block):
+            slow.append(block)
+        elif start is None:
+            builder.problem(block.line, "capture-bad-record", "an event without DTSTART; skipped")
+        else:
+            pending.append((start[0], start[1], template(block)))
+
+    calendar = components(data.decode("utf-8-sig", errors="replace"), builder, take)
     if calendar is None:
         builder.problem(
             1,
@@ -385,22 +405,14 @@ def parse_calendar(
     head = {name: value for name, _, value, _ in calendar.props}
     zone = _zone(me.timezone) or _zone(head.get("X-WR-TIMEZONE", "").strip())
     events: list[Event] = []
-    slow: list[Component] = []
-    for block in calendar.children:
-        if block.name != "VEVENT":
-            continue
-        if any(block.first(name) for name in ("RRULE", "RDATE", "RECURRENCE-ID")):
-            slow.append(block)
-            continue
+    for params, value, base in pending:  # the calendar's time zone is known now
         try:
-            event = simple_event(block, zone)
+            day = _start_day(params, value, zone)
         except ValueError as exc:
-            builder.problem(block.line, "capture-bad-record", f"{exc}; event skipped")
+            builder.problem(base.line, "capture-bad-record", f"{exc}; event skipped")
             continue
-        if event is None:
-            slow.append(block)
-        else:
-            events.append(event)
+        if day is not None:
+            events.append(replace(base, day=day))
     for found in recurring_events(calendar, slow, until, zone) if slow else ():
         if isinstance(found, Event):
             events.append(found)
