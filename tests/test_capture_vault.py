@@ -408,3 +408,46 @@ def test_the_watcher_reads_an_export_that_changed(captured: Path, tmp_path: Path
     finally:
         code = daemon.stop()
     assert code == 0, daemon.log()
+
+
+def test_a_quick_refresh_with_exports_writes_what_a_full_one_does(
+    captured: Path, tmp_path: Path
+) -> None:
+    from handful.cache import SqliteStore
+
+    today = engine.dt.date(2026, 3, 12)
+
+    def refresh(root: Path, day: str = DAY) -> engine.VaultRefresh:
+        vault = engine.open_vault(root)
+        store = SqliteStore(vault.state_dir, fingerprint=vault.fingerprint())
+        try:
+            when = engine.dt.date.fromisoformat(day)
+            return engine.refresh_vault(vault, when, today=today, store=store)
+        finally:
+            store.close()
+
+    for day in (DAY, "2026-03-11", DAY):  # a run that is not the first keeps everyone's view
+        assert refresh(captured, day).result is not None
+    (captured / "Daily").mkdir()
+    (captured / "Daily" / "2026-03-09.md").write_text("- lunch with [[Ana Lopez]]\n")
+    done = refresh(captured)
+    assert done.quick and done.result is not None
+    assert "2026-03-09 · lunch" in region(captured, "Ana Lopez")
+    assert "(calendar)" in region(captured, "Ana Lopez")  # the exports' contacts are kept
+    copy = tmp_path / "full"
+    shutil.copytree(captured, copy, ignore=shutil.ignore_patterns(".handful"))
+    full = refresh(copy)
+    assert not full.quick and full.result is not None and full.result.report.written == []
+    assert snapshot(copy) == snapshot(captured)
+    # Another day is never quick with exports: a meeting that was ahead may have happened.
+    assert not refresh(captured, "2026-03-11").quick
+
+
+def test_no_cache_keeps_nothing(captured: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "--vault", str(captured), "--no-cache", "doctor")[0] == 0
+    assert not (captured / ".handful").exists()
+
+
+def test_capture_status_without_entries(vault: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--vault", str(vault), "capture", "status")
+    assert code == 0 and out == "no [[capture]] entries in handful.toml (docs/capture.md)\n"

@@ -493,3 +493,81 @@ def test_not_linkedin() -> None:
     (alone,) = linkedin(LINKEDIN.split("2-def")[0]).problems
     assert alone.code == "capture-who-is-me"
     assert len(linkedin(LINKEDIN.split("2-def")[0], me=Me(names=("Sam Okafor",))).occasions) == 2
+
+
+# --- hostile exports cost little, and say what is wrong -------------------------------------------
+
+
+def test_huge_lines_and_fields_cost_little() -> None:
+    import time
+
+    start = time.perf_counter()
+    long = "x" * 1_000_000
+    parsed = calendar(
+        GOOGLE.replace("SUMMARY:Late call", f"SUMMARY:{long}\nX-LONG:{'a;' * 200_000}")
+    )
+    assert len(parsed.occasions) == 6
+    assert len(parsed.occasions[1].title) == 1_000_000  # kept whole in memory; cut on display
+    found = mail(MBOX.replace("Subject: Slides", f"Subject: {'Re: ' * 50_000}{long}"))
+    assert all(len(o.title) <= 200 for o in found.occasions)
+    chat = [f"12/01/2026, 10:00 - Ana: {long}", "13/01/2026, 10:00 - Sam: " + "x:" * 100_000]
+    from handful.exports.whatsapp import parse_whatsapp
+
+    parse_whatsapp(
+        chat,
+        source="c.txt",
+        title="Ana",
+        me=Me(names=("Sam",)),
+        spec=CaptureSpec(1, "whatsapp", "c"),
+    )
+    linkedin(LINKEDIN.replace("Hello Bo", long * 2))
+    assert time.perf_counter() - start < 10
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.dates(dt.date(1970, 1, 1), dt.date(2100, 1, 1)),
+            st.sampled_from(["meeting", "video", "message", "email", "call"]),
+            st.integers(0, 10**6),
+            st.text(max_size=20),
+            st.booleans(),
+        ),
+        max_size=10,
+    ),
+    st.lists(st.text(max_size=10), min_size=1, max_size=5),
+)
+def test_what_the_cache_keeps_of_an_export_reads_back_the_same(
+    rows: list[tuple[dt.date, str, int, str, bool]], names: list[str]
+) -> None:
+    from handful.exports.items import Occasion, decode, encode
+    from handful.model.contacts import Party
+
+    parties = tuple(Party(name=n, email=f"{i}@example.org") for i, n in enumerate(names))
+    occasions = tuple(
+        Occasion(day, kind, line, ((line % len(parties), started),), (0,), title, title[:3])
+        for day, kind, line, title, started in rows
+    )
+    parsed = Parsed(parties, occasions, (), dt.date(2030, 1, 1))
+    assert decode(encode(parsed), "x.ics") == parsed
+
+
+def test_a_forged_cache_entry_is_refused() -> None:
+    import json
+
+    import pytest
+
+    from handful.exports.items import decode
+
+    good = {"v": "1", "parties": [["Ana", "", "", ""]], "problems": [], "until": None}
+    forged = [
+        {**good, "occasions": [[738000, "meeting", 1, [[5, True]], [0], "", ""]]},  # no party 5
+        {**good, "occasions": [[738000, "meeting", -1, [[0, True]], [0], "", ""]]},
+        {**good, "occasions": [[738000, "meeting", 1, [[0, "yes"]], [0], "", ""]]},
+        {**good, "occasions": [[738000, 7, 1, [[0, True]], [0], "", ""]]},
+        {**good, "occasions": [], "v": "0"},
+        {**good, "occasions": [], "problems": [[1, "c", "m", "fatal"]]},
+    ]
+    for data in forged:
+        with pytest.raises((ValueError, TypeError, KeyError)):
+            decode(json.dumps(data), "x.ics")

@@ -36,9 +36,10 @@ _NO_REPLY = re.compile(
     r"^(?:no-?reply|do-?not-?reply|mailer-daemon|postmaster|notifications?|bounces?)[+@.-]",
     re.IGNORECASE,
 )
-_REPLY_PREFIX = re.compile(
-    r"^(?:\s*(?:re|fwd?|aw|wg|sv|vs|tr|rv|antw)\s*(?:\[\d+\])?\s*:)+\s*", re.I
-)
+#: "Re: Fwd: AW:" before a subject; each prefix starts with its word, so no two ways to match.
+_REPLY_PREFIX = re.compile(r"^(?:(?:re|fwd?|aw|wg|sv|vs|tr|rv|antw)(?:\[\d+\])?\s*:\s*)+", re.I)
+#: A subject longer than this is cut: it is a title, not a message.
+MAX_SUBJECT = 200
 _MSGID = re.compile(r"<[^<>\s]+>")
 
 
@@ -145,14 +146,14 @@ def read_mail(line: int, block: bytes, zone: ZoneInfo | None) -> Mail | str:
     )
     labels = str(message.get("X-Gmail-Labels", ""))
     delivered = _addresses(message.get("Delivered-To"), message.get("X-Original-To"))
-    subject = _text(message.get("Subject"))
+    subject = _text(message.get("Subject"))[:MAX_SUBJECT]
     return Mail(
         line,
         when,
         senders[0],
         recipients,
         _thread(message, subject),
-        _REPLY_PREFIX.sub("", subject),
+        _REPLY_PREFIX.sub("", subject.strip()),
         bulk,
         tuple(a for _, a in delivered),
         "sent" in {label.strip().lower() for label in labels.split(",")},
@@ -169,7 +170,7 @@ def _thread(message: email.message.Message, subject: str) -> str:
         ids = _MSGID.findall(str(message.get("References", "")))
         ids += _MSGID.findall(str(message.get("In-Reply-To", "")))
         ids += _MSGID.findall(str(message.get("Message-ID", "")))
-        key = f"m:{ids[0]}" if ids else f"s:{_REPLY_PREFIX.sub('', subject).casefold()}"
+        key = f"m:{ids[0]}" if ids else f"s:{_REPLY_PREFIX.sub('', subject.strip()).casefold()}"
     return hashlib.blake2b(key.encode(), digest_size=8).hexdigest()
 
 

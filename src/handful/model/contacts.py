@@ -30,7 +30,12 @@ TAIL_DIGITS = 9
 #: Fewer digits than this is no phone number (an extension, a short code).
 MIN_PHONE_DIGITS = 6
 
+#: An address, matched against one word at a time (a hostile property of 256 KiB with no "@"
+#: must not cost a search from every position).
 _EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+_WORDS = re.compile(r"[^\s,;<>()\[\]\"']+")
+#: Longer than this is no address (RFC 5321 allows 254).
+MAX_ADDRESS = 320
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _LINKEDIN = re.compile(r"linkedin\.com/(?:in|pub)/([^/?#\s]+)", re.IGNORECASE)
 
@@ -42,13 +47,20 @@ def clean(text: str) -> str:
 
 def normal_email(text: str) -> str:
     """The address in ``text`` ("Ana <ANA@x.org>", "mailto:ana@x.org"), lower-cased; or ""."""
-    found = _EMAIL.search(text)
-    return found.group(0).lower().rstrip(".") if found else ""
+    found = emails_in(text)
+    return found[0] if found else ""
 
 
 def emails_in(text: str) -> list[str]:
     """Every address in ``text``, lower-cased, in order."""
-    return list(dict.fromkeys(m.group(0).lower().rstrip(".") for m in _EMAIL.finditer(text)))
+    found: list[str] = []
+    for word in _WORDS.finditer(text):
+        token = word.group(0)
+        if "@" in token and len(token) <= MAX_ADDRESS:
+            match = _EMAIL.search(token)
+            if match:
+                found.append(match.group(0).lower().rstrip("."))
+    return list(dict.fromkeys(found))
 
 
 @lru_cache(maxsize=4096)
@@ -56,7 +68,7 @@ def normal_phone(text: str, region: str | None = None) -> str:
     """A phone number as ``+<E.164>`` when it can be read as one (with ``region`` for numbers
     written without their country code), else its digits; "" for anything that is not a number.
     ``phonenumbers`` does the reading: formats, ``00`` prefixes, extensions."""
-    raw = text.strip()
+    raw = text.strip()[:64]  # phonenumbers refuses longer input anyway
     digits = re.sub(r"\D", "", raw)
     if len(digits) < MIN_PHONE_DIGITS:
         return ""
