@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from handful.errors import Problem, error, warning
+from handful.vault.root import CONFIG, LOGSEQ, OBSIDIAN, STATE, mark_in
 
 #: Bytes looked at to decide a ".md" file is really binary.
 BINARY_SNIFF = 8192
@@ -32,6 +33,13 @@ class NoteFile:
 class Scan:
     files: tuple[NoteFile, ...]
     problems: tuple[Problem, ...]
+    #: (folder, mark) of folders below the root that are vaults themselves (never read):
+    #: handful refuses to work on such a folder (``vault/root.py``).
+    nested: tuple[tuple[str, str], ...] = ()
+
+
+#: Entry names that can make a folder a vault of its own.
+_MARK_NAMES = frozenset({OBSIDIAN, STATE, CONFIG, LOGSEQ})
 
 
 def is_markdown(name: str) -> bool:
@@ -43,6 +51,7 @@ def scan_vault(root: Path, *, skip_folders: tuple[str, ...] = ()) -> Scan:
     root_real = Path(os.path.realpath(root))
     skip = {_folder_key(folder) for folder in skip_folders if _folder_key(folder)}
     problems: list[Problem] = []
+    nested: list[tuple[str, str]] = []
     found: dict[tuple[int, int], NoteFile] = {}
     visited_dirs: set[tuple[int, int]] = set()
     try:
@@ -82,6 +91,16 @@ def scan_vault(root: Path, *, skip_folders: tuple[str, ...] = ()) -> Scan:
                 )
             )
             continue
+        if relative_dir:
+            marks = [
+                (e.name, e.is_dir(follow_symlinks=False))
+                for e in entries
+                if e.name in _MARK_NAMES and _folder_key(f"{relative_dir}/{e.name}") not in skip
+            ]
+            mark = mark_in(marks, directory) if marks else None
+            if mark is not None:
+                nested.append((relative_dir, mark))
+                continue
         subfolders: list[tuple[str, Path]] = []
         for entry in entries:
             relative = f"{relative_dir}/{entry.name}" if relative_dir else entry.name
@@ -134,7 +153,7 @@ def scan_vault(root: Path, *, skip_folders: tuple[str, ...] = ()) -> Scan:
                     found[key] = note
         stack.extend(reversed(subfolders))
     files = tuple(sorted(found.values(), key=lambda f: f.path))
-    return Scan(files, tuple(problems))
+    return Scan(files, tuple(problems), tuple(sorted(nested)))
 
 
 def _second_path(relative: str) -> Problem:

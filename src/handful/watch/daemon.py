@@ -33,7 +33,7 @@ from handful.model.record import NoteRecord
 from handful.score.assess import Assessment
 from handful.store import NoteStore, digest
 from handful.undo import UndoLog
-from handful.vault.scan import NoteFile, scan_vault
+from handful.vault.scan import NoteFile
 from handful.watch.events import CONFIG, RESCAN, STOP, VaultEventHandler, collect
 from handful.write import Recorder, clean_temp_files
 
@@ -89,6 +89,7 @@ class Daemon:
         self.own = OwnWrites()
         self.stats = Stats()
         self.observer: BaseObserver | None = None
+        self.state = self.vault.state_dir  # checked (and made if need be) by run()
         self.store: NoteStore = NoteStore()
         self.loaded: engine.Loaded | None = None
         self.day = today()
@@ -104,7 +105,8 @@ class Daemon:
         self.events.put(STOP)
 
     def run(self) -> None:
-        lock = VaultLock(self.vault.state_dir, "watch")
+        self.state = self.vault.own_state()
+        lock = VaultLock(self.state, "watch")
         lock.acquire()
         try:
             if lock.stale:
@@ -113,7 +115,7 @@ class Daemon:
             for path in removed:
                 log.info("removed a temporary file left by an interrupted write: %s", path)
             if self.use_cache:
-                self.store = SqliteStore(self.vault.state_dir, fingerprint=self.vault.fingerprint())
+                self.store = SqliteStore(self.state, fingerprint=self.vault.fingerprint())
             self.loaded = engine.load(self.vault, store=self.store)
             self._report(self.loaded.problems)
             self._refresh_all("start")
@@ -202,7 +204,7 @@ class Daemon:
         """Stat every note; process whatever differs from what is known."""
         assert self.loaded is not None
         self.stats.rescans += 1
-        scan = scan_vault(self.vault.root, skip_folders=self.vault.skip_folders())
+        scan = engine.scan_checked(self.vault)
         known = self.loaded.files
         current = {f.path: f for f in scan.files}
         differing = [
@@ -308,7 +310,7 @@ class Daemon:
     def _write(self, people: set[str] | None) -> None:
         assert self.loaded is not None
         before = self.own.count
-        undo = UndoLog(self.vault.state_dir, "watch")
+        undo = UndoLog(self.state, "watch")
         result = engine.refresh(
             self.loaded,
             self.day,
