@@ -374,5 +374,5 @@ def test_log_goes_before_the_real_region_not_into_an_example(vault: Path, write)
     assert main(["--vault", str(vault), "log", "Jo", "--date", "2030-01-02", "coffee"]) == 0
     text = note.read_text()
     assert FENCED_EXAMPLE in text  # the example is untouched, and no log line went into it
-    mine, region = text.split(FENCED_EXAMPLE)
+    _, region = text.split(FENCED_EXAMPLE)
     assert region.startswith("\n## Log\n- 2030-01-02 coffee\n") and BEGIN in region

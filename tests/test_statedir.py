@@ -14,6 +14,7 @@ import pytest
 
 from conftest import EXAMPLE, EXAMPLE_DAY
 from handful.cli import main
+from handful.undo import KEEP_BATCHES, UndoLog, prune
 from helpers import as_another_user, tree
 
 
@@ -77,6 +78,39 @@ def test_handful_marks_the_folder_it_makes_and_adopts_an_older_one(
     code, _, err = run(capsys, "--vault", str(example), "refresh", "--date", "2026-11-27")
     assert code == 2 and "folder of yours" in err
     assert (state / "notes.txt").read_text() == "mine\n"
+
+
+def test_pruning_deletes_only_what_handful_made(tmp_path: Path) -> None:
+    state = tmp_path / "state"
+    state.mkdir()
+    for n in range(3):
+        log = UndoLog(state, f"refresh {n}")
+        log.prepare("a.md", b"x", b"y", durable=False)
+        log.record("a.md", b"x", b"y")
+    undo = state / "undo"
+    batches = sorted(undo.iterdir())
+    (undo / "my-folder").mkdir()  # not named like a batch
+    (undo / "my-folder" / "keep.txt").write_text("mine\n")
+    (batches[0] / "keep.txt").write_text("mine too\n")  # a stranger's file inside a batch
+    prune(undo, keep=0)
+    assert (undo / "my-folder" / "keep.txt").read_text() == "mine\n"
+    assert (batches[0] / "keep.txt").read_text() == "mine too\n"
+    assert sorted(p.name for p in batches[0].iterdir()) == ["keep.txt"]
+    assert not batches[1].exists() and not batches[2].exists()
+    assert KEEP_BATCHES > 0
+
+
+def test_a_batch_being_made_by_another_handful_is_not_pruned(tmp_path: Path) -> None:
+    undo = tmp_path / "undo"
+    young = undo / "20261125T101010000000-42"
+    young.mkdir(parents=True)
+    (young / "command").write_text("log\n")  # its manifest comes a moment later
+    old = undo / "20261125T090909000000-41"
+    old.mkdir()
+    (old / "command").write_text("refresh\n")
+    os.utime(old, (0, 0))
+    prune(undo)
+    assert young.exists() and not old.exists()
 
 
 # --- odd entries in the state folder (item 10) ---------------------------------------------------

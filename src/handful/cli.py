@@ -95,15 +95,18 @@ def parse_day(value: str | None) -> dt.date:
 
 def report_problems(problems: list[Problem], written: list[Problem] | None = None) -> None:
     """Bad notes go to stderr, one line each, warnings only as a count (doctor lists them);
-    what happened while writing (a note left alone because it was being saved) in full."""
+    what happened while writing (a note left alone because it was being saved) in full, but
+    not a second time when it is the problem the note was read with (broken front matter)."""
     errors = [p for p in problems if p.severity is Severity.ERROR]
     for problem in errors:
         click.echo(f"handful: {problem}", err=True)
     warnings = len(problems) - len(errors)
     if warnings:
         click.echo(f"handful: {warnings} warning(s); run 'handful doctor' to see them", err=True)
+    known = set(problems)
     for problem in written or []:
-        click.echo(f"handful: {problem}", err=True)
+        if problem not in known:
+            click.echo(f"handful: {problem}", err=True)
 
 
 class _Commands(click.Group):
