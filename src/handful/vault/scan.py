@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from handful.errors import Problem, error, warning
+from handful.vault.conflicts import conflict_of, conflict_problem, read_limited
 from handful.vault.root import CONFIG, LOGSEQ, OBSIDIAN, STATE, mark_in
 
 #: Bytes looked at to decide a ".md" file is really binary.
@@ -152,8 +153,39 @@ def scan_vault(root: Path, *, skip_folders: tuple[str, ...] = ()) -> Scan:
                 if previous is None or _prefer(note, previous):
                     found[key] = note
         stack.extend(reversed(subfolders))
-    files = tuple(sorted(found.values(), key=lambda f: f.path))
+    files = _without_conflict_copies(
+        root_real, sorted(found.values(), key=lambda f: f.path), problems
+    )
     return Scan(files, tuple(problems), tuple(sorted(nested)))
+
+
+def _maybe_conflict(path: str) -> bool:
+    """A cheap first look: could this be a sync tool's conflict copy (``vault/conflicts.py``)?"""
+    stem = path[:-3]
+    return stem[-1:].isdigit() or "onflict" in stem or "ONFLICT" in stem
+
+
+def _without_conflict_copies(
+    root: Path, files: list[NoteFile], problems: list[Problem]
+) -> tuple[NoteFile, ...]:
+    """The notes, less the conflict copies sync tools made (each named in a problem)."""
+    paths = {f.path for f in files}
+
+    def exists(relative: str) -> bool:
+        return relative in paths or os.path.lexists(root / relative)
+
+    read = read_limited(root)
+    kept: list[NoteFile] = []
+    for file in files:
+        found = conflict_of(file.path, exists, read) if _maybe_conflict(file.path) else None
+        if found is None:
+            kept.append(file)
+            continue
+        original, tool = found
+        problems.append(
+            conflict_problem(file.path, original, tool, original_exists=exists(original))
+        )
+    return tuple(kept)
 
 
 def _second_path(relative: str) -> Problem:

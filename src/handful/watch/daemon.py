@@ -33,6 +33,7 @@ from handful.model.record import NoteRecord
 from handful.score.assess import Assessment
 from handful.store import NoteStore, digest
 from handful.undo import UndoLog
+from handful.vault.conflicts import conflict_of, read_limited
 from handful.vault.scan import NoteFile
 from handful.watch.events import CONFIG, RESCAN, STOP, VaultEventHandler, collect
 from handful.write import Recorder, clean_temp_files
@@ -348,6 +349,8 @@ def _stat(root: Path, relative: str) -> NoteFile | None:
     real = os.path.realpath(root / relative)
     if not real.startswith(os.path.realpath(root) + os.sep):
         return None  # a symlink out of the vault is never read or written
+    if conflict_of(relative, lambda p: os.path.lexists(root / p), read_limited(root)):
+        return None  # a sync tool's conflict copy: never a note (the rescan names it)
     return NoteFile(relative, info.st_size, info.st_mtime_ns, os.path.islink(root / relative))
 
 
