@@ -422,6 +422,11 @@ class SqliteStore(NoteStore):
                         "the cache was made by another version of handful or under other "
                         "settings; rebuilding it"
                     )
+            except sqlite3.OperationalError as exc:
+                # A full disk, an I/O error, a lock held too long: the cache may be fine, so it
+                # is kept for next time and this run goes without it.
+                self._warn(f"cannot use the cache now ({exc}); running without it")
+                return None
             except sqlite3.DatabaseError as exc:
                 if attempt == 0:
                     self._warn(f"the cache cannot be read ({exc}); rebuilding it")

@@ -135,7 +135,7 @@ def read_holder(path: Path) -> dict[str, Any] | None:
         os.close(fd)
 
 
-def _shown(value: Any) -> str:
+def shown(value: Any) -> str:
     """A value from the lock record, fit for one line of a message (it came with the vault)."""
     text = "".join(char if char.isprintable() else "?" for char in str(value))
     return text if len(text) <= 60 else text[:59] + "…"
@@ -144,11 +144,11 @@ def _shown(value: Any) -> str:
 def describe_holder(holder: dict[str, Any] | None) -> str:
     if not holder:
         return "another handful process is writing to this vault; try again in a moment"
-    command = _shown(holder.get("command", "handful"))
-    who = f"handful {command} (pid {_shown(holder.get('pid'))}"
+    command = shown(holder.get("command", "handful"))
+    who = f"handful {command} (pid {shown(holder.get('pid'))}"
     if holder.get("host") and holder.get("host") != socket.gethostname():
-        who += f" on {_shown(holder['host'])}"
-    who += f", started {_shown(holder.get('started', '?'))})"
+        who += f" on {shown(holder['host'])}"
+    who += f", started {shown(holder.get('started', '?'))})"
     if command == "watch":
         return f"{who} is already keeping this vault current; stop it first (or let it work)"
     return f"{who} is writing to this vault; try again when it has finished"
