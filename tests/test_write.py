@@ -397,3 +397,40 @@ def test_a_template_placeholder_is_not_an_error(vault: Path, write) -> None:
     note = write("People/Jo.md", "---\ntype: person\ncreated: {{date}}\n---\n## Log\n")
     assert main(["--vault", str(vault), "refresh", "--date", "2030-01-01"]) == 0
     assert "<!-- handful:begin -->" in note.read_text()
+
+
+def test_a_second_name_left_by_a_killed_create_is_no_hard_link(vault: Path, write) -> None:
+    """A new note is created by linking handful's temporary file to its name: a run killed
+    between the link and the unlink leaves that temporary name, which is handful's own."""
+    note = write("Reconnect/2030-01-01.md", "handful's list\n")
+    os.link(note, vault / "Reconnect" / f".2030-01-01.md.abc123{TEMP_SUFFIX}")
+    report = Writer(vault).apply([Change("Reconnect/2030-01-01.md", lambda t: "newer list\n")])
+    assert report.written == ["Reconnect/2030-01-01.md"] and report.problems == []
+    assert sorted(p.name for p in (vault / "Reconnect").iterdir()) == ["2030-01-01.md"]
+
+
+def test_a_note_left_alone_for_its_permissions_is_written_once_they_allow_it(
+    vault: Path, write, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """chmod changes no size or time the refresh stamp sees: a run that left a note alone for
+    its permissions must not be remembered as complete."""
+    note = write("People/Jo.md", "---\ntype: person\n---\n## Log\n- 2026-10-01 #call hi\n")
+    note.chmod(0o444)
+    assert main(["--vault", str(vault), "refresh", "--date", "2030-01-01"]) == 0
+    assert "note-read-only" in capsys.readouterr().err
+    assert "<!-- handful:begin -->" not in note.read_text()
+    note.chmod(0o644)
+    assert main(["--vault", str(vault), "refresh", "--date", "2030-01-01"]) == 0
+    assert "<!-- handful:begin -->" in note.read_text()
+
+
+def test_a_note_left_alone_for_its_text_does_not_make_every_refresh_a_full_one(
+    vault: Path, write, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write("People/Jo.md", UNREADABLE["invalid YAML"])
+    write("People/Al.md", "---\ntype: person\n---\n## Log\n- 2026-10-01 #call hi\n")
+    assert main(["--vault", str(vault), "refresh", "--date", "2030-01-01"]) == 0
+    capsys.readouterr()
+    assert main(["--vault", str(vault), "refresh", "--date", "2030-01-01"]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith("wrote 0 file(s)") and err == ""  # the stamp: only a stat of each note

@@ -648,7 +648,7 @@ def refresh_vault(
                 *recorders,
             ],
         )
-    if not dry_run and not result.report.problems:
+    if not dry_run and result.report.settled:
         checked = len(result.report.written) + len(result.report.unchanged)
         _remember_stamp(vault, store, loaded, result, day, options, checked)
         if everything and limit is None and quick.usable(vault):
@@ -676,7 +676,7 @@ def _remember_stamp(
     checked: int,
 ) -> None:
     """After a refresh that wrote everything it meant to: the stamp of the vault as it is now."""
-    if result.report.problems:
+    if not result.report.settled:
         return
     files = dict(loaded.files)
     for path in result.report.written:

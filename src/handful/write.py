@@ -59,12 +59,34 @@ class Change:
     check_frontmatter: bool = True
 
 
+#: Why a file is left alone that only an edit of the file itself changes: a run that met only
+#: these needs no second try until a note changes (the refresh stamp may be remembered).
+SETTLED_CODES = frozenset(
+    {
+        "frontmatter-unclosed",
+        "frontmatter-invalid",
+        "frontmatter-not-mapping",
+        "frontmatter-too-large",
+        "frontmatter-too-deep",
+        "region-broken",
+        "note-not-utf8",
+    }
+)
+
+
 @dataclass
 class WriteReport:
     written: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     diffs: list[str] = field(default_factory=list)
+
+    @property
+    def settled(self) -> bool:
+        """Was everything written that can be until a note changes? (False after a busy or
+        failed write, or a note left alone for its permissions or links: a chmod does not
+        change what the refresh stamp sees.)"""
+        return all(p.code in SETTLED_CODES for p in self.problems)
 
     def merge(self, other: WriteReport) -> None:
         self.written += other.written
@@ -218,7 +240,7 @@ def _check_identity(relative: str, path: Path, info: os.stat_result) -> None:
                 "(chmod u+w) if handful should update it",
             )
         )
-    if info.st_nlink > 1:
+    if info.st_nlink > 1 and info.st_nlink - _drop_own_links(path, info) > 1:
         raise LeftAlone(
             warning(
                 relative,
@@ -229,6 +251,23 @@ def _check_identity(relative: str, path: Path, info: os.stat_result) -> None:
                 "old text), so it left it as it is",
             )
         )
+
+
+def _drop_own_links(path: Path, info: os.stat_result) -> int:
+    """Remove handful's own temporary names of the note (a new note is created by linking its
+    temporary file, so a killed run can leave the note with a second name); how many."""
+    prefix = f".{path.name[:60]}."
+    dropped = 0
+    with contextlib.suppress(OSError), os.scandir(path.parent) as entries:
+        for entry in entries:
+            if (
+                entry.name.startswith(prefix)
+                and entry.name.endswith(TEMP_SUFFIX)
+                and entry.stat(follow_symlinks=False).st_ino == info.st_ino
+            ):
+                os.unlink(entry.path)
+                dropped += 1
+    return dropped
 
 
 def _give_identity(temp: Path, path: Path, info: os.stat_result) -> None:
