@@ -268,3 +268,14 @@ def test_no_write_without_its_undo_record(
     assert snapshot(example) == before  # the note was not written without its record
     batches = list((example / ".handful" / "undo").iterdir())
     assert len(batches) == 1  # only the refresh's: no half-made batch left behind
+
+
+@pytest.mark.timeout(30)
+def test_a_batch_pointing_at_a_fifo_is_not_waited_on(
+    refreshed: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    os.mkfifo(refreshed / "Pipe.md")
+    plant(refreshed, [entry("Pipe.md", None, b"x", None)])
+    code, out, err = run(capsys, "--vault", str(refreshed), "undo")
+    assert code == 0 and "left Pipe.md as it is" in err and "0 removed, 1 left alone" in out
+    assert (refreshed / "Pipe.md").exists()

@@ -291,9 +291,7 @@ def undo_last(vault_root: Path, state_dir: Path) -> UndoReport:
     writer = Writer(vault_root)
     for path, writes in sorted(by_path.items()):
         try:
-            current = (vault_root / path).read_bytes()
-        except FileNotFoundError:
-            current = None
+            current = _read_note(vault_root / path)
         except OSError:
             report.declined.append(path)
             continue
@@ -323,6 +321,19 @@ def undo_last(vault_root: Path, state_dir: Path) -> UndoReport:
 
 #: ``_undo_target``'s answer for a file edited after handful's last write to it.
 EDITED = _Entry("", None, "", None, 0)
+
+
+def _read_note(path: Path) -> bytes | None:
+    """A note's bytes (None when it does not exist); OSError for anything but a regular file,
+    which is never waited on (a FIFO planted where a batch points would block a plain read)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise IsADirectoryError(errno.EISDIR, "not a regular file", str(path))
+        return handle.read()
 
 
 def _undo_target(now: str | None, writes: list[_Entry]) -> _Entry | None:
