@@ -93,3 +93,39 @@ def test_the_table_marks_each_size_by_its_own_targets() -> None:
     assert not next(r for r in big if r.startswith("watch p95")).endswith(("ok", "MISSED"))
     fits = run.table(result("L", 50.0, 13.0, 900)).splitlines()
     assert next(r for r in fits if r.startswith("cold")).endswith("ok")
+
+
+def test_validity_benchmark_runs_one_seed(tmp_path: Path) -> None:
+    """The model's benchmark: one population, handful beside counting and recency."""
+    out = tmp_path / "validity.json"
+    stdout = bench_script("validity.py", "--seeds", "1", "--workers", "1", "--json", str(out))
+    assert "| Spearman with true strength |" in stdout and "| list precision |" in stdout
+    means = json.loads(out.read_text())["means"]
+    assert set(means) == {"handful", "count", "recency"}
+    # One seed is noisy, but on it handful must still rank people better than counting does.
+    assert means["handful"]["spearman"] > means["count"]["spearman"] + 0.03
+    assert means["handful"]["false_drift"] == 0
+
+
+def test_population_is_deterministic_and_keeps_the_truth_outside_the_vault(
+    tmp_path: Path,
+) -> None:
+    sys.path.insert(0, str(REPO / "bench"))
+    from population import build_world, write_truth, write_vault
+
+    for name in ("a", "b"):
+        world = build_world(7)
+        write_vault(world, tmp_path / name / "vault")
+        write_truth(world, tmp_path / name / "truth.json")
+    a = {p.relative_to(tmp_path / "a"): p.read_bytes() for p in (tmp_path / "a").rglob("*.*")}
+    b = {p.relative_to(tmp_path / "b"): p.read_bytes() for p in (tmp_path / "b").rglob("*.*")}
+    assert a == b and len(a) > 500
+    truth = json.loads((tmp_path / "a" / "truth.json").read_text())["people"]
+    layers = [p["layer"] for p in truth.values()]
+    assert [layers.count(x) for x in ("inner", "close", "active", "acquaintance")] == [
+        5,
+        10,
+        35,
+        100,
+    ]
+    assert not any("truth" in str(path) for path in a if path.parts[0] == "vault")

@@ -1,4 +1,4 @@
-"""The command line contract (PRODUCT.md, "Command line"): outputs, exit statuses, no tracebacks."""
+"""The command line contract (docs/cli.md): outputs, exit statuses, no tracebacks."""
 
 from __future__ import annotations
 
@@ -79,7 +79,7 @@ def test_person_card_and_json(capsys: pytest.CaptureFixture[str]) -> None:
     ):
         assert key in data, key
     assert data["path"] == "People/Zoë Whitfield.md" and data["state"] == "overdue"
-    assert data["drifting"] is True and data["typical_gap_days"] == 7
+    assert data["drifting"] is True and data["typical_gap_days"] == 7.1
     assert set(data["interactions"][0]) >= {"date", "kind", "source", "line", "text", "inbound"}
 
 
@@ -253,3 +253,59 @@ def test_every_command_and_option_is_documented(command: tuple[str, ...]) -> Non
     parent = text.split(f"## handful {command[0]}\n", 1)[1].split("\n## ", 1)[0]
     for option in options:
         assert option in section or option in parent, f"{option} of {' '.join(command)}"
+
+
+def test_no_introduction_to_someone_you_know_and_direct_ties_first(
+    capsys: pytest.CaptureFixture[str], vault: Path, write
+) -> None:
+    """ "You already know: Priya" was followed by "1. Jo to Priya"; `path me Daniel` went
+    through Ruth although you had a video call with Daniel."""
+    write("Helio.md", "---\ntype: company\n---\n")
+    write("People/Ruth.md", "---\ntype: person\nknows: ['[[Daniel]]', '[[Priya]]']\n---\n")
+    write("People/Jo.md", "---\ntype: person\nknows: ['[[Priya]]', '[[Nev]]']\n---\n")
+    write("People/Daniel.md", "---\ntype: person\ncompany: '[[Helio]]'\n---\n")
+    write("People/Priya.md", "---\ntype: person\ncompany: '[[Helio]]'\n---\n")
+    write("People/Nev.md", "---\ntype: person\ncompany: '[[Helio]]'\ntags: [a, b, c]\n---\n")
+    write(
+        "Daily/2026-11-01.md",
+        "- Dinner with [[Ruth]]\n- Dinner with [[Jo]]\n- Coffee with [[Priya]]\n",
+    )
+    write("Daily/2026-11-03.md", "- Video call with [[Daniel]]\n")
+    args = ("--vault", str(vault))
+    code, out, _ = run(capsys, *args, "path", "me", "Daniel", "--date", "2026-11-25")
+    first = out.splitlines()[0]
+    assert code == 0 and first.startswith("you -(") and first.endswith(" Daniel")
+    assert "Ruth" not in out and out.count("Daniel") == 2  # the chain, then the weakest hop
+    code, out, _ = run(capsys, *args, "path", "me", "Nev", "--date", "2026-11-25")
+    assert code == 0 and " Jo -(" in out  # never met: reached through Jo, not directly
+    code, out, _ = run(capsys, *args, "intro", "Helio", "--json", "--date", "2026-11-25")
+    data = json.loads(out)
+    assert sorted(data["direct"]) == ["Daniel", "Priya"]
+    assert {option["to"] for option in data["introducers"]} == {"Nev"}
+
+
+def test_hannah_stays_on_the_list_until_she_has_an_answer(
+    capsys: pytest.CaptureFixture[str], example: Path
+) -> None:
+    """She reached out on 3 Nov: 4th on 10 Nov and 20 Nov, then 8th (off the list) on 4 Dec."""
+    for day in ("2026-11-10", "2026-11-20", "2026-12-04"):
+        code, out, _ = run(capsys, "--vault", str(example), "today", "--date", day, "--json")
+        names = [s["name"] for s in json.loads(out)["suggestions"]]
+        assert code == 0 and "Hannah Lindqvist" in names, day
+
+
+def test_nobody_without_contact_among_the_strongest_ties(
+    capsys: pytest.CaptureFixture[str], example: Path
+) -> None:
+    """A note holding only a company, tags and a sentence scored 100 and topped the list."""
+    (example / "People" / "Never Met.md").write_text(
+        "---\ncompany: '[[Helio Robotics]]'\ntags: [person, robotics, founder]\n---\n"
+        "Someone I have never met.\n"
+    )
+    code, out, _ = run(capsys, "--vault", str(example), "network", "--json", "--date", EXAMPLE_DAY)
+    strongest = [p["name"] for p in json.loads(out)["strongest"]]
+    assert code == 0 and len(strongest) == 10 and "Never Met" not in strongest
+    code, out, _ = run(capsys, "--vault", str(example), "person", "Never Met", "--json")
+    assert json.loads(out)["strength"] < 20
+    code, out, _ = run(capsys, "--vault", str(example), "path", "me", "Never Met")
+    assert not out.startswith("you -(") or out.count("-(") > 1  # no direct tie to a stranger

@@ -1,4 +1,4 @@
-"""Vaults written for other tools are read as they are (PRODUCT.md, "Other tools' dialects")."""
+"""Vaults written for other tools are read as they are (docs/note-format.md, dialects)."""
 
 from __future__ import annotations
 

@@ -816,8 +816,8 @@ def test_duplicates_in_one_file_and_related_links_to_new_people(
 def test_a_new_user_imports_and_exports_the_example(
     example: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """PRODUCT.md's journey: import a vCard and a LinkedIn export into a copy of the example,
-    refresh, check the vault is still clean, export the calendar and parse it."""
+    """The import journey (docs/import-export.md): import a vCard and a LinkedIn export into a
+    copy of the example, refresh, check the vault is still clean, export the calendar, parse it."""
     vault = ["--vault", str(example)]
     assert run(capsys, *vault, "import", "vcard", str(VCF))[0] == 0
     assert run(capsys, *vault, "import", "csv", str(LINKEDIN), "--merge")[0] == 0

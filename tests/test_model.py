@@ -451,3 +451,58 @@ def test_finding_a_person_by_what_a_user_types(vault: Path, write) -> None:
         find_person(m, "Whit")  # part of a word is only a hint
     with pytest.raises(PersonNotFoundError, match=r"no person called 'Jo'$"):
         find_person(m, "Jo")
+
+
+def test_who_was_present_and_where(vault: Path, write) -> None:
+    """An interaction knows how many people were there and the settings it happened in."""
+    for name in ("Ann", "Bo", "Cy", "Di"):
+        write(f"People/{name}.md", "---\ntype: person\n---\n")
+    write("Projects/Atlas/Atlas.md", "# the project\n")
+    write("Helio Robotics.md", "---\ntype: company\n---\n")
+    write(
+        "Projects/Atlas/2026-10-12 Atlas sync.md",
+        """\
+        ---
+        attendees: ["[[Ann]]", "[[Bo]]", "[[Pat Lee]]", "[[Helio Robotics]]"]
+        tags: [work, meeting]
+        ---
+        """,
+    )
+    write(
+        "Daily/2026-10-13.md",
+        """\
+        - Dinner with [[Cy]] and [[Di]] #bookclub
+        - Coffee with [[Ann]] at [[Helio Robotics]] and [[Cafe Luna]] #inbound
+        """,
+    )
+    write(
+        "People/Di.md", "---\ntype: person\n---\n## Log\n- 2026-10-14 #call with [[Cy]] #climbing\n"
+    )
+    m = model(vault)
+    meeting, coffee = m.interactions_of("People/Ann.md")
+    # Pat Lee has no note but was there; Helio Robotics is a company, not a person.
+    assert meeting.group == 3
+    assert meeting.contexts == ("Projects/Atlas/", "#work", "Helio Robotics")
+    assert coffee.group == 1 and coffee.contexts == ("Helio Robotics",)
+    (dinner,) = m.interactions_of("People/Cy.md")
+    assert dinner.group == 2 and dinner.contexts == ("#bookclub",)
+    call = next(i for i in m.interactions_of("People/Di.md") if i.kind == "call")
+    assert call.group == 2 and call.contexts == ("#climbing",)
+    assert call.as_dict()["group"] == 2 and call.as_dict()["contexts"] == ["#climbing"]
+
+
+def test_an_embed_inside_a_task_is_not_a_follow_up(vault: Path, write) -> None:
+    write("People/Aiko.md", "---\ntype: person\n---\n")
+    write("People/Jo.md", "---\ntype: person\n---\n")
+    write(
+        "Daily/2026-10-13.md",
+        """\
+        - [ ] send the launch numbers to the board
+        ![[Aiko]]
+        - [ ] call [[Jo]] ![[Aiko]]
+        """,
+    )
+    m = model(vault)
+    assert m.follow_ups_of("People/Aiko.md") == ()
+    assert [f.text for f in m.follow_ups_of("People/Jo.md")] == ["call Jo Aiko"]
+    assert len(m.mentions_of("People/Aiko.md")) == 2

@@ -81,7 +81,8 @@ def test_ticks_record_contact_and_today_keeps_what_you_typed(vault: Path, write)
     result = refresh(vault, "2026-11-01")
     note = vault / result.reconnect_path
     text = note.read_text()
-    assert "- [ ] [[Jo]] — overdue" in text and "- [ ] [[Sam]] — overdue" in text
+    assert "- [ ] [[Jo]] — 61 days since you last talked" in text
+    assert "- [ ] [[Sam]] — 60 days since you last talked" in text
     # the user ticks Jo and adds a line
     text = text.replace("- [ ] [[Jo]]", "- [x] [[Jo]]").replace(
         "## Reach out today", "## Reach out today\nremember: Sam's new number"
@@ -185,7 +186,8 @@ def test_future_dated_interactions_keep_the_region_consistent_and_stable(
 
 
 def test_newcomers_are_added_even_when_named_elsewhere_in_the_list(vault: Path, write) -> None:
-    write("People/Jo.md", "---\ntype: person\ncircle: close\n---\n## Log\n- 2026-09-01 #call\n")
+    log = "".join(f"- 2026-0{m}-01 #dinner\n" for m in range(1, 10))
+    write("People/Jo.md", f"---\ntype: person\ncircle: inner\n---\n## Log\n{log}")
     write("People/Ann.md", "---\ntype: person\n---\n")
     write("Daily/2026-10-30.md", "- [ ] send [[Ann]] the deck\n")
     result = refresh(vault, "2026-11-01", limit=1)

@@ -49,7 +49,7 @@ from handful.vault.scan import NoteFile
 log = logging.getLogger(__name__)
 
 #: Bump when the stored shape or what parse_note returns changes.
-SCHEMA_VERSION = "11"
+SCHEMA_VERSION = "12"
 #: Rows written to SQLite in one go; the text of written rows is then dropped from memory.
 FLUSH_EVERY = 2000
 CACHE_FILE = "cache.sqlite"
@@ -187,6 +187,8 @@ def _fact_out(fact: Any) -> list[Any]:
             fact.text,
             fact.inbound,
             fact.origin.value,
+            list(fact.present),
+            list(fact.contexts),
         ]
     if isinstance(fact, RawMention):
         return ["m", fact.who, fact.line, fact.text, _iso(fact.date)]
@@ -260,6 +262,8 @@ def _fact_in(row: list[Any]) -> Any:
             _str(row[5]),
             _bool(row[6]),
             Origin(row[7]),
+            _names(row[8]),
+            _names(row[9]),
         )
     if code == "m":
         return RawMention(_name(row[1]), _int(row[2]), _str(row[3]), _day(row[4]))

@@ -422,14 +422,12 @@ def _network_json(loaded: engine.Loaded, report: Any, assessments: Any) -> dict[
 def path_command(ctx: Context, source: str, target: str, day: str | None) -> None:
     """The most reliable chain of people from FROM to TO (FROM may be 'me')."""
     from handful.model.lookup import find_person
-    from handful.score.reach import ME, best_path, person_graph, with_me
+    from handful.score.reach import ME, best_path, my_ties, person_graph, with_me
 
     vault = ctx.open()
     loaded = ctx.load(vault)
     assessments = engine.assess_all(loaded, parse_day(day))
-    graph = with_me(
-        person_graph(loaded.model), {k: a.strength.score for k, a in assessments.items()}
-    )
+    graph = with_me(person_graph(loaded.model), my_ties(assessments))
     start = (
         ME
         if source.strip().lower() in {"me", "you", "i", "myself"}
@@ -449,10 +447,11 @@ def _name(loaded: engine.Loaded, key: str) -> str:
 
 
 def _describe_path(loaded: engine.Loaded, found: Any) -> str:
-    hops = [
-        f"{_name(loaded, a)} -({w:.2f})- {_name(loaded, b)}"
-        for a, b, w in zip(found.nodes, found.nodes[1:], found.weights, strict=False)
-    ]
+    """``you -(0.80)- Ruth -(0.60)- Daniel``: each person once, each hop's weight between."""
+    chain = [_name(loaded, found.nodes[0])]
+    for node, weight in zip(found.nodes[1:], found.weights, strict=True):
+        chain.append(f"-({weight:.2f})- {_name(loaded, node)}")
+    hops = [" ".join(chain)]
     weakest = found.weakest
     weak = (
         f"weakest hop: {_name(loaded, found.nodes[weakest])} - "

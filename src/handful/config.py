@@ -36,7 +36,7 @@ class OutputSettings:
     #: Write the reconnect list into a region of that day's daily note instead of its own note.
     reconnect_in_daily_note: bool = False
     network_note: str = "Handful/Network.md"
-    #: People on the daily list (PRODUCT.md: "the list is short on purpose").
+    #: People on the daily list (few and actionable: Etkin 2016; docs/scoring.md).
     limit: int = 5
     #: Interactions shown in a person region's timeline (older ones are counted, not listed).
     timeline_limit: int = 20

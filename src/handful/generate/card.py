@@ -12,10 +12,7 @@ from handful.score.tie import State
 def person_json(model: Model, a: Assessment) -> dict[str, Any]:
     person = a.person
     key = person.key
-    parts = {
-        part.name: {**part.as_dict(), "points": round(a.strength.contribution(part), 2)}
-        for part in a.strength.parts
-    }
+    parts = {part.name: part.as_dict() for part in a.strength.parts}
     relations = _relations(model, key)
     return {
         "name": person.name,
@@ -24,7 +21,7 @@ def person_json(model: Model, a: Assessment) -> dict[str, Any]:
         "circle": person.circle.value if person.circle else None,
         "cadence_days": round(a.cadence.days) if a.cadence else None,
         "cadence_source": a.cadence.source.value if a.cadence else None,
-        "strength": round(a.strength.score, 1) if a.strength.score is not None else None,
+        "strength": round(a.strength.score, 1),
         "score_breakdown": {
             "strength": parts,
             "warmth": None if a.warmth.warmth is None else round(a.warmth.warmth, 4),
@@ -138,17 +135,13 @@ def person_card(model: Model, a: Assessment, *, timeline: int = 15) -> str:
             f"{a.drift.silence_days} days: {verdict}"
         )
     out.append("")
-    if a.strength.score is None:
-        out.append("Strength      unknown (no part of it is known yet)")
-    else:
-        out.append(
-            f"Strength      {a.strength.score:.0f}/100 = sum of parts (weights renormalised "
-            "over known parts)"
-        )
+    out.append(f"Strength      {a.strength.score:.1f}/100 = the sum of the parts' points")
     for part in a.strength.parts:
-        value = "   ?" if part.value is None else f"{part.value:4.2f}"
-        points = a.strength.contribution(part)
-        out.append(f"  {part.name:<13} {value} x {part.weight:.2f} -> {points:5.1f}  {part.inputs}")
+        prior = " (prior)" if part.prior else ""
+        out.append(
+            f"  {part.name:<13} {part.value:4.2f} x {part.weight:.2f} -> {part.points:5.1f}  "
+            f"{part.inputs}{prior}"
+        )
     out.append("")
     if a.reasons:
         out.append(f"Priority      {a.priority:.2f}")

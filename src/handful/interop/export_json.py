@@ -104,11 +104,8 @@ def _score(a: Assessment) -> dict[str, Any]:
     return {
         "as_of": a.as_of.isoformat(),
         "state": a.state.value,
-        "strength": None if a.strength.score is None else round(a.strength.score, 1),
-        "strength_parts": {
-            part.name: {**part.as_dict(), "points": round(a.strength.contribution(part), 2)}
-            for part in a.strength.parts
-        },
+        "strength": round(a.strength.score, 1),
+        "strength_parts": {part.name: part.as_dict() for part in a.strength.parts},
         "warmth": None if a.warmth.warmth is None else round(a.warmth.warmth, 4),
         "overdue_ratio": None if a.warmth.ratio is None else round(a.warmth.ratio, 4),
         "cadence_days": None if a.cadence is None else round(a.cadence.days),

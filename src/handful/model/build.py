@@ -240,12 +240,21 @@ def resolve_record(universe: Universe, record: NoteRecord) -> Contribution:
             found = parts[who] = _Parts()
         return found
 
+    settings: dict[tuple[str, ...], tuple[int, tuple[str, ...]]] = {}
     for fact in record.facts:
         kind = type(fact)
         if kind is RawContact:
             assert isinstance(fact, RawContact)
             who = person(fact.who, source)
             if who is not None:
+                group, contexts = 1, fact.contexts
+                if fact.present:
+                    key = (fact.origin.value, *fact.present)
+                    found = settings.get(key)
+                    if found is None:
+                        found = settings[key] = _setting(universe, fact, source)
+                    group, linked = found
+                    contexts = (*contexts, *(c for c in linked if c not in contexts))
                 part(who).interactions.append(
                     Interaction(
                         fact.date,
@@ -256,6 +265,8 @@ def resolve_record(universe: Universe, record: NoteRecord) -> Contribution:
                         fact.text,
                         fact.inbound,
                         fact.origin,
+                        group,
+                        contexts,
                     )
                 )
         elif kind is RawMention:
@@ -316,6 +327,32 @@ def resolve_record(universe: Universe, record: NoteRecord) -> Contribution:
     return Contribution(
         {who: found.freeze() for who, found in parts.items()}, tuple(edges), tuple(problems)
     )
+
+
+def _setting(universe: Universe, fact: RawContact, source: str) -> tuple[int, tuple[str, ...]]:
+    """(people present besides you, notes named alongside them) for one item or meeting.
+
+    A meeting's attendee list names people even when they have no note yet, so there every
+    name that is not some other note counts; on an ordinary line only links to people count
+    (``lunch with [[Jo]] at [[Cafe Luna]]`` is one-to-one). Linked notes that are not people (a
+    project, a company) are the settings the contact happened in."""
+    people: set[str] = set()
+    notes: list[str] = []
+    for target in fact.present:
+        found = universe.person(target, source)
+        if found is not None:
+            people.add(found)
+            continue
+        path = universe.resolver.resolve(target, source).path if target != SELF else None
+        if path is None:
+            if fact.origin is Origin.MEETING:
+                people.add(fold(target))
+            continue
+        title = path.rsplit("/", 1)[-1]
+        title = title[:-3] if title.lower().endswith(".md") else title
+        if title not in notes:
+            notes.append(title)
+    return max(1, len(people)), tuple(notes)
 
 
 def field_contact(person: str, source: str, day: dt.date, line: int) -> Interaction:

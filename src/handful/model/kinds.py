@@ -61,7 +61,7 @@ KIND_TAGS: dict[str, str] = {
     "introduction": "intro",
 }
 
-#: Kinds that happen face to face (SCORING.md: "in person (coffee, lunch, dinner, meeting, visit)").
+#: Kinds that happen face to face (docs/scoring.md, "Intensity").
 IN_PERSON = frozenset({"coffee", "lunch", "dinner", "drinks", "meeting", "visit"})
 
 #: Words that name a kind when no tag does. Checked in order; the first match wins.

@@ -1,4 +1,4 @@
-"""Which notes are people, and their fields (PRODUCT.md, "Person note")."""
+"""Which notes are people, and their fields (docs/note-format.md, "Person notes")."""
 
 from __future__ import annotations
 

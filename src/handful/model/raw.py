@@ -21,6 +21,11 @@ SELF = ""
 
 @dataclass(frozen=True, slots=True)
 class RawContact:
+    """Contact with ``who``. ``present`` names everyone linked with them in the same item or
+    meeting (``who`` included; empty when alone): those who turn out to be people make the
+    group, the notes among them (a project, a company) the contexts. ``contexts`` are the
+    settings the note itself states: the line's own hashtags, a meeting note's folder."""
+
     date: dt.date
     who: str
     kind: str
@@ -28,6 +33,8 @@ class RawContact:
     text: str
     inbound: bool
     origin: Origin
+    present: tuple[str, ...] = ()
+    contexts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

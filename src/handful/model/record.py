@@ -92,8 +92,8 @@ def note_role(note: Note, layout: VaultLayout, config: Config) -> NoteRole:
                 note.path, None, "invalid-daily-date", "journal file name is not a real date"
             )
     if "date" in note.frontmatter and note.frontmatter["date"] not in (None, ""):
-        # PRODUCT.md: a note with no date in its name can be dated by its ``date`` property;
-        # in the daily folder that makes it a daily note.
+        # docs/note-format.md: a note with no date in its name can be dated by its ``date``
+        # property; in the daily folder that makes it a daily note.
         in_daily = _under(note.path, layout.daily_folder)
         try:
             return NoteRole(parse_date(note.frontmatter["date"]), in_daily, False, reconnect)

@@ -18,7 +18,14 @@ from dataclasses import dataclass, field
 
 from handful.errors import error
 from handful.model.fields import ALIASES, norm_key
-from handful.model.kinds import CONTACT, Kinds, is_inbound, strip_tags
+from handful.model.kinds import (
+    CONTACT,
+    INBOUND_TAGS,
+    OUTBOUND_TAGS,
+    Kinds,
+    is_inbound,
+    strip_tags,
+)
 from handful.model.raw import (
     SELF,
     RawContact,
@@ -34,7 +41,7 @@ from handful.model.types import EdgeKind, Origin, Person
 from handful.parse import Block, BlockKind, Link, Note
 from handful.parse.inline import WIKILINK, split_wikilink
 
-#: Headings whose list items are a person's log (PRODUCT.md: "## Log", "## Interactions").
+#: Headings whose list items are a person's log (docs/note-format.md, "The log in a person note").
 LOG_SECTIONS = frozenset({"log", "interactions", "interaction log", "contact log", "history"})
 #: Headings whose list of links names a meeting's attendees.
 ATTENDEE_SECTIONS = frozenset({"attendees", "participants", "people", "present", "with"})
@@ -46,6 +53,11 @@ CANCELLED = frozenset({"-"})
 #: Properties of a person note that name people but are not "knows"-style ties themselves.
 RELATION_KEYS = frozenset(
     {"knows", "introduced_by", "introducer", "intro_by", "friends", "connections"}
+)
+
+#: Hashtags that are not a setting you share: initiative marks and "this note is a person".
+NOT_CONTEXTS = frozenset(
+    {*INBOUND_TAGS, *OUTBOUND_TAGS, "person", "people", "contact", "contacts", "inbound"}
 )
 
 _LOG_DATE = re.compile(
@@ -101,6 +113,26 @@ class NoteContext:
     def block_tags(self, block: Block) -> list[str]:
         return list(block.tags)
 
+    def contexts_of(self, tags: Iterable[str]) -> tuple[str, ...]:
+        """The settings a line's hashtags name (``#climbing``), leaving out the tags that say
+        what kind of contact it was, who started it, or that a note is about a person."""
+        found: list[str] = []
+        for tag in tags:
+            folded = tag.casefold()
+            if folded in self.kinds.tags or folded.split("/")[0] in NOT_CONTEXTS:
+                continue
+            if f"#{folded}" not in found:
+                found.append(f"#{folded}")
+        return tuple(found)
+
+    def folder_context(self) -> tuple[str, ...]:
+        """A dated note's folder is the setting it belongs to (``Projects/Atlas/``); the vault
+        root and the daily-note folders say nothing about where you met."""
+        folder = self.note.path.rpartition("/")[0]
+        if not folder or self.is_daily:
+            return ()
+        return (folder + "/",)
+
 
 Source = Callable[[NoteContext], Iterable[RawFact]]
 
@@ -145,6 +177,7 @@ def log_entries(ctx: NoteContext) -> Iterator[RawFact]:
         tags = ctx.block_tags(block)
         fields = ctx.block_fields(index)
         kind = ctx.kinds.detect(rest, tags, fields) or CONTACT
+        others = ctx.targets_in(index)
         yield RawContact(
             date,
             SELF,
@@ -153,8 +186,9 @@ def log_entries(ctx: NoteContext) -> Iterator[RawFact]:
             _clean(rest, tags),
             is_inbound(rest, tags, fields),
             Origin.LOG,
+            (SELF, *(link.target for _, link in others)) if others else (),
+            ctx.contexts_of(tags),
         )
-        others = ctx.targets_in(index)
         for _, link in others:
             yield RawMention(link.target, link.line, display_text(block.text), date)
         ctx.claim(i for i, _ in others)
@@ -185,8 +219,20 @@ def daily_entries(ctx: NoteContext) -> Iterator[RawFact]:
             continue  # a bare mention: the last source records it
         inbound = is_inbound(text, tags, fields)
         shown = _clean(text, tags)
+        present = tuple(link.target for _, link in linked) if len(linked) > 1 else ()
+        contexts = ctx.contexts_of(tags)
         for _, link in linked:
-            yield RawContact(ctx.date, link.target, kind, link.line, shown, inbound, Origin.DAILY)
+            yield RawContact(
+                ctx.date,
+                link.target,
+                kind,
+                link.line,
+                shown,
+                inbound,
+                Origin.DAILY,
+                present,
+                contexts,
+            )
         ctx.claim(i for i, _ in linked)
         if len(linked) > 1:
             yield RawGroup(
@@ -233,8 +279,20 @@ def meeting_attendees(ctx: NoteContext) -> Iterator[RawFact]:
     title = ctx.note.title
     if ctx.date.isoformat() in title:
         title = title.replace(ctx.date.isoformat(), "").strip(" -–—·_") or title
+    present = tuple(link.target for _, link in attendees) if len(attendees) > 1 else ()
+    contexts = (*ctx.folder_context(), *ctx.contexts_of(tags))
     for _, link in attendees:
-        yield RawContact(ctx.date, link.target, kind, link.line, title, False, Origin.MEETING)
+        yield RawContact(
+            ctx.date,
+            link.target,
+            kind,
+            link.line,
+            title,
+            False,
+            Origin.MEETING,
+            present,
+            contexts,
+        )
     yield RawGroup(
         tuple(link.target for _, link in attendees),
         EdgeKind.MET_TOGETHER,
@@ -265,6 +323,8 @@ def dated_tasks(ctx: NoteContext) -> Iterator[RawFact]:
         fields = ctx.block_fields(index)
         text = display_text(block.text)
         kind = ctx.kinds.detect(text, tags, fields) or CONTACT
+        present = tuple(link.target for _, link in linked) if len(linked) > 1 else ()
+        contexts = (*ctx.folder_context(), *ctx.contexts_of(tags))
         for _, link in linked:
             yield RawContact(
                 ctx.date,
@@ -274,6 +334,8 @@ def dated_tasks(ctx: NoteContext) -> Iterator[RawFact]:
                 _clean(text, tags),
                 is_inbound(text, tags, fields),
                 Origin.NOTE,
+                present,
+                contexts,
             )
         ctx.claim(i for i, _ in linked)
 
@@ -348,7 +410,8 @@ def mentions_and_follow_ups(ctx: NoteContext) -> Iterator[RawFact]:
             continue
         assert link.block_index is not None
         block = ctx.note.blocks[link.block_index]
-        if block.kind is BlockKind.TASK and block.task not in DONE | CANCELLED:
+        if block.kind is BlockKind.TASK and block.task not in DONE | CANCELLED and not link.embed:
+            # An embed shows a note; it does not name who the task is with.
             yield RawFollowUp(link.target, block.line, _task_text(block), ctx.date, due=_due(block))
         else:
             yield RawMention(link.target, link.line, display_text(block.text), ctx.date)

@@ -58,7 +58,9 @@ def record_names(record: NoteRecord) -> frozenset[str]:
         if isinstance(fact, RawContact | RawMention | RawFollowUp):
             if fact.who:
                 names.add(link_name(fact.who))
-            if isinstance(fact, RawFollowUp):
+            if isinstance(fact, RawContact):
+                names.update(link_name(t) for t in fact.present if t)
+            elif isinstance(fact, RawFollowUp):
                 names.update(link_name(t) for t in fact.unless)
         elif isinstance(fact, RawEdge):
             names.update(link_name(t) for t in (fact.a, fact.b) if t)
@@ -103,6 +105,8 @@ def _interaction_key(item: Interaction) -> tuple[object, ...]:
         item.text,
         item.inbound,
         item.origin,
+        item.group,
+        item.contexts,
     )
 
 

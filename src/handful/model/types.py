@@ -61,7 +61,7 @@ class Person:
 
 
 class Origin(StrEnum):
-    """Where an interaction was read from (PRODUCT.md, "Interactions come from")."""
+    """Where an interaction was read from (docs/note-format.md, "Interactions: the six sources")."""
 
     LOG = "log"
     DAILY = "daily"
@@ -84,6 +84,11 @@ class Interaction:
     text: str = ""
     inbound: bool = False
     origin: Origin = Origin.DAILY
+    #: people with you besides yourself: 1 is one-to-one, 8 a meeting of eight
+    group: int = 1
+    #: the settings it happened in: "#climbing", a meeting's folder "Projects/Atlas/", a linked
+    #: note that is not a person ("Helio Robotics")
+    contexts: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -94,6 +99,8 @@ class Interaction:
             "text": self.text,
             "inbound": self.inbound,
             "origin": self.origin.value,
+            "group": self.group,
+            "contexts": list(self.contexts),
         }
 
 

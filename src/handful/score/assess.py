@@ -8,6 +8,8 @@ note and the CLI, never in a person region.
 from __future__ import annotations
 
 import datetime as dt
+import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -82,14 +84,23 @@ def assess_person(model: Model, key: str, as_of: dt.date, params: ScoringParams)
         params=params,
     )
     tie_strength = strength(person, interactions, model.mentions_of(key), as_of, params)
-    tie_drift = drift(person, dates, as_of, params)
-    unanswered = _unanswered(contacts, params)
-    follow_ups = tuple(model.follow_ups_of(key))
+    mentions = model.mentions_of(key)
+    tie_drift = drift(
+        person,
+        dates,
+        as_of,
+        params,
+        lambda then: strength(person, interactions, mentions, then, params).score,
+    )
+    unanswered = _unanswered(contacts, as_of, params)
+    # A task written after the as-of day does not exist yet on that day.
+    follow_ups = tuple(f for f in model.follow_ups_of(key) if f.date is None or f.date <= as_of)
+    mine = tuple(f for f in follow_ups if not theirs(person, f))
     birthday_in: int | None = None
     if person.birthday is not None:
         birthday_in = (person.birthday.next_on_or_after(as_of) - as_of).days
     snoozed = person.snooze_until is not None and person.snooze_until > as_of
-    s = (tie_strength.score or 0.0) / 100
+    s = tie_strength.score / 100
     priority = 0.0
     if tie_warmth.warmth is not None and tie_warmth.state in (State.DUE, State.OVERDUE):
         priority += s * (1 - tie_warmth.warmth)
@@ -97,8 +108,9 @@ def assess_person(model: Model, key: str, as_of: dt.date, params: ScoringParams)
     if event:
         priority += params.event_bonus * s
     if unanswered is not None:
-        priority += params.inbound_bonus
-    if follow_ups:
+        # Weighed by the tie, and the same however long it has waited: it stays until answered.
+        priority += params.inbound_bonus * s
+    if mine:
         priority += params.follow_up_bonus
     if tie_drift.drifting:
         priority += params.drift_bonus * s
@@ -109,9 +121,10 @@ def assess_person(model: Model, key: str, as_of: dt.date, params: ScoringParams)
         tie_warmth,
         tie_drift,
         unanswered,
-        follow_ups,
+        mine,
         birthday_in if event else None,
         last,
+        params,
     )
     return Assessment(
         person,
@@ -134,16 +147,50 @@ def assess(model: Model, as_of: dt.date, params: ScoringParams) -> Mapping[str, 
     return {key: assess_person(model, key, as_of, params) for key in model.people}
 
 
-def _unanswered(contacts: Sequence[Interaction], params: ScoringParams) -> Interaction | None:
+#: Words on an inbound line that say you answered it: "Sam texted me about Friday, replied".
+REPLIED = re.compile(
+    r"(?<![\w-])(?:replied|wrote back|answered|responded|got back to|called (?:her|him|them) "
+    r"back|texted (?:her|him|them) back)(?![\w-])",
+    re.IGNORECASE,
+)
+
+
+def _unanswered(
+    contacts: Sequence[Interaction], as_of: dt.date, params: ScoringParams
+) -> Interaction | None:
     """They reached out last, by a one-way channel (a message, not a dinner they invited you
-    to), and you have not replied since."""
+    to), and you have not replied since: nothing of yours is logged on or after that day, and
+    the line itself does not say you answered ("..., replied"). After ``unanswered_days`` with
+    nothing logged since, the line is taken for an exchange written down as one line."""
     if not contacts:
         return None
     last_day = max(i.date for i in contacts)
+    if (as_of - last_day).days > params.unanswered_days:
+        return None
     on_last_day = [i for i in contacts if i.date == last_day]
     if any(not i.inbound or i.kind not in params.unanswered_kinds for i in on_last_day):
         return None
+    if any(REPLIED.search(i.text) for i in on_last_day):
+        return None
     return min(on_last_day)
+
+
+#: After the person's name at the start of a task, the words that make it their task.
+_THEIR_TASK = re.compile(
+    r"\s+(?:to|will|should|must|owes?|needs? to|has to|is going to|promised to)(?![\w-])",
+    re.IGNORECASE,
+)
+
+
+def theirs(person: Person, follow_up: FollowUp) -> bool:
+    """A task whose subject is the person ("Aiko Mori to send the dashboard") is something you
+    wait for from them, not a reason for you to contact them."""
+    text = follow_up.text.lstrip(" -*").casefold()
+    for name in sorted({person.name, *person.aliases, first_name(person)}, key=len, reverse=True):
+        folded = name.casefold()
+        if folded and text.startswith(folded) and _THEIR_TASK.match(text, len(folded)):
+            return True
+    return False
 
 
 def first_name(person: Person) -> str:
@@ -159,6 +206,27 @@ def days_words(days: int) -> str:
     return "1 day" if days == 1 else f"{days} days"
 
 
+#: Cadences with a name: "every month" reads better than "every 30 days".
+_PERIODS = {7: "week", 14: "two weeks", 30: "month", 31: "month", 90: "quarter", 91: "quarter"}
+_PERIODS |= {92: "quarter", 182: "six months", 365: "year", 366: "year"}
+
+
+def every_words(days: float) -> str:
+    """How often, in words: "every week", "every quarter", "every 45 days"."""
+    whole = round(days)
+    return f"every {_PERIODS.get(whole) or days_words(whole)}"
+
+
+def aim_words(person: Person, tie_cadence: Cadence, params: ScoringParams) -> str:
+    """The cadence you aim for, with family's leeway said once, in the same days as the
+    region's next due date (last contact + ceil(cadence x tolerance))."""
+    aim = f"you aim for {every_words(tie_cadence.days)}"
+    if person.kin:
+        allowed = math.ceil(tie_cadence.days * params.kin_tolerance * params.due_at)
+        aim += f"; for family, {days_words(allowed)} is fine"
+    return aim
+
+
 def _reasons(
     person: Person,
     as_of: dt.date,
@@ -169,6 +237,7 @@ def _reasons(
     follow_ups: Sequence[FollowUp],
     birthday_in: int | None,
     last: Interaction | None,
+    params: ScoringParams,
 ) -> tuple[Reason, ...]:
     reasons: list[Reason] = []
     if birthday_in is not None and person.birthday is not None:
@@ -191,27 +260,21 @@ def _reasons(
                 f"{short_date(unanswered.date, as_of)} and has no answer",
             )
         )
-    if tie_drift.drifting and tie_drift.rhythm_days is not None and tie_drift.silence_days:
+    silence = (as_of - last.date).days if last is not None else None
+    if tie_drift.drifting and tie_drift.rhythm_days is not None and silence is not None:
         reasons.append(
             Reason(
                 "drifting",
-                f"drifting: you usually talk every "
-                f"{days_words(round(tie_drift.rhythm_days))}; it has "
-                f"been {days_words(tie_drift.silence_days)}",
+                f"drifting: {days_words(silence)} since you last talked; you usually talk "
+                f"{every_words(tie_drift.rhythm_days)}",
             )
         )
-    if tie_warmth.state in (State.DUE, State.OVERDUE, State.DORMANT) and last and tie_cadence:
-        silence = (as_of - last.date).days
-        aim = f"you aim for every {round(tie_cadence.days)}"
-        if person.kin:
-            aim += " (family: you allow longer)"
-        said = tie_drift.drifting  # the drifting reason already gave the silence
-        text = (
-            f"{tie_warmth.state.value}: {aim}"
-            if said
-            else f"{tie_warmth.state.value}: {days_words(silence)}, {aim}"
+    due = tie_warmth.state in (State.DUE, State.OVERDUE, State.DORMANT)
+    if due and tie_cadence and silence is not None and not tie_drift.drifting:
+        aim = aim_words(person, tie_cadence, params)
+        reasons.append(
+            Reason(tie_warmth.state.value, f"{days_words(silence)} since you last talked; {aim}")
         )
-        reasons.append(Reason(tie_warmth.state.value, text))
     if follow_ups:
         more = f" (+{len(follow_ups) - 1} more)" if len(follow_ups) > 1 else ""
         reasons.append(Reason("follow_up", f"open follow-up: {follow_ups[0].text}{more}"))

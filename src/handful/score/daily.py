@@ -1,4 +1,4 @@
-"""Choose the day's reconnect list from the assessments (SCORING.md, "The daily reconnect list").
+"""Choose the day's reconnect list from the assessments (docs/scoring.md, "The daily list").
 
 Pure: assessments, the suggestion history and a date in; a plan out. Rendering is elsewhere.
 """
@@ -65,7 +65,12 @@ def _candidate(a: Assessment, params: ScoringParams) -> bool:
     due = a.state in (State.DUE, State.OVERDUE)
     plugin = any(reason.code == "plugin" for reason in a.reasons)  # a plugin gave a reason
     return (
-        due or event or a.unanswered is not None or a.drift.drifting or bool(a.follow_ups) or plugin
+        due
+        or event
+        or a.unanswered is not None
+        or a.drift.drifting
+        or any(reason.code == "follow_up" for reason in a.reasons)  # yours, not theirs
+        or plugin
     )
 
 
@@ -89,7 +94,7 @@ def plan_day(
             resting.append(key)
             continue
         candidates.append(a)
-    # Equal urgency: the stronger tie first (SCORING.md weighs everything by strength).
+    # Equal urgency: the stronger tie first (everything is weighed by strength).
     candidates.sort(
         key=lambda a: (
             -a.priority,
@@ -136,7 +141,7 @@ def plan_day(
 
 
 def _rekindle_rank(a: Assessment) -> float:
-    """SCORING.md: rank dormant ties by closeness x duration."""
+    """Rank dormant ties by closeness x duration: old, close friends first (Liu et al. 2023)."""
     values = {p.name: p.value for p in a.strength.parts}
     return (values.get("closeness") or 0.0) * (values.get("duration") or 0.0)
 

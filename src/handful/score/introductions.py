@@ -11,7 +11,7 @@ from handful.errors import HandfulError, PersonNotFoundError
 from handful.model.lookup import find_person
 from handful.model.types import Model
 from handful.score.assess import Assessment
-from handful.score.reach import MAX_HOPS, ME, Path, best_paths, person_graph
+from handful.score.reach import MAX_HOPS, ME, Path, best_paths, my_ties, person_graph
 
 #: Introducers listed at most.
 TOP = 5
@@ -123,15 +123,13 @@ def _members(model: Model, target: str) -> tuple[str, str, tuple[str, ...]]:
 
 def find_introductions(model: Model, assessments: Mapping[str, Assessment], target: str) -> Answer:
     kind, label, members = _members(model, target)
-    mine = {
-        k: (a.strength.score or 0) / 100
-        for k, a in assessments.items()
-        if a.strength.score and not a.person.archived
-    }
+    mine = my_ties(assessments)
     graph = person_graph(model)
-    direct = tuple(k for k in members if k in mine and assessments[k].last_contact is not None)
+    direct = tuple(k for k in members if k in mine)
     options: list[Option] = []
     for member in members:
+        if member in mine:
+            continue  # you already know them: nobody needs to introduce you
         # Paths from the member back to your ties, then one hop to you: one search per member.
         reached = best_paths(graph, member, [k for k in mine if k != member], max_hops=MAX_HOPS - 1)
         for introducer, back in reached.items():

@@ -1,4 +1,4 @@
-"""The shape of the network on a date (SCORING.md, "Network health"). Pure."""
+"""The shape of the network on a date (docs/scoring.md, "Network health"). Pure."""
 
 from __future__ import annotations
 
@@ -188,7 +188,8 @@ def network_report(
         circles.append(CircleFill(circle, len(members), low, high, due))
     inner_close = [k for k, a in active.items() if a.person.circle in (Circle.INNER, Circle.CLOSE)]
     due_ic = [k for k in inner_close if active[k].state in (State.DUE, State.OVERDUE)]
-    ranked = [k for k in by_strength(list(active)) if active[k].strength.score is not None]
+    # Only people you have been in touch with are ties to rank: a note alone is not a tie.
+    ranked = [k for k in by_strength(list(active)) if active[k].last_contact is not None]
     top5, next10 = set(ranked[:5]), set(ranked[5:15])
     effort: dict[str, int] = {}
     # Reciprocity 1-|2p-1| < 0.2 means p > 0.9 (they start) or p < 0.1 (you start).

@@ -15,6 +15,9 @@ from typing import Any
 from handful.errors import ConfigError, Problem, warning
 from handful.model.types import Circle
 
+#: The parts of tie strength, in the order they are shown.
+PARTS = ("closeness", "intensity", "duration", "reciprocity", "multiplexity")
+
 
 def _frozen(mapping: dict[str, float]) -> Mapping[str, float]:
     return MappingProxyType(dict(mapping))
@@ -30,8 +33,8 @@ class ScoringParams:
             {"inner": 7, "close": 30, "active": 90, "acquaintance": 365}
         )
     )
-    #: Learned cadence: median of the last 5 gaps, clamped to 7..365 days (SCORING.md).
-    learned_gaps: int = 5
+    #: Learned cadence: the usual gap over the last 10 gaps, clamped to 7..365 days.
+    learned_gaps: int = 10
     learned_min_days: float = 7
     learned_max_days: float = 365
     #: Fewest gaps to learn a cadence from (one gap is an anecdote, not a rhythm).
@@ -48,16 +51,17 @@ class ScoringParams:
     #: while friends fell; 70% of kin vs 49% of friends still in the inner layer at 18 months).
     kin_tolerance: float = 1.5
 
-    # --- strength: 100 * sum(w_k x_k) over the known parts ---------------------------------------
-    #: Shares of predictive power in Gilbert & Karahalios 2009 (CHI), rounded.
+    # --- strength: 100 * sum(w_k x_k), every part counted -----------------------------------------
+    #: Shares of predictive power in Gilbert & Karahalios 2009 (CHI), rounded; scaled to add up
+    #: to 1 when overridden.
     weights: Mapping[str, float] = field(
         default_factory=lambda: _frozen(
             {
-                "closeness": 0.45,
-                "intensity": 0.25,
-                "duration": 0.20,
+                "closeness": 0.40,
+                "intensity": 0.30,
+                "duration": 0.15,
                 "reciprocity": 0.05,
-                "multiplexity": 0.05,
+                "multiplexity": 0.10,
             }
         )
     )
@@ -67,7 +71,11 @@ class ScoringParams:
             {"inner": 1.0, "close": 0.75, "active": 0.5, "acquaintance": 0.25}
         )
     )
-    #: Value of one interaction by kind (SCORING.md: in person 1.0, call/video 0.7, one-to-one
+    #: Closeness with no rating and no circle: the acquaintance value (docs/scoring.md).
+    closeness_prior: float = 0.375
+    #: ... and for family with no circle: kin stay close longer (Roberts & Dunbar 2015).
+    kin_closeness_prior: float = 0.5
+    #: Value of one interaction by kind (in person 1.0, call/video 0.7, one-to-one
     #: message 0.4, group or one-click 0.1). Kinds not listed count as ``default``.
     kind_weights: Mapping[str, float] = field(
         default_factory=lambda: _frozen(
@@ -92,36 +100,46 @@ class ScoringParams:
             }
         )
     )
-    #: Friendships weaken within a few months without contact (Dunbar 2020; Roberts & Dunbar
-    #: 2015): an interaction's weight halves every 90 days.
-    half_life_days: float = 90
+    #: An interaction's weight halves every year: intensity keeps a long memory, because
+    #: recency is warmth's job (a 90-day half-life made intensity a second recency signal; the
+    #: validity benchmark, docs/scoring.md).
+    half_life_days: float = 365
+    #: Time with n people counts n^-a of one-to-one time for each of them.
+    group_exponent: float = 1.5
     #: x_F = 1 - exp(-E / 5): weekly / monthly / quarterly / yearly in-person contact gives
     #: 0.98 / 0.62 / 0.33 / 0.19, so the layers stay in order.
-    intensity_scale: float = 5
+    intensity_scale: float = 10
     #: x_D = min(1, ln(1 + years) / ln(1 + 10)): ten years known is the full duration score.
     duration_full_years: float = 10
     #: Reciprocity looks at the last 12 months and needs at least 3 contacts there.
     reciprocity_window_days: int = 365
     reciprocity_min_contacts: int = 3
-    #: x_M = min(1, distinct contexts / 3) (tags, companies, kinds of contact).
+    #: x_M = min(1, shared settings / 3): hashtags, meeting folders, linked projects and
+    #: companies where your contacts happened, and family.
     multiplexity_contexts: float = 3
 
     # --- drift: silence against the person's own rhythm -----------------------------------------
-    rhythm_window: int = 10  # recent gaps whose median is the rhythm
+    rhythm_window: int = 10  # recent gaps whose trimmed mean is the rhythm ...
+    rhythm_window_days: int = 365  # ... within the year before the last contact
     rhythm_min_interactions: int = 4
-    rhythm_min_span_days: int = 8  # a burst inside one week is not a rhythm
+    rhythm_min_span_days: int = 28  # a burst or a fortnight's project is not a rhythm
+    burst_days: int = 2  # gaps this short are one burst of contact, not the rhythm
     drift_factor: float = 3.0  # drifting at 3x the usual gap ...
-    drift_min_days: int = 14  # ... and at least two weeks of silence ...
-    drift_max_days: int = 120  # ... beyond four months a context has ended: dormant
+    drift_min_days: int = 60  # ... and two months of silence at least ...
+    drift_min_strength: float = 50  # ... for a tie that is strong (no upper limit on silence)
 
     # --- the daily list ---------------------------------------------------------------------------
     event_window_days: int = 7
     event_bonus: float = 0.5  # x S/100, for a birthday within the window
-    inbound_bonus: float = 0.3  # flat: they reached out last and have no answer
+    #: x S/100: they reached out last and have no answer; as urgent as a tie long overdue
+    inbound_bonus: float = 1.0
+    #: An unanswered message keeps its full weight this long; after that, with nothing logged
+    #: since, it is read as an exchange written down as one line.
+    unanswered_days: int = 60
     #: Kinds that wait for an answer; a call or a dinner they invited you to already had one.
     unanswered_kinds: frozenset[str] = frozenset({"message", "email", "letter", "gift", "intro"})
-    follow_up_bonus: float = 0.2  # flat: an open follow-up
-    drift_bonus: float = 0.25  # x S/100
+    follow_up_bonus: float = 0.4  # flat: an open follow-up
+    drift_bonus: float = 0.5  # x S/100
     rest_after_days: int = 3  # suggested 3 days running with no action ...
     rest_days: int = 7  # ... rests for a week
     rekindle_rotation: int = 4  # the weekly rekindle pick rotates among the best 4
@@ -129,6 +147,11 @@ class ScoringParams:
 
     def cadence_for(self, circle: Circle | None) -> float | None:
         return float(self.circle_cadence[circle.value]) if circle is not None else None
+
+    def normalised_weights(self) -> dict[str, float]:
+        """The part weights, scaled to add up to 1, so the parts' points add up to S."""
+        total = sum(self.weights.get(name, 0.0) for name in PARTS)
+        return {name: self.weights.get(name, 0.0) / total for name in PARTS}
 
     def kind_weight(self, kind: str) -> float:
         return float(self.kind_weights.get(kind, self.kind_weights.get("default", 0.4)))
@@ -201,6 +224,6 @@ def load_params(
                 raise ConfigError(f"scoring.{key} in handful.toml must be a whole number")
             changes[key] = int(value) if isinstance(default, int) else float(value)
     params = replace(DEFAULT, **changes)
-    if sum(params.weights.values()) <= 0:
+    if sum(params.weights.get(name, 0.0) for name in PARTS) <= 0:
         raise ConfigError("scoring.weights must not all be zero")
     return params

@@ -1,4 +1,4 @@
-"""Reach: who can introduce you to whom (SCORING.md, "Reach: who can introduce me").
+"""Reach: who can introduce you to whom (docs/scoring.md, "Reach").
 
 People form a graph: ``knows`` and introductions, people who met or were mentioned together.
 Your own ties weigh S/100. The most reliable path maximises the product of the weights, i.e. is
@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from handful.model.types import Edge, EdgeKind, Model
+from handful.score.assess import Assessment
 
 ME = "@me"
 MAX_HOPS = 3
@@ -106,6 +107,16 @@ def graph_from_counts(
     return graph
 
 
+def my_ties(assessments: Mapping[str, Assessment]) -> dict[str, float]:
+    """Your own tie to each person you have been in touch with, weighted by strength / 100.
+    A note about someone you never contacted is no tie: nobody reaches them through you."""
+    return {
+        key: a.strength.score / 100
+        for key, a in assessments.items()
+        if a.last_contact is not None and not a.person.archived
+    }
+
+
 def with_me(
     graph: Mapping[str, Mapping[str, float]], strengths: Mapping[str, float | None]
 ) -> dict[str, dict[str, float]]:
@@ -138,6 +149,11 @@ class Path:
 def best_path(
     graph: Mapping[str, Mapping[str, float]], start: str, goal: str, *, max_hops: int = MAX_HOPS
 ) -> Path | None:
+    """The most reliable chain from ``start`` to ``goal``; a direct tie when there is one
+    (you need nobody to reach someone you already know)."""
+    direct = graph.get(start, {}).get(goal)
+    if direct is not None and direct > 0:
+        return Path((start, goal), (direct,))
     return best_paths(graph, start, {goal}, max_hops=max_hops).get(goal)
 
 

@@ -1,4 +1,4 @@
-"""Scores for one tie, as pure functions of the model and a date (SCORING.md).
+"""Scores for one tie, as pure functions of the model and a date (docs/scoring.md).
 
 Two clocks: *strength* (how close, 0-100, five parts) and *warmth* (how recently tended, against
 the person's cadence). Every number keeps its inputs so ``handful person`` can show why.
@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from itertools import pairwise
-from statistics import median
 
 from handful.model.kinds import MENTION
 from handful.model.types import Interaction, Mention, Person
@@ -42,32 +41,43 @@ class Cadence:
 
 @dataclass(frozen=True, slots=True)
 class Part:
-    """One part of tie strength: x in 0..1 (None when unknown) with its weight and inputs."""
+    """One part of tie strength: x in 0..1, the weight it gets, and where x came from.
+
+    No evidence is evidence: a part with nothing to go on is 0 (or, for closeness, a documented
+    prior marked ``prior``); it is never dropped and its weight never handed to the others.
+    """
 
     name: str
-    value: float | None
-    weight: float
+    value: float
+    weight: float  # the weight used: the configured weights scaled to add up to 1
     inputs: str
+    prior: bool = False
+
+    @property
+    def points(self) -> float:
+        return 100 * self.weight * self.value
 
     def as_dict(self) -> dict[str, object]:
         return {
-            "value": None if self.value is None else round(self.value, 4),
-            "weight": self.weight,
+            "value": round(self.value, 4),
+            "weight": round(self.weight, 4),
+            "points": round(self.points, 2),
+            "prior": self.prior,
             "inputs": self.inputs,
         }
 
 
 @dataclass(frozen=True, slots=True)
 class Strength:
-    score: float | None  # 0-100, None when no part is known
+    score: float  # 0-100: the sum of the parts' points
     parts: tuple[Part, ...]
 
     def contribution(self, part: Part) -> float:
-        """Points this part adds to the score (weights renormalised over known parts)."""
-        known = sum(p.weight for p in self.parts if p.value is not None)
-        if part.value is None or known <= 0:
-            return 0.0
-        return 100 * part.weight * part.value / known
+        """Points this part adds to the score."""
+        return part.points
+
+    def value(self, name: str) -> float:
+        return next((p.value for p in self.parts if p.name == name), 0.0)
 
 
 def _count(number: int, noun: str) -> str:
@@ -103,13 +113,15 @@ def cadence(person: Person, dates: Sequence[dt.date], params: ScoringParams) -> 
         )
     recent = gaps(dates)[-params.learned_gaps :]
     if len(recent) >= params.learned_min_gaps:
-        days = min(params.learned_max_days, max(params.learned_min_days, float(median(recent))))
-        return Cadence(
-            days,
-            CadenceSource.LEARNED,
-            f"learned: median of the last {len(recent)} gaps "
-            f"({', '.join(str(g) for g in recent)} days)",
-        )
+        usual = usual_gap(recent, params)
+        if usual is not None:
+            days = min(params.learned_max_days, max(params.learned_min_days, usual))
+            return Cadence(
+                days,
+                CadenceSource.LEARNED,
+                f"learned: your usual gap over the last {len(recent)} gaps "
+                f"({', '.join(str(g) for g in recent)} days)",
+            )
     return None
 
 
@@ -152,8 +164,9 @@ def strength(
     as_of: dt.date,
     params: ScoringParams,
 ) -> Strength:
+    """S = 100 * sum(w_k * x_k): five parts, each 0..1, weights adding up to 1."""
     contacts = contact_interactions(interactions, as_of)
-    w = params.weights
+    w = params.normalised_weights()
     parts = (
         _closeness(person, params, w["closeness"]),
         _intensity(contacts, mentions, as_of, params, w["intensity"]),
@@ -161,11 +174,7 @@ def strength(
         _reciprocity(contacts, as_of, params, w["reciprocity"]),
         _multiplexity(person, contacts, params, w["multiplexity"]),
     )
-    known = sum(p.weight for p in parts if p.value is not None)
-    if known <= 0:
-        return Strength(None, parts)
-    total = sum(p.weight * p.value for p in parts if p.value is not None)
-    return Strength(100 * total / known, parts)
+    return Strength(sum(p.points for p in parts), parts)
 
 
 def _closeness(person: Person, params: ScoringParams, weight: float) -> Part:
@@ -179,7 +188,22 @@ def _closeness(person: Person, params: ScoringParams, weight: float) -> Part:
     if person.circle is not None:
         value = params.circle_closeness[person.circle.value]
         return Part("closeness", value, weight, f"{person.circle.value} circle -> {value:g}")
-    return Part("closeness", None, weight, "no circle or closeness rating")
+    if person.kin:
+        value = params.kin_closeness_prior
+        return Part(
+            "closeness", value, weight, f"no circle or rating; family: prior {value:g}", True
+        )
+    value = params.closeness_prior
+    return Part("closeness", value, weight, f"no circle or rating: prior {value:g}", True)
+
+
+def group_weight(group: int, params: ScoringParams) -> float:
+    """Time with n people is not n times one-to-one time: each tie gets n^-a of it."""
+    return float(max(1, group) ** -params.group_exponent)
+
+
+def _decay(age_days: int, params: ScoringParams) -> float:
+    return float(2.0 ** (-age_days / params.half_life_days))
 
 
 def _intensity(
@@ -189,31 +213,33 @@ def _intensity(
     params: ScoringParams,
     weight: float,
 ) -> Part:
-    seen: set[tuple[dt.date, str]] = set()
-    energy = 0.0
-    count = 0
+    # The same contact logged in two notes counts once, at its most personal (a dinner written
+    # once as one-to-one and once in a list of guests is the one-to-one dinner).
+    shares: dict[tuple[dt.date, str], float] = {}
     for item in contacts:
         key = (item.date, item.kind)
-        if key in seen:
-            continue  # the same contact logged in two notes counts once
-        seen.add(key)
-        energy += params.kind_weight(item.kind) * 2.0 ** (
-            -(as_of - item.date).days / params.half_life_days
-        )
-        count += 1
-    contact_days = {day for day, _ in seen}
-    dated = {m.date for m in mentions if m.date is not None and m.date <= as_of}
-    for day in sorted(dated - contact_days):  # a mention on a day of contact adds nothing
-        energy += params.kind_weight(MENTION) * 2.0 ** (-(as_of - day).days / params.half_life_days)
-    if not contacts and not dated:
-        return Part("intensity", None, weight, "no interactions yet")
+        shares[key] = max(shares.get(key, 0.0), group_weight(item.group, params))
+    if not shares:
+        return Part("intensity", 0.0, weight, "no contact yet")
+    energy = 0.0
+    grouped = 0
+    for (day, kind), share in shares.items():
+        energy += params.kind_weight(kind) * share * _decay((as_of - day).days, params)
+        grouped += share < 1
+    contact_days = {day for day, _ in shares}
+    # A mention counts weakly, and only for someone you are in touch with: being written about
+    # (an author, a public figure) is not a tie.
+    dated = {m.date for m in mentions if m.date is not None and m.date <= as_of} - contact_days
+    for day in dated:
+        energy += params.kind_weight(MENTION) * _decay((as_of - day).days, params)
     value = 1 - math.exp(-energy / params.intensity_scale)
+    in_groups = f" ({grouped} in groups, x n^-{params.group_exponent:g})" if grouped else ""
     return Part(
         "intensity",
         value,
         weight,
-        f"{_count(count, 'contact')}, {_count(len(dated), 'dated mention')}, half-life "
-        f"{params.half_life_days:g} d -> E={energy:.2f}, 1-exp(-E/"
+        f"{_count(len(shares), 'contact')}{in_groups}, {_count(len(dated), 'dated mention')}, "
+        f"half-life {params.half_life_days:g} d -> E={energy:.2f}, 1-exp(-E/"
         f"{params.intensity_scale:g})",
     )
 
@@ -229,9 +255,9 @@ def _duration(
     source = "met"
     if start is None and contacts:
         start = min(i.date for i in contacts)
-        source = "first interaction"
+        source = "first contact"
     if start is None or start > as_of:
-        return Part("duration", None, weight, "no 'met' date and no interactions")
+        return Part("duration", 0.0, weight, "no 'met' date and no contact")
     years = (as_of - start).days / 365.25
     value = min(1.0, math.log1p(years) / math.log1p(params.duration_full_years))
     return Part(
@@ -256,12 +282,12 @@ def inbound_share(
 def _recent_contacts(
     contacts: Sequence[Interaction], as_of: dt.date, params: ScoringParams
 ) -> dict[tuple[dt.date, str], bool]:
-    """Contacts in the reciprocity window, one per day and kind (as intensity counts them):
-    (date, kind) -> whether they started it."""
+    """One-to-one contacts in the reciprocity window, one per day and kind (as intensity counts
+    them): (date, kind) -> whether they started it. Nobody starts a meeting of eight."""
     since = as_of - dt.timedelta(days=params.reciprocity_window_days)
     recent: dict[tuple[dt.date, str], bool] = {}
     for item in contacts:
-        if since < item.date <= as_of and item.kind != MENTION:
+        if since < item.date <= as_of and item.kind != MENTION and item.group <= 1:
             key = (item.date, item.kind)
             recent[key] = recent.get(key, False) or item.inbound
     return recent
@@ -271,13 +297,14 @@ def _reciprocity(
     contacts: Sequence[Interaction], as_of: dt.date, params: ScoringParams, weight: float
 ) -> Part:
     recent = _recent_contacts(contacts, as_of, params)
+    window = f"in the last {params.reciprocity_window_days} days"
     if len(recent) < params.reciprocity_min_contacts:
         return Part(
             "reciprocity",
-            None,
+            0.0,
             weight,
-            f"{_count(len(recent), 'contact')} in the last "
-            f"{params.reciprocity_window_days} days (needs {params.reciprocity_min_contacts})",
+            f"{_count(len(recent), 'one-to-one contact')} {window} "
+            f"(needs {params.reciprocity_min_contacts})",
         )
     inbound = sum(1 for started in recent.values() if started)
     share = inbound / len(recent)
@@ -285,28 +312,48 @@ def _reciprocity(
         "reciprocity",
         1 - abs(2 * share - 1),
         weight,
-        f"they started {inbound} of {len(recent)} contacts in the last "
-        f"{params.reciprocity_window_days} days",
+        f"they started {inbound} of {len(recent)} one-to-one contacts {window}",
     )
+
+
+#: Person-note tags that say what the note is, not a setting you share.
+_NOT_SETTINGS = frozenset({"person", "people", "contact", "contacts", "family", "kin"})
+
+
+def contexts_of(person: Person, contacts: Sequence[Interaction]) -> list[str]:
+    """The settings you share: family for kin, the person note's own tags (``uni``,
+    ``climbing``), and where your contacts happened (a hashtag on the line, a meeting's folder,
+    a linked project or company). Only once you have been in touch: a note with tags alone is
+    no tie."""
+    if not contacts:
+        return []
+    found: dict[str, None] = {}
+    if person.kin:
+        found["family"] = None
+    for tag in person.tags:
+        folded = tag.casefold().lstrip("#")
+        if folded.split("/")[0] not in _NOT_SETTINGS:
+            found.setdefault(f"#{folded}", None)
+    for item in sorted(contacts):
+        for context in item.contexts:
+            found.setdefault(context.casefold() if context.startswith("#") else context, None)
+    return list(found)
 
 
 def _multiplexity(
     person: Person, contacts: Sequence[Interaction], params: ScoringParams, weight: float
 ) -> Part:
-    ignored = {"person", "people", "contact", "family", "kin"}
-    contexts = {f"tag:{t.casefold()}" for t in person.tags if t.casefold() not in ignored}
-    contexts |= {f"company:{c.casefold()}" for c in person.company}
-    contexts |= {f"kind:{i.kind}" for i in contacts}
+    contexts = contexts_of(person, contacts)
     if not contexts:
-        return Part("multiplexity", None, weight, "no tags, company or interactions")
+        return Part("multiplexity", 0.0, weight, "no shared setting recorded")
     value = min(1.0, len(contexts) / params.multiplexity_contexts)
-    groups: dict[str, list[str]] = {}
-    for context in sorted(contexts):
-        kind, name = context.split(":", 1)
-        groups.setdefault(kind, []).append(name)
-    plural = {"tag": "tags", "company": "companies", "kind": "kinds"}
-    listed = "; ".join(f"{plural[kind]}: {', '.join(names)}" for kind, names in groups.items())
-    return Part("multiplexity", value, weight, f"{_count(len(contexts), 'context')} ({listed})")
+    shown = ", ".join(contexts[:6]) + (", ..." if len(contexts) > 6 else "")
+    return Part(
+        "multiplexity",
+        value,
+        weight,
+        f"{_count(len(contexts), 'shared setting')} ({shown}) / {params.multiplexity_contexts:g}",
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,23 +361,65 @@ class Drift:
     rhythm_days: float | None  # the person's usual gap; None until there is one
     silence_days: int | None
     drifting: bool
+    #: strength on the day of the last contact, when the silence was long enough to ask
+    strength_then: float | None = None
 
 
-def drift(person: Person, dates: Sequence[dt.date], as_of: dt.date, params: ScoringParams) -> Drift:
-    """Silence measured against the person's own rhythm, not their circle (SCORING.md)."""
-    silence = (as_of - dates[-1]).days if dates else None
-    window = list(dates[-(params.rhythm_window + 1) :])
+def rhythm(dates: Sequence[dt.date], params: ScoringParams) -> float | None:
+    """The usual gap between contact days, from sustained history only.
+
+    From the contact days of the year before the last one (at most the last 11), their
+    ``usual_gap``. None with fewer
+    than ``rhythm_min_interactions`` contact days or when they span too short a time to be a
+    rhythm (a burst, a two-week project).
+    """
+    if not dates:
+        return None
+    since = dates[-1] - dt.timedelta(days=params.rhythm_window_days)
+    window = [d for d in dates[-(params.rhythm_window + 1) :] if d > since]
     if (
         len(window) < params.rhythm_min_interactions
         or (window[-1] - window[0]).days < params.rhythm_min_span_days
     ):
-        return Drift(None, silence, False)
-    rhythm = float(median(gaps(window)))
-    drifting = (
-        silence is not None
-        and not person.archived
-        and not person.paused
-        and params.drift_min_days <= silence <= params.drift_max_days
-        and silence >= params.drift_factor * rhythm
-    )
-    return Drift(rhythm, silence, drifting)
+        return None
+    return usual_gap(gaps(window), params)
+
+
+def usual_gap(found: Sequence[int], params: ScoringParams) -> float | None:
+    """The mean gap without the longest one, bursts left out.
+
+    A mean, because the median of bursty contact (gaps of 1, 1, 2, 30...) is a day or two and
+    would make every pause look long; without the longest gap, because one old silence should
+    not redefine the usual; gaps of ``burst_days`` or less are one burst of contact.
+    """
+    kept = sorted(g for g in found if g > params.burst_days)
+    if not kept:
+        return None
+    if len(kept) >= 3:
+        kept = kept[:-1]
+    return sum(kept) / len(kept)
+
+
+def drift(
+    person: Person,
+    dates: Sequence[dt.date],
+    as_of: dt.date,
+    params: ScoringParams,
+    strength_then: Callable[[dt.date], float],
+) -> Drift:
+    """Silence measured against the person's own rhythm, not their circle.
+
+    Only ties that *were* strong can drift: the floor is held against the strength on the day
+    of the last contact (``strength_then``, asked only when the silence is long enough), so a
+    close friend does not stop drifting because the silence itself wore their score down. And
+    there is no upper limit: a weekly friend silent seven months is drifting still.
+    """
+    silence = (as_of - dates[-1]).days if dates else None
+    usual = rhythm(dates, params)
+    if usual is None or silence is None or person.archived or person.paused:
+        return Drift(usual, silence, False)
+    tolerance = params.kin_tolerance if person.kin else 1.0
+    if silence < params.drift_min_days or silence < params.drift_factor * usual * tolerance:
+        return Drift(usual, silence, False)
+    then = strength_then(dates[-1])
+    return Drift(usual, silence, then >= params.drift_min_strength, then)
