@@ -20,6 +20,7 @@ from enum import Enum
 from functools import cache
 from typing import Any
 
+from handful.parse.dates import MAX_CADENCE_DAYS
 from handful.parse.frontmatter import FrontMatter
 
 Check = Callable[[Any], bool]
@@ -146,7 +147,9 @@ def _real_day(month: int, day: int, year: int | None) -> bool:
 
 def _person(person: Any) -> bool:
     cadence, closeness = person.cadence_days, person.closeness
-    return (cadence is None or 1 <= cadence <= 3650) and (closeness is None or 1 <= closeness <= 5)
+    return (cadence is None or 1 <= cadence <= MAX_CADENCE_DAYS) and (
+        closeness is None or 1 <= closeness <= 5
+    )
 
 
 #: Ranges the parser keeps, by class name: a cached value outside them did not come from it.
