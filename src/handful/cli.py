@@ -36,13 +36,16 @@ class Context:
         return engine.open_vault(self.vault_option)
 
     @contextmanager
-    def store(self, vault: engine.Vault) -> Iterator[NoteStore]:
-        """The cache (or no cache with --no-cache), closed when the command is done."""
+    def store(self, vault: engine.Vault, *, writing: bool) -> Iterator[NoteStore]:
+        """The cache (or no cache with --no-cache), closed when the command is done. A command
+        that only reads uses the cache only where handful's folder exists already: it creates
+        nothing in a vault handful does not own yet."""
         from handful.cache import SqliteStore
 
+        folder = (vault.own_state() if writing else vault.state()) if self.cache else None
         store = (
-            SqliteStore(vault.state_dir, fingerprint=vault.fingerprint())
-            if self.cache
+            SqliteStore(folder, fingerprint=vault.fingerprint())
+            if folder is not None
             else NoteStore()
         )
         try:
@@ -50,8 +53,8 @@ class Context:
         finally:
             store.close()
 
-    def load(self, vault: engine.Vault) -> engine.Loaded:
-        with self.store(vault) as store, _progress("Reading notes") as progress:
+    def load(self, vault: engine.Vault, *, writing: bool = False) -> engine.Loaded:
+        with self.store(vault, writing=writing) as store, _progress("Reading notes") as progress:
             return engine.load(vault, store=store, progress=progress)
 
 
@@ -92,15 +95,18 @@ def parse_day(value: str | None) -> dt.date:
 
 def report_problems(problems: list[Problem], written: list[Problem] | None = None) -> None:
     """Bad notes go to stderr, one line each, warnings only as a count (doctor lists them);
-    what happened while writing (a note left alone because it was being saved) in full."""
+    what happened while writing (a note left alone because it was being saved) in full, but
+    not a second time when it is the problem the note was read with (broken front matter)."""
     errors = [p for p in problems if p.severity is Severity.ERROR]
     for problem in errors:
         click.echo(f"handful: {problem}", err=True)
     warnings = len(problems) - len(errors)
     if warnings:
         click.echo(f"handful: {warnings} warning(s); run 'handful doctor' to see them", err=True)
+    known = set(problems)
     for problem in written or []:
-        click.echo(f"handful: {problem}", err=True)
+        if problem not in known:
+            click.echo(f"handful: {problem}", err=True)
 
 
 class _Commands(click.Group):
@@ -161,8 +167,9 @@ def _writing(
     from handful.lock import VaultLock
     from handful.undo import UndoLog
 
-    with VaultLock(vault.state_dir, command) if exclusive else nullcontext():
-        undo = UndoLog(vault.state_dir, command)
+    folder = vault.own_state()
+    with VaultLock(folder, command) if exclusive else nullcontext():
+        undo = UndoLog(folder, command)
         try:
             yield [undo]
         finally:
@@ -239,7 +246,7 @@ def today(ctx: Context, day: str | None, limit: int | None, as_json: bool, dry_r
     from handful.generate.reconnect import render_region
 
     vault = ctx.open()
-    loaded = ctx.load(vault)
+    loaded = ctx.load(vault, writing=not dry_run)
     when = parse_day(day)
     try:
         with _writing(vault, "today", dry_run=dry_run) as recorders:
@@ -312,7 +319,7 @@ def refresh(ctx: Context, day: str | None, dry_run: bool) -> None:
     vault = ctx.open()
     with (
         _writing(vault, "refresh", dry_run=dry_run) as recorders,
-        ctx.store(vault) as store,
+        ctx.store(vault, writing=not dry_run) as store,
         _progress("Reading notes") as progress,
     ):
         done = engine.refresh_vault(
@@ -529,9 +536,10 @@ def service() -> None:
 
 
 def _service_file(ctx: Context, platform: str | None) -> Any:
+    from handful.vault.root import find_vault
     from handful.watch.service import service_file
 
-    return service_file(engine.find_vault(ctx.vault_option), platform=platform)
+    return service_file(find_vault(ctx.vault_option), platform=platform)
 
 
 _platform_option = click.option(
@@ -577,7 +585,7 @@ def service_status(ctx: Context, platform: str | None) -> None:
     vault = ctx.open()
     for line in status(_service_file(ctx, platform)):
         click.echo(line)
-    holder = is_locked(vault.state_dir)
+    holder = is_locked(vault.state())
     click.echo("lock: free" if holder is None else f"lock: {describe_holder(holder)}")
 
 
@@ -604,7 +612,7 @@ def log_command(
     from handful.write import Change, Writer
 
     vault = ctx.open()
-    loaded = ctx.load(vault)
+    loaded = ctx.load(vault, writing=True)
     key = find_person(loaded.model, name)
     when = parse_day(day)
     words = " ".join(text)
@@ -638,8 +646,11 @@ def undo(ctx: Context) -> None:
     from handful.undo import undo_last
 
     vault = ctx.open()
-    with VaultLock(vault.state_dir, "undo"):
-        report = undo_last(vault.root, vault.state_dir)
+    folder = vault.state()
+    if folder is None:
+        raise HandfulError("nothing to undo: handful has not written to this vault yet")
+    with VaultLock(folder, "undo"):
+        report = undo_last(vault.root, folder)
     for path in report.restored:
         click.echo(f"restored {path}")
     for path in report.removed:

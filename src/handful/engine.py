@@ -17,9 +17,9 @@ from typing import Any
 
 import pluggy
 
-from handful import plugins
+from handful import plugins, statedir
 from handful.config import Config, load_config
-from handful.errors import Problem, VaultNotFoundError, WriteError
+from handful.errors import Problem
 from handful.generate import network as network_note
 from handful.generate import reconnect
 from handful.generate.person_region import render_person_region
@@ -37,6 +37,7 @@ from handful.score.daily import DailyPlan, plan_day
 from handful.score.network import NetworkReport, Ties, network_report
 from handful.score.params import ScoringParams, load_params
 from handful.store import NoteStore, digest
+from handful.vault.root import find_nested, find_vault, nested_error
 from handful.vault.scan import NoteFile, Scan, read_note, scan_vault
 from handful.vault.settings import VaultLayout, read_layout
 from handful.write import Change, Recorder, Writer, WriteReport, clean_temp_files
@@ -66,15 +67,25 @@ class Vault:
 
     @property
     def state_dir(self) -> Path:
-        """handful's own folder in the vault (cache, lock, undo). A symlink there could lead
-        handful's writes out of the vault, so it is refused, never followed."""
-        path = self.root / self.config.state_dir
-        if path.is_symlink():
-            raise WriteError(
-                f"{self.config.state_dir} in the vault is a symlink; handful keeps "
-                "its cache and lock there and never follows a link: remove it"
-            )
-        return path
+        """Where handful's own folder in the vault is (cache, lock, undo), checked or not: use
+        ``state`` or ``own_state`` before reading or writing anything in it."""
+        return self.root / self.config.state_dir
+
+    def state(self) -> Path | None:
+        """handful's folder when it exists (checked), else None: what a command that only
+        reads uses, so that it creates nothing in a vault handful does not own yet."""
+        return statedir.state_folder(self.root, self.config.state_dir, create=False)
+
+    def own_state(self) -> Path:
+        """handful's folder, made the first time a command writes to the vault. Before making
+        it, the vault is checked for other vaults below it (``vault/root.py``)."""
+        if not os.path.lexists(self.state_dir):
+            nested = find_nested(self.root, self.skip_folders())
+            if nested:
+                raise nested_error(self.root, nested)
+        made = statedir.state_folder(self.root, self.config.state_dir, create=True)
+        assert made is not None
+        return made
 
     @property
     def kinds(self) -> Kinds:
@@ -104,17 +115,17 @@ class Vault:
         )
 
 
-def find_vault(path: str | os.PathLike[str] | None = None) -> Path:
-    """``--vault``, else ``HANDFUL_VAULT``, else the current folder."""
-    chosen = path if path is not None else os.environ.get("HANDFUL_VAULT") or os.getcwd()
-    root = Path(chosen).expanduser()
-    if not root.exists():
-        raise VaultNotFoundError(
-            f"vault folder '{root}' does not exist; pass --vault PATH or set HANDFUL_VAULT"
-        )
-    if not root.is_dir():
-        raise VaultNotFoundError(f"'{root}' is not a folder; pass the vault's folder to --vault")
-    return root.resolve()
+def check_scan(root: Path, scan: Scan) -> Scan:
+    """A scan that found other vaults below the root stops the command before anything is read
+    or written."""
+    if scan.nested:
+        raise nested_error(root, scan.nested)
+    return scan
+
+
+def scan_checked(vault: Vault) -> Scan:
+    """The vault's notes (``check_scan``)."""
+    return check_scan(vault.root, scan_vault(vault.root, skip_folders=vault.skip_folders()))
 
 
 def open_vault(path: str | os.PathLike[str] | None = None) -> Vault:
@@ -269,7 +280,7 @@ def load(
     scan: Scan | None = None,
 ) -> Loaded:
     with bulk():
-        scan = scan or scan_vault(vault.root, skip_folders=vault.skip_folders())
+        scan = check_scan(vault.root, scan) if scan is not None else scan_checked(vault)
         files = {f.path: f for f in scan.files}
         records, problems = read_records(vault, scan.files, store=store, progress=progress)
         scan_problems = list(scan.problems)
@@ -594,7 +605,7 @@ def refresh_vault(
     otherwise read everything and remember the result for next time."""
     from handful import quick
 
-    scan = scan_vault(vault.root, skip_folders=vault.skip_folders())
+    scan = scan_checked(vault)
     options = f"everything={everything};limit={limit};editable={day >= today}"
     key = stamp(vault, scan.files, day, options)
     remembered = store.get_meta(STAMP_KEY)
@@ -637,7 +648,7 @@ def refresh_vault(
                 *recorders,
             ],
         )
-    if not dry_run and not result.report.problems:
+    if not dry_run and result.report.settled:
         checked = len(result.report.written) + len(result.report.unchanged)
         _remember_stamp(vault, store, loaded, result, day, options, checked)
         if everything and limit is None and quick.usable(vault):
@@ -665,7 +676,7 @@ def _remember_stamp(
     checked: int,
 ) -> None:
     """After a refresh that wrote everything it meant to: the stamp of the vault as it is now."""
-    if result.report.problems:
+    if not result.report.settled:
         return
     files = dict(loaded.files)
     for path in result.report.written:

@@ -440,7 +440,7 @@ def try_refresh(
         people=plan.touched,
         assessments=ready.assessments,
     )
-    if result.report.problems:
+    if not result.report.settled:
         store.drop_snapshot()  # a region not written stays stale: the next run does it all
     else:
         _remember_quick(store, ready, key=key, checked=shot.checked)
