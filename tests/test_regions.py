@@ -231,6 +231,8 @@ around = (
     .filter(lambda t: open_block(re.split(r"\r\n|\r|\n", t.lstrip("\ufeff"))) is None)
 )
 # Content handful writes: '\n' line endings (markers in it are refused, tested above).
+#: What opens a comment or a code block: region content holding one is refused.
+OPENERS = ("<!--", "%%", "```", "~~~")
 content = st.text(
     alphabet=st.characters(blacklist_characters="\r\x85\u2028\u2029", blacklist_categories=("Cs",)),
     max_size=40,
@@ -249,7 +251,12 @@ def test_replace_keeps_every_byte_outside_the_region(
         head += nl
     old_block = "".join(line + nl for line in old.split("\n")) if old else ""
     text = f"{head}{BEGIN}{nl}{old_block}{END}{nl}{after}"
-    result = replace_region(text, new)
+    try:
+        result = replace_region(text, new)
+    except BrokenRegionError:
+        # Refused only when something opens a comment or code block the markers would sit in.
+        assert any(o in part for o in OPENERS for part in (new, old, before, after))
+        return
     prefix = f"{head}{BEGIN}{nl}"
     suffix = f"{END}{nl}{after}"
     assert result.startswith(prefix)
@@ -262,7 +269,12 @@ def test_replace_keeps_every_byte_outside_the_region(
 @settings(max_examples=200, deadline=None)
 @given(around, content)
 def test_appending_a_region_keeps_the_whole_note_as_its_start(text: str, new: str) -> None:
-    result = replace_region(text, new)
+    try:
+        result = replace_region(text, new)
+    except BrokenRegionError:
+        # Content that would leave a comment or code block open is refused, never written.
+        assert any(opener in new for opener in OPENERS) or any(o in text for o in OPENERS)
+        return
     assert result.startswith(text)
     assert region_content(result) == (new if new.endswith("\n") or not new else new + "\n")
 
