@@ -492,6 +492,18 @@ def needs_contact(person: Person, day: dt.date, planned: frozenset[tuple[int, dt
     return person.layer != "acquaintance" and birthday_within(person, day)
 
 
+def gone_quiet(person: Person, day: dt.date) -> bool:
+    """An active friend silent three times their usual gap, for two months at least: not one of
+    the "formerly strong" ties the drift truth counts, but a suggestion most people would take."""
+    silence = true_silence(person, day)
+    return (
+        person.layer == "active"
+        and person.role != "regular"
+        and silence is not None
+        and silence >= max(DRIFT_TIMES * person.mean_gap, DRIFT_DAYS)
+    )
+
+
 def planned(world: World) -> frozenset[tuple[int, dt.date]]:
     return frozenset((index, day) for day, index, _ in world.follow_ups)
 

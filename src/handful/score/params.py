@@ -121,7 +121,7 @@ class ScoringParams:
 
     # --- drift: silence against the person's own rhythm -----------------------------------------
     rhythm_window: int = 10  # recent gaps whose trimmed mean is the rhythm ...
-    rhythm_window_days: int = 365  # ... within the year before the last contact
+    rhythm_window_days: int = 730  # ... within the two years before the last contact
     rhythm_min_interactions: int = 4
     rhythm_min_span_days: int = 28  # a burst or a fortnight's project is not a rhythm
     burst_days: int = 2  # gaps this short are one burst of contact, not the rhythm

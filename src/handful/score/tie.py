@@ -380,10 +380,10 @@ class Drift:
 def rhythm(dates: Sequence[dt.date], params: ScoringParams) -> float | None:
     """The usual gap between contacts, from sustained history only.
 
-    From the contact days of the year before the last one (at most the last 11 bursts), their
-    ``usual_gap``. None with fewer than ``rhythm_min_interactions`` contact days in that year
-    (occasional contact is no rhythm to drift from) or when they span too short a time (a
-    burst, a two-week project).
+    From the contact days of the ``rhythm_window_days`` before the last one (at most the last
+    11 bursts), their ``usual_gap``. None with fewer than ``rhythm_min_interactions`` contact
+    days there (occasional contact is no rhythm to drift from) or when they span too short a
+    time (a burst, a two-week project).
     """
     if not dates:
         return None
