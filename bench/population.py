@@ -92,6 +92,7 @@ class Event:
     context: str
     answered: bool = True  # an inbound message the owner has replied to
     meeting: str = ""  # the meeting series, for team and project meetings
+    noteless: int = 0  # colleagues at the meeting who have no note
 
 
 @dataclass
@@ -164,6 +165,10 @@ TOPICS = (
     "laughed about the old days",
     "talked through a hard week",
     "about the garden",
+)
+#: Colleagues in meetings who have no note: they make a meeting bigger but are nobody's tie.
+NOTELESS = _words(
+    "Pat_Lee Sam_Ward Robin_Hart Alex_Moss Kim_Noor Lou_Pratt Ari_Stone Jules_Fenn Max_Orr Eli_Dunn"
 )
 AUTHORS = ("Ursula Vance", "Mark Oldham", "Lydia Crane", "Tobias Wren", "Greta Holm", "Paul Sterne")
 MENTION_LINES = (
@@ -386,7 +391,7 @@ def _meetings(
     their own are added when the notes are written)."""
     day = start
     while day < stop:
-        size = max(2, round(len(members) * rates.meeting_size * rng.uniform(0.6, 1.0)))
+        size = max(2, round((len(members) + 2) * rates.meeting_size * rng.uniform(0.6, 1.0)))
         present = rng.sample(members, min(len(members), size))
         yield Event(
             day,
@@ -395,6 +400,7 @@ def _meetings(
             False,
             "work",
             meeting=title,
+            noteless=min(len(NOTELESS), max(0, size - len(present))),
         )
         day = day + dt.timedelta(days=max(1, round(rng.gauss(every, every / 5))))
 
@@ -471,7 +477,7 @@ def birthday_within(person: Person, day: dt.date, window: int = 7) -> bool:
 
 def needs_contact(person: Person, day: dt.date, planned: frozenset[tuple[int, dt.date]]) -> bool:
     """The truth behind a good suggestion: a strong tie overdue against their true rhythm, a
-    drifting tie (an active one too), a birthday this week (of anyone but acquaintances), a
+    drifting tie (formerly strong), a birthday this week (of anyone but acquaintances), a
     message waiting for an answer, or a call the owner has planned (``planned``: (person, day
     written) of the open follow-ups)."""
     if person.layer == "none":
@@ -483,16 +489,19 @@ def needs_contact(person: Person, day: dt.date, planned: frozenset[tuple[int, dt
         return True
     if is_drifting(person, day) or unanswered(person, day):
         return True
-    # A friend you used to see every few weeks, silent for months, is worth a message even
-    # if they were never in your closest fifteen: "a drifting tie" on the list.
-    if (
+    return person.layer != "acquaintance" and birthday_within(person, day)
+
+
+def gone_quiet(person: Person, day: dt.date) -> bool:
+    """An active friend silent three times their usual gap, for two months at least: not one of
+    the "formerly strong" ties the drift truth counts, but a suggestion most people would take."""
+    silence = true_silence(person, day)
+    return (
         person.layer == "active"
         and person.role != "regular"
         and silence is not None
         and silence >= max(DRIFT_TIMES * person.mean_gap, DRIFT_DAYS)
-    ):
-        return True
-    return person.layer != "acquaintance" and birthday_within(person, day)
+    )
 
 
 def planned(world: World) -> frozenset[tuple[int, dt.date]]:
@@ -615,14 +624,12 @@ def write_vault(world: World, root: Path) -> None:
     _write(root / "handful.toml", 'state_dir = ".handful"\n')
 
 
-#: Colleagues in meetings who have no note: they make a meeting bigger but are nobody's tie.
-NOTELESS = ("Pat Lee", "Sam Ward", "Robin Hart", "Alex Moss")
-
-
 def _write_meeting(rng: random.Random, root: Path, event: Event, present: list[Person]) -> None:
     folder = "Meetings" if event.meeting == "Team sync" else "Projects/Atlas"
     path = root / folder / f"{event.date.isoformat()} {event.meeting}.md"
-    everyone = [p.name for p in present] + rng.sample(NOTELESS, rng.randint(0, 3))
+    everyone = [p.name for p in present] + [
+        name.replace("_", " ") for name in rng.sample(NOTELESS, event.noteless)
+    ]
     names = [f'"[[{name}]]"' for name in everyone]
     if rng.random() < 0.5:
         body = (

@@ -7,7 +7,8 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -70,3 +71,18 @@ def wait_until(condition: Callable[[], bool], timeout: float = 5.0, step: float 
             return time.monotonic() - start
         time.sleep(step)
     raise AssertionError(f"condition not met within {timeout} s")
+
+
+@contextmanager
+def watched(root: Path, log: Path, *extra: str, timeout: float = 30.0) -> Iterator[WatchProcess]:
+    """A watcher, running once it says so; on the way out it must stop cleanly (status 0, no
+    traceback, no internal error)."""
+    daemon = WatchProcess(root, log, *extra)
+    try:
+        daemon.wait_for_log("watching", timeout=timeout)
+        yield daemon
+    finally:
+        code = daemon.stop()
+    text = daemon.log()
+    assert code == 0, text
+    assert "Traceback" not in text and "internal error" not in text, text

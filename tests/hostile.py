@@ -170,8 +170,8 @@ def build_hostile_vault(root: Path) -> dict[str, str]:
         f"---\ntype: person\n{_bomb(12, 10)}\nall: [*l11, *l11]\n---\n## Log\n"
         "- 2026-10-01 #call boom\n",
         Spec(
-            "alias bomb in a person note (12 levels of 10)",
-            "prefix",
+            "alias bomb in a person note (12 levels of 10): never written",
+            "frozen",
             (("frontmatter-too-large", 2),),
         ),
     )
@@ -219,7 +219,11 @@ def build_hostile_vault(root: Path) -> dict[str, str]:
     b.bad(
         "People/Tabs.md",
         '---\ntype: person\nknows:\n\t- "[[Alice Good]]"\n---\n## Log\n- 2026-10-01 #call x\n',
-        Spec("tab in YAML indentation (person)", "prefix", (("frontmatter-invalid", 4),)),
+        Spec(
+            "tab in YAML indentation (person): never written",
+            "frozen",
+            (("frontmatter-invalid", 4),),
+        ),
     )
     b.bad(
         "Notes/tabs.md",
@@ -229,7 +233,11 @@ def build_hostile_vault(root: Path) -> dict[str, str]:
     b.bad(
         "People/Unclosed.md",
         "---\ntype: person\ncircle: inner\n\n## Log\n- 2026-10-01 #call x\n",
-        Spec("unclosed front matter (person)", "prefix", (("frontmatter-unclosed", 1),)),
+        Spec(
+            "unclosed front matter (person): never written",
+            "frozen",
+            (("frontmatter-unclosed", 1),),
+        ),
     )
     b.bad(
         "Notes/only-fence.md",
@@ -513,6 +521,58 @@ def build_hostile_vault(root: Path) -> dict[str, str]:
         "- [x] [[Alice Good]]\n",
         Spec("reconnect note whose region never ends", "frozen", (("region-broken", 6),)),
     )
+
+    # ---- markers in code, comments and front matter (issue 12, item 3) ------------------------
+    fence = "```markdown\n<!-- handful:begin -->\nan example\n<!-- handful:end -->\n```\n"
+    b.bad(
+        "People/Fenced Example.md",
+        _person(f"## Log\n- 2026-10-01 #call x\n\nHow the region looks:\n\n{fence}"),
+        Spec("region markers shown in a code block", "prefix", reported=False),
+    )
+    b.bad(
+        "People/Yaml Markers.md",
+        "---\ntype: person\nhelp: |\n  <!-- handful:begin -->\n  <!-- handful:end -->\n---\n"
+        "## Log\n- 2026-10-01 #call x\n",
+        Spec("region markers in a YAML block scalar", "prefix", reported=False),
+    )
+    b.bad(
+        "People/Lost End.md",
+        _person(
+            "## Log\n- 2026-10-01 #call x\n"  # 4, 5
+            "<!-- handful:begin -->\nold region\n\nmy own words\n\n"  # 6-10
+            "```\n<!-- handful:end -->\n```\n"  # 11-13
+        ),
+        Spec("end marker lost; one quoted in code below", "frozen", (("region-broken", 6),)),
+    )
+    b.bad(
+        "People/Typing Code.md",
+        _person("## Log\n- 2026-10-01 #call x\n\n```python\nprint('still typing')\n"),
+        Spec("ends inside a code block never closed", "frozen", (("region-broken", 7),)),
+    )
+
+    # ---- file identity (issue 12, item 7) -----------------------------------------------------
+    b.bad(
+        "People/Read Only.md",
+        _person("## Log\n- 2026-10-01 #call x\n"),
+        Spec("a read-only person note", "frozen", reported=False),
+    )
+    (root / "People" / "Read Only.md").chmod(0o444)
+    b.bad(
+        "People/Hard Linked.md",
+        _person("## Log\n- 2026-10-01 #call x\n"),
+        Spec("a person note hard-linked to a file outside the vault", "frozen", reported=False),
+    )
+    os.link(root / "People" / "Hard Linked.md", outside / "hard link.md")
+
+    # ---- sync tools' conflict copies (issue 12, item 11) ---------------------------------------
+    alice = (root / "People" / "Alice Good.md").read_bytes()
+    for copy, data in (
+        ("People/Alice Good (conflicted copy 2030-06-01).md", alice),
+        ("People/Alice Good (Ana's conflicted copy).md", alice),
+        ("People/Bob Good.sync-conflict-20300601-101010-ABCDEFG.md", b"---\ntype: person\n---\n"),
+        ("People/Carol Good 2.md", (root / "People" / "Carol Good.md").read_bytes()),
+    ):
+        b.bad(copy, data, Spec("a sync conflict copy", "frozen", (("sync-conflict", None),)))
 
     # ---- size ---------------------------------------------------------------------------------
     b.bad(

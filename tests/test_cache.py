@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE
-from handful import engine
+from conftest import EXAMPLE, EXAMPLE_DAY
+from handful import engine, loading
 from handful.cache import IN_DB, SqliteStore, record_from_json, record_to_json
 from handful.model.record import record_for
 from handful.parse import parse_note
@@ -56,7 +57,7 @@ def test_second_load_parses_nothing(example: Path, monkeypatch: pytest.MonkeyPat
     def forbidden(text: str, path: str) -> None:
         raise AssertionError(f"{path} was parsed again")
 
-    monkeypatch.setattr(engine, "parse_note", forbidden)
+    monkeypatch.setattr(loading, "parse_note", forbidden)
     second, _ = load_with_cache(example)
     assert second.model == first.model
 
@@ -67,7 +68,7 @@ def test_touched_but_identical_file_is_not_parsed_again(
     load_with_cache(example)
     note = example / "Home.md"
     note.write_bytes(note.read_bytes())  # new mtime, same bytes
-    monkeypatch.setattr(engine, "parse_note", lambda text, path: pytest.fail(path))
+    monkeypatch.setattr(loading, "parse_note", lambda text, path: pytest.fail(path))
     load_with_cache(example)
 
 
@@ -184,3 +185,81 @@ def test_cached_records_share_days_and_names_and_leave_their_text_on_disk(
     assert first.who is other.who  # type: ignore[union-attr]
     assert all(row[3] in (IN_DB, None) for row in store._rows.values())
     store.close()
+
+
+# --- a row that decodes but holds nonsense (issue 12, item 9) -------------------------------------
+
+JO = "People/Jo Martinez.md"
+
+
+def _jo_birthday(data: list) -> None:
+    text = json.dumps(data)
+    forged = text.replace(
+        '{"@": "Birthday", "v": [1, 30, 1990]}', '{"@": "Birthday", "v": [2, 30, 1990]}'
+    )
+    assert forged != text
+    data[:] = json.loads(forged)
+
+
+def _walk_person(data: list, key: str, value: object) -> None:
+    """Set a field of the stored Person (its generic form lists fields in order)."""
+    from dataclasses import fields
+
+    from handful.model.types import Person
+
+    names = [f.name for f in fields(Person)]
+    data[3]["v"][0]["v"][names.index(key)] = value
+
+
+NONSENSE = {
+    "30 February": _jo_birthday,
+    "a line number that is text": lambda d: d[4][0].__setitem__(4, "line four"),
+    "aliases that are a number": lambda d: d.__setitem__(2, 5),
+    "a link that is not a pair": lambda d: d[5].__setitem__(0, ["x"]),
+    "another note's record": lambda d: d.__setitem__(0, "People/Somebody Else.md"),
+    "another note's person": lambda d: _walk_person(d, "key", "People/Else.md"),
+    "a cadence of 0 days": lambda d: _walk_person(d, "cadence_days", 0),
+    "a circle that is not one": lambda d: _walk_person(d, "circle", {"e": "Circle", "v": "best"}),
+    "properties keyed by numbers": lambda d: _walk_person(d, "properties", [[1, 2]]),
+    "a problem on line -3": lambda d: d[6].append(["p.md", -3, "x", "y", "error"]),
+    "very deep JSON": None,
+}
+
+
+@pytest.mark.parametrize("damage", NONSENSE.values(), ids=NONSENSE.keys())
+def test_a_row_holding_nonsense_is_read_again_from_its_note(
+    example: Path, capsys: pytest.CaptureFixture[str], damage
+) -> None:
+    from handful.cli import main
+
+    assert main(["--vault", str(example), "refresh", "--date", EXAMPLE_DAY]) == 0
+    capsys.readouterr()
+    fresh = main(["--vault", str(example), "--no-cache", "person", "Jo Martinez", "--json"])
+    expected = capsys.readouterr().out
+    assert fresh == 0
+    db = sqlite3.connect(example / ".handful" / "cache.sqlite")
+    (note,) = db.execute("SELECT note FROM notes WHERE path = ?", (JO,)).fetchone()
+    if damage is None:
+        forged = "[" * 100_000 + "]" * 100_000
+    else:
+        data = json.loads(note)
+        damage(data)
+        forged = json.dumps(data)
+    with db:
+        db.execute("UPDATE notes SET note = ? WHERE path = ?", (forged, JO))
+        db.execute("DELETE FROM meta WHERE key = 'refresh-stamp'")
+    db.close()
+    code = main(["--vault", str(example), "doctor", "--json"])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert [(p["path"], p["code"]) for p in report["warnings"]] == [(JO, "cache-row-damaged")]
+    for args in (
+        ["person", "Jo Martinez", "--json"],
+        ["today", "--date", "2026-11-26"],
+        ["refresh", "--date", "2026-11-27"],
+    ):
+        code = main(["--vault", str(example), *args])
+        out, err = capsys.readouterr()
+        assert code == 0 and "internal error" not in err, (args, err)
+        if args[0] == "person":
+            assert out == expected  # exactly what the note says

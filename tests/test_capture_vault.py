@@ -4,6 +4,7 @@ bad exports as problems; people without a note, and their notes created."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -154,7 +155,7 @@ def test_exports_show_in_timelines(captured: Path, capsys: pytest.CaptureFixture
 
 
 def test_the_model_of_a_captured_vault(captured: Path) -> None:
-    loaded = engine.load(engine.open_vault(captured), day=engine.dt.date(2026, 3, 10))
+    loaded = engine.load(engine.open_vault(captured), day=dt.date(2026, 3, 10))
     ana = loaded.model.interactions_of("People/Ana Lopez.md")
     found = [(i.date.isoformat(), i.kind, i.group, i.inbound, i.source) for i in ana]
     assert found == [
@@ -165,7 +166,7 @@ def test_the_model_of_a_captured_vault(captured: Path) -> None:
     ]
     bo = loaded.model.interactions_of("People/Bo Chen.md")  # matched by his alias
     assert [i.date.isoformat() for i in bo] == ["2026-02-20", "2026-02-27", "2026-03-06"]
-    earlier = engine.load(engine.open_vault(captured), day=engine.dt.date(2026, 3, 3))
+    earlier = engine.load(engine.open_vault(captured), day=dt.date(2026, 3, 3))
     assert [i.date.day for i in earlier.model.interactions_of("People/Ana Lopez.md")] == [1, 2]
     assert [i.date.day for i in earlier.model.interactions_of("People/Bo Chen.md")] == [20, 27]
 
@@ -247,7 +248,7 @@ def test_exports_outside_the_vault_need_your_own_allowance(
     )
     code, out, _ = run(capsys, "--vault", str(captured), "doctor", "--json")
     assert code == 0 and json.loads(out)["errors"] == []
-    loaded = engine.load(engine.open_vault(captured), day=engine.dt.date(2026, 3, 10))
+    loaded = engine.load(engine.open_vault(captured), day=dt.date(2026, 3, 10))
     assert len(loaded.model.interactions_of("People/Ana Lopez.md")) == 4
     before = {p: p.stat().st_mtime_ns for p in outside.rglob("*")}
     assert run(capsys, "--vault", str(captured), "refresh", "--date", DAY)[0] == 0
@@ -273,7 +274,7 @@ def cached_load(root: Path) -> engine.Loaded:
     vault = engine.open_vault(root)
     store = SqliteStore(vault.state_dir, fingerprint=vault.fingerprint())
     try:
-        return engine.load(vault, store=store, day=engine.dt.date(2026, 3, 10))
+        return engine.load(vault, store=store, day=dt.date(2026, 3, 10))
     finally:
         store.close()
 
@@ -338,7 +339,7 @@ def test_one_bad_export_never_stops_the_rest(
         ("Exports/mail.mbox", None, "capture-failed"),
     }
     assert code == 1
-    loaded = engine.load(engine.open_vault(captured), day=engine.dt.date(2026, 3, 10))
+    loaded = engine.load(engine.open_vault(captured), day=dt.date(2026, 3, 10))
     kinds = {i.kind for i in loaded.model.interactions_of("People/Bo Chen.md")}
     assert kinds == {"meeting", "coffee"}  # the calendar and the daily note still count
 
@@ -360,7 +361,7 @@ def test_people_without_a_note(captured: Path, capsys: pytest.CaptureFixture[str
     )
     code, out, _ = run(capsys, "--vault", str(captured), "capture", "people", "--json")
     assert json.loads(out) == []
-    loaded = engine.load(engine.open_vault(captured), day=engine.dt.date(2026, 3, 10))
+    loaded = engine.load(engine.open_vault(captured), day=dt.date(2026, 3, 10))
     assert len(loaded.model.interactions_of("People/Carla Diaz.md")) == 2
 
 
@@ -395,7 +396,7 @@ def test_the_watcher_reads_an_export_that_changed(captured: Path, tmp_path: Path
     from daemon import WatchProcess, wait_until
 
     chat = captured / "Exports/WhatsApp/WhatsApp Chat - Ana Lopez.txt"
-    today = engine.dt.date.today()
+    today = dt.date.today()
     chat.write_text(f"[{today:%d/%m/%Y}, 08:00:00] Ana Lopez: {SECRET}\n", encoding="utf-8")
     daemon = WatchProcess(captured, tmp_path / "watch.log", "--rescan-seconds", "0.5")
     try:
@@ -415,13 +416,13 @@ def test_a_quick_refresh_with_exports_writes_what_a_full_one_does(
 ) -> None:
     from handful.cache import SqliteStore
 
-    today = engine.dt.date(2026, 3, 12)
+    today = dt.date(2026, 3, 12)
 
     def refresh(root: Path, day: str = DAY) -> engine.VaultRefresh:
         vault = engine.open_vault(root)
         store = SqliteStore(vault.state_dir, fingerprint=vault.fingerprint())
         try:
-            when = engine.dt.date.fromisoformat(day)
+            when = dt.date.fromisoformat(day)
             return engine.refresh_vault(vault, when, today=today, store=store)
         finally:
             store.close()

@@ -274,8 +274,11 @@ def test_no_introduction_to_someone_you_know_and_direct_ties_first(
     args = ("--vault", str(vault))
     code, out, _ = run(capsys, *args, "path", "me", "Daniel", "--date", "2026-11-25")
     first = out.splitlines()[0]
-    assert code == 0 and first.startswith("you -(") and first.endswith(" Daniel")
+    _, card, _ = run(capsys, *args, "person", "Daniel", "--json", "--date", "2026-11-25")
+    weight = json.loads(card)["strength"] / 100
+    assert code == 0 and first == f"you -({weight:.2f})- Daniel"  # your own tie, S / 100
     assert "Ruth" not in out and out.count("Daniel") == 2  # the chain, then the weakest hop
+    assert f"reliability {weight:.2f}" in out
     code, out, _ = run(capsys, *args, "path", "me", "Nev", "--date", "2026-11-25")
     assert code == 0 and " Jo -(" in out  # never met: reached through Jo, not directly
     code, out, _ = run(capsys, *args, "intro", "Helio", "--json", "--date", "2026-11-25")

@@ -618,3 +618,115 @@ def test_flags_reject_other_numbers(
     main(["--vault", str(vault), "doctor", "--json"])
     report = json.loads(capsys.readouterr().out)
     assert (f"invalid-{field}", 3) in {(p["code"], p["line"]) for p in report["errors"]}
+
+
+# ---- a hostile .handful/ and vault root (issue 12): synced or shared, it is data, not orders --
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _quiet_run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    capsys.readouterr()
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err and "internal error" not in err, (args, err)
+    return code, out, err
+
+
+def test_a_hostile_state_folder_changes_nothing_outside_and_crashes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """What someone sharing the vault could leave in .handful/: an undo batch that names files
+    outside the vault, a cache row with a 30 February birthday, a lock record full of control
+    characters, a folder of theirs among the undo batches."""
+    import sqlite3
+
+    from conftest import EXAMPLE
+
+    vault, outside = tmp_path / "vault", tmp_path / "outside"
+    shutil.copytree(EXAMPLE, vault, ignore=shutil.ignore_patterns(".handful"))
+    outside.mkdir()
+    (outside / "victim.txt").write_text("precious\n")
+    (outside / "secret.txt").write_text("SECRET=hunter2\n")
+    assert _quiet_run(capsys, "--vault", str(vault), "refresh", "--date", "2026-11-25")[0] == 0
+    state = vault / ".handful"
+    forged = state / "undo" / "20991231T235959000000-1"
+    forged.mkdir()
+    (forged / "command").write_text("refresh\x1b[2J\n")
+    home = (vault / "Home.md").read_bytes()
+    lines = [
+        {"path": str(outside / "victim.txt"), "before": None, "after": _digest(b"precious\n")},
+        {"path": "Home.md", "before": _digest(b"x"), "after": _digest(home)},
+    ]
+    lines[0]["blob"] = None
+    lines[1]["blob"] = str(outside / "secret.txt")
+    (forged / "manifest.jsonl").write_text("".join(json.dumps(x) + "\n" for x in lines))
+    theirs = state / "undo" / "20000101T000000000000-7"
+    theirs.mkdir()
+    (theirs / "their notes.txt").write_text("not handful's\n")
+    db = sqlite3.connect(state / "cache.sqlite")
+    jo = "People/Jo Martinez.md"
+    (note,) = db.execute("SELECT note FROM notes WHERE path = ?", (jo,)).fetchone()
+    with db:
+        db.execute(
+            "UPDATE notes SET note = ? WHERE path = ?",
+            (note.replace('"Birthday","v":[1,30,', '"Birthday","v":[2,30,'), jo),
+        )
+        db.execute("DELETE FROM meta WHERE key = 'refresh-stamp'")
+    db.close()
+    (state / "lock").write_text(json.dumps({"command": "x\n" * 5000, "pid": [1], "host": {}}))
+    outside_before = tree(outside)
+    for args in (
+        ["doctor"],
+        ["person", "Jo Martinez", "--json"],
+        ["today", "--date", "2026-11-26"],
+        ["refresh", "--date", "2026-11-27"],
+        ["network"],
+        ["service", "status", "--platform", "systemd"],
+    ):
+        code, _, _ = _quiet_run(capsys, "--vault", str(vault), *args)
+        assert code in (0, 1), args
+    code, out, err = _quiet_run(capsys, "--vault", str(vault), "undo")
+    assert code == 2 and "was not written by handful as it is" in err and out == ""
+    assert tree(outside) == outside_before and (vault / "Home.md").read_bytes() == home
+    shutil.rmtree(forged)
+    code, out, _ = _quiet_run(capsys, "--vault", str(vault), "undo")
+    assert code == 0 and "undid 'refresh'" in out
+    assert (theirs / "their notes.txt").read_text() == "not handful's\n"
+    assert tree(outside) == outside_before
+
+
+STATE_TRAPS = {
+    "lock is a FIFO": lambda v: ((v / ".handful").mkdir(), os.mkfifo(v / ".handful" / "lock")),
+    "lock is a folder": lambda v: (v / ".handful" / "lock").mkdir(parents=True),
+    ".handful is a file": lambda v: (v / ".handful").write_text("x\n"),
+    "undo is a file": lambda v: (
+        (v / ".handful").mkdir(),
+        (v / ".handful" / "undo").write_text(""),
+    ),
+    "state_dir is a folder of the user's": lambda v: (
+        (v / "Projects" / "undo" / "mine").mkdir(parents=True),
+        (v / "handful.toml").write_text('state_dir = "Projects"\n'),
+    ),
+    "state_dir is the vault": lambda v: (v / "handful.toml").write_text('state_dir = "."\n'),
+    "a vault inside the vault": lambda v: (v / "Old" / ".obsidian").mkdir(parents=True),
+}
+
+
+@pytest.mark.parametrize("trap", STATE_TRAPS.values(), ids=STATE_TRAPS.keys())
+def test_state_folder_and_root_traps_are_clear_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], trap
+) -> None:
+    from conftest import EXAMPLE
+
+    vault = tmp_path / "vault"
+    shutil.copytree(EXAMPLE, vault, ignore=shutil.ignore_patterns(".handful"))
+    trap(vault)
+    before = tree(vault)
+    for args in (["refresh", "--date", DAY], ["today", "--date", DAY], ["undo"], ["doctor"]):
+        code, _, err = _quiet_run(capsys, "--vault", str(vault), *args)
+        assert code == 2, (args, err)
+        assert err.startswith("handful: ") and err.count("\n") == 1, err
+    assert tree(vault) == before  # nothing written by a run that failed

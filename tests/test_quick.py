@@ -454,7 +454,10 @@ def test_a_note_whose_cached_record_is_damaged_is_not_taken_for_a_new_one(
     append_to_daily(example)
     done = refresh(example)
     assert not done.quick
-    assert_same_as_full(example, tmp_path, quick=done)
+    assert done.loaded is not None
+    damaged = [p for p in done.loaded.problems if p.code == "cache-row-damaged"]
+    assert [p.path for p in damaged] == [path]  # the note was read again, with a warning
+    assert_same_as_full(example, tmp_path)
 
 
 def test_the_cache_never_keeps_a_stale_record_of_the_note_holding_the_list(

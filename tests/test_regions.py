@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import json
+import re
+from pathlib import Path
+
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from handful.cli import main
 from handful.parse.regions import (
     BrokenRegionError,
     begin_marker,
     dominant_newline,
     end_marker,
     find_regions,
+    open_block,
     region_attrs,
     region_content,
     replace_region,
@@ -69,8 +76,28 @@ def test_markers_tolerate_spacing_but_must_fill_their_line() -> None:
         (f"{END}\n{BEGIN}", 1, "without"),
         ("<!-- handful:begin reconnect -->\n<!-- handful:end other -->", 2, "closes"),
         (f"{BEGIN}\n{END}\n{BEGIN}\n{END}", 3, "two"),
+        # What cannot be told apart from a marker is broken too.
+        (f"a\n```\n{BEGIN}\nx\n{END}\n", 3, "never closed"),
+        (f"a\n%%\n{BEGIN}\n", 3, "never closed"),
+        (f"a\n<!--\n{BEGIN}\nx\n{END}\n", 3, "ends the comment"),
+        ("a\n<!-- handful:begin\nx\n", 2, "looks like a region marker"),
+        (f"{BEGIN}\nx\n<!-- handful:end of it -->\n", 3, "looks like a region marker"),
+        # The real end was lost: an end marker quoted in code below must not close the region.
+        (f"# Jo\n{BEGIN}\nold\nmy own words\n\n```\n{END}\n```\n", 2, "never closed"),
     ],
-    ids=["two-begins", "no-end", "end-first", "mismatched-names", "duplicate-region"],
+    ids=[
+        "two-begins",
+        "no-end",
+        "end-first",
+        "mismatched-names",
+        "duplicate-region",
+        "marker-in-open-fence",
+        "marker-in-open-comment",
+        "marker-ends-a-comment",
+        "unclosed-marker",
+        "wordy-end",
+        "end-quoted-in-code",
+    ],
 )
 def test_broken_markers(text: str, line: int, words: str) -> None:
     result = scan(text)
@@ -188,7 +215,9 @@ def test_dominant_newline(text: str, newline: str) -> None:
 
 # --- properties ----------------------------------------------------------------------------------
 
-# Text around a region: anything, including CR, CRLF, BOM and marker look-alikes in running text.
+# Text around a region: anything, including CR, CRLF, BOM and marker look-alikes in running text,
+# but no code block or comment left open and no front matter (a marker there is the user's text,
+# tested separately).
 around = (
     st.lists(
         st.one_of(
@@ -198,9 +227,12 @@ around = (
         max_size=30,
     )
     .map("".join)
-    .filter(lambda t: "handful:" not in t)
+    .filter(lambda t: "handful:" not in t and "---" not in t)
+    .filter(lambda t: open_block(re.split(r"\r\n|\r|\n", t.lstrip("\ufeff"))) is None)
 )
 # Content handful writes: '\n' line endings (markers in it are refused, tested above).
+#: What opens a comment or a code block: region content holding one is refused.
+OPENERS = ("<!--", "%%", "```", "~~~")
 content = st.text(
     alphabet=st.characters(blacklist_characters="\r\x85\u2028\u2029", blacklist_categories=("Cs",)),
     max_size=40,
@@ -219,7 +251,12 @@ def test_replace_keeps_every_byte_outside_the_region(
         head += nl
     old_block = "".join(line + nl for line in old.split("\n")) if old else ""
     text = f"{head}{BEGIN}{nl}{old_block}{END}{nl}{after}"
-    result = replace_region(text, new)
+    try:
+        result = replace_region(text, new)
+    except BrokenRegionError:
+        # Refused only when something opens a comment or code block the markers would sit in.
+        assert any(o in part for o in OPENERS for part in (new, old, before, after))
+        return
     prefix = f"{head}{BEGIN}{nl}"
     suffix = f"{END}{nl}{after}"
     assert result.startswith(prefix)
@@ -232,7 +269,12 @@ def test_replace_keeps_every_byte_outside_the_region(
 @settings(max_examples=200, deadline=None)
 @given(around, content)
 def test_appending_a_region_keeps_the_whole_note_as_its_start(text: str, new: str) -> None:
-    result = replace_region(text, new)
+    try:
+        result = replace_region(text, new)
+    except BrokenRegionError:
+        # Content that would leave a comment or code block open is refused, never written.
+        assert any(opener in new for opener in OPENERS) or any(o in text for o in OPENERS)
+        return
     assert result.startswith(text)
     assert region_content(result) == (new if new.endswith("\n") or not new else new + "\n")
 
@@ -243,10 +285,106 @@ def test_replace_on_any_text_keeps_the_text_or_refuses(text: str, new: str) -> N
     try:
         result = replace_region(text, new)
     except BrokenRegionError:
-        # Refusing is right only for a note whose markers really are broken.
-        assert "handful:" in text
+        # Refusing is right only for a note whose markers really are broken, or one that ends
+        # inside a code block or comment (the region would be inside it).
+        lines = re.split(r"\r\n|\r|\n", text.removeprefix("\ufeff"))
+        assert "handful:" in text or open_block(lines) is not None
         assert region_content(text) is None
         return
     if region_content(text) is None:
         assert result.startswith(text)
     assert region_content(result) == (new if new.endswith("\n") or not new else new + "\n")
+
+
+# --- markers in code, comments and front matter are the user's text ------------------------------
+
+FENCED_EXAMPLE = f"How handful marks its region:\n\n```markdown\n{BEGIN}\nexample\n{END}\n```\n"
+
+
+@pytest.mark.parametrize(
+    "example",
+    [
+        FENCED_EXAMPLE,
+        f"~~~\n{BEGIN}\nexample\n{END}\n~~~\n",
+        f"- a list\n  ```\n  {BEGIN}\n  example\n  {END}\n  ```\n",
+        f"> ```\n> {BEGIN}\n> example\n> {END}\n> ```\n",
+        f"%%\n{BEGIN}\nexample\n{END}\n%%\n",
+    ],
+    ids=["backticks", "tildes", "in-a-list", "in-a-quote", "obsidian-comment"],
+)
+def test_markers_in_code_or_comments_are_the_users_text(example: str) -> None:
+    text = f"# Jo\n\n{example}\nmore of my notes\n"
+    assert scan(text).regions == () and scan(text).problems == ()
+    written = replace_region(text, "handful's")
+    assert written.startswith(text) and "example" in written
+    assert region_content(written) == "handful's\n"
+    # With a real region after the example, the real one is the one replaced.
+    again = replace_region(written, "newer")
+    assert again == written.replace("handful's", "newer") and "example" in again
+
+
+def test_markers_in_front_matter_are_not_markers() -> None:
+    text = f"---\ntype: person\nhelp: |\n  {BEGIN}\n  {END}\n---\n# Jo\n"
+    assert scan(text).regions == ()
+    written = replace_region(text, "handful's")
+    assert written.startswith(text)
+    front = written.split("---\n")[1]
+    assert "handful's" not in front
+
+
+def test_no_region_is_appended_inside_a_block_the_note_never_closes() -> None:
+    for tail in ("```python\nprint(1)\n", "<!-- draft\nstill typing\n", "%%\nhidden\n"):
+        text = f"# Jo\n\n{tail}"
+        assert scan(text).open_end == 3 and scan(text).problems == ()
+        with pytest.raises(BrokenRegionError, match="never closed"):
+            replace_region(text, "new")
+    # Content that would itself open a block is refused too.
+    with pytest.raises(BrokenRegionError, match="open"):
+        replace_region("# Jo\n", "```\nunclosed")
+    # A closed block in the content (the network note's Mermaid map) is fine.
+    closed = replace_region("# Jo\n", "```mermaid\ngraph LR\n```")
+    assert scan(closed).regions and scan(closed).problems == ()
+
+
+PERSON = "---\ntype: person\n---\n## Log\n- 2026-10-01 #call hello\n"
+
+
+def _refresh(vault: Path) -> tuple[int, str]:
+    code = main(["--vault", str(vault), "refresh", "--date", "2030-01-01"])
+    return code, ""
+
+
+def test_refresh_and_doctor_with_markers_in_code(
+    vault: Path, write, capsys: pytest.CaptureFixture[str]
+) -> None:
+    example = write("People/Example.md", PERSON + "\n" + FENCED_EXAMPLE)
+    yaml_note = write(
+        "People/Yaml.md",
+        f"---\ntype: person\nhelp: |\n  {BEGIN}\n  {END}\n---\n## Log\n- 2026-10-01 #call x\n",
+    )
+    lost_end = PERSON + f"{BEGIN}\nold region\n\nmy own words\n\n```\n{END}\n```\n"
+    lost = write("People/Lost.md", lost_end)
+    typing = write("People/Typing.md", PERSON + "\n```python\nprint('still typing')\n")
+    assert main(["--vault", str(vault), "refresh", "--date", "2030-01-01"]) == 0
+    capsys.readouterr()
+    text = example.read_text()
+    assert text.startswith(PERSON + "\n" + FENCED_EXAMPLE) and "\nexample\n" in text
+    assert text.count(BEGIN) == 2 and "2026-10-01" in text.split("```\n")[-1]
+    front = yaml.safe_load(yaml_note.read_text().split("---\n")[1])
+    assert front["help"] == f"{BEGIN}\n{END}\n"  # the front matter still loads, unchanged
+    assert lost.read_text() == lost_end
+    assert typing.read_text() == PERSON + "\n```python\nprint('still typing')\n"
+    main(["--vault", str(vault), "doctor", "--json"])
+    report = json.loads(capsys.readouterr().out)
+    broken = {(p["path"], p["line"]) for p in report["errors"] if p["code"] == "region-broken"}
+    assert broken == {("People/Lost.md", 6), ("People/Typing.md", 7)}
+
+
+def test_log_goes_before_the_real_region_not_into_an_example(vault: Path, write) -> None:
+    note = write("People/Jo.md", "---\ntype: person\n---\nAbout Jo.\n\n" + FENCED_EXAMPLE)
+    assert main(["--vault", str(vault), "refresh", "--date", "2030-01-01"]) == 0
+    assert main(["--vault", str(vault), "log", "Jo", "--date", "2030-01-02", "coffee"]) == 0
+    text = note.read_text()
+    assert FENCED_EXAMPLE in text  # the example is untouched, and no log line went into it
+    _, region = text.split(FENCED_EXAMPLE)
+    assert region.startswith("\n## Log\n- 2030-01-02 coffee\n") and BEGIN in region

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import unicodedata
 from pathlib import Path
 
@@ -314,3 +316,87 @@ def test_read_refuses_a_note_swapped_for_a_symlink_out_of_the_vault(
     assert result.text is None
     assert result.problem is not None
     assert result.problem.code == "path-outside"
+
+
+# --- sync tools' conflict copies (issue 12, item 11) ----------------------------------------------
+
+COPIES = {
+    "People/Zoë Whitfield (conflicted copy 2026-12-01).md": "People/Zoë Whitfield.md",
+    "People/Tomás Herrera (Ana's conflicted copy).md": "People/Tomás Herrera.md",
+    "People/Jo Martinez (Ana’s conflicted copy 2026-12-01).md": "People/Jo Martinez.md",
+    "People/Ruth Adebayo.sync-conflict-20261201-123456-ABCDEFG.md": "People/Ruth Adebayo.md",
+    "People/Priya Raman 2.md": "People/Priya Raman.md",
+}
+
+
+def _copy_conflicts(root: Path) -> None:
+    for copy, original in COPIES.items():
+        shutil.copy(root / original, root / copy)
+
+
+def test_conflict_copies_are_never_notes(example: Path) -> None:
+    _copy_conflicts(example)
+    scan = scan_vault(example)
+    paths = {f.path for f in scan.files}
+    assert not paths & set(COPIES) and set(COPIES.values()) <= paths
+    named = {(p.path, p.code): p.message for p in scan.problems}
+    for copy, original in COPIES.items():
+        assert f"conflict copy of '{original}'" in named[(copy, "sync-conflict")]
+
+
+def test_a_name_with_a_number_is_a_copy_only_beside_the_same_note(vault: Path, write) -> None:
+    write("Notes/Chapter 2.md", "chapter two\n")  # no "Chapter.md": an ordinary note
+    write("People/Jo.md", "---\ntype: person\n---\nJo\n")
+    write("People/Jo 2.md", "---\ntype: person\n---\nanother Jo\n")  # says something else
+    write(
+        "People/Al.md",
+        "---\ntype: person\n---\nAl\n<!-- handful:begin -->\nx\n<!-- handful:end -->\n",
+    )
+    write("People/Al 2.md", "---\ntype: person\n---\nAl\n")  # the same, but for the region
+    write("Daily/2026-11-20 (conflicted copy 2026-12-01).md", "- lunch with [[Jo]]\n")
+    write("Gone (conflicted copy).md", "its original was deleted\n")
+    scan = scan_vault(vault)
+    assert [f.path for f in scan.files] == [
+        "Notes/Chapter 2.md",
+        "People/Al.md",
+        "People/Jo 2.md",
+        "People/Jo.md",
+    ]
+    found = {p.path: p.message for p in scan.problems if p.code == "sync-conflict"}
+    assert set(found) == {
+        "People/Al 2.md",
+        "Daily/2026-11-20 (conflicted copy 2026-12-01).md",
+        "Gone (conflicted copy).md",
+    }
+    assert (
+        "iCloud" in found["People/Al 2.md"]
+        and "which does not exist" in found["Gone (conflicted copy).md"]
+    )
+
+
+def test_conflict_copies_take_no_place_on_the_list_and_get_no_region(
+    example: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from handful.cli import main
+
+    _copy_conflicts(example)
+    before = {copy: (example / copy).read_bytes() for copy in COPIES}
+    assert main(["--vault", str(example), "today", "--date", "2026-11-25", "--json"]) == 0
+    names = [s["name"] for s in json.loads(capsys.readouterr().out)["suggestions"]]
+    assert len(names) == 5 and not [n for n in names if "conflict" in n or n.endswith(" 2")]
+    assert main(["--vault", str(example), "refresh", "--date", "2026-11-25"]) == 0
+    assert {copy: (example / copy).read_bytes() for copy in COPIES} == before
+    capsys.readouterr()
+    main(["--vault", str(example), "doctor"])
+    out = capsys.readouterr().out
+    for copy, original in COPIES.items():
+        assert f"{copy}: warning: " in out and f"'{original}'" in out
+
+
+def test_the_watcher_never_reads_a_conflict_copy(example: Path) -> None:
+    from handful.watch.daemon import _stat
+
+    _copy_conflicts(example)
+    for copy in COPIES:
+        assert _stat(example, copy) is None
+    assert _stat(example, "People/Priya Raman.md") is not None

@@ -7,11 +7,13 @@ import math
 from dataclasses import replace
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from handful.errors import ConfigError
 from handful.model.types import Circle, FollowUp, Interaction, Model, Person
 from handful.parse.dates import Birthday
-from handful.score.assess import assess_person, days_words, every_words
+from handful.score.assess import assess_person, days_words, every_words, theirs
 from handful.score.daily import is_resting, plan_day
 from handful.score.params import DEFAULT, load_params
 from handful.score.tie import State, cadence, drift, strength, warmth
@@ -123,6 +125,23 @@ def test_cadence_explicit_then_circle_then_learned_then_none() -> None:
     assert cadence(person(), burst, DEFAULT) is None  # one burst is no rhythm to aim for
     often = cadence(person(), [START + dt.timedelta(days=d) for d in (0, 3, 6, 9)], DEFAULT)
     assert often is not None and often.days == 7  # clamped to 7..365
+
+
+def test_a_trip_together_does_not_hide_a_monthly_rhythm() -> None:
+    """Monthly for two years, then eleven days in a row on a trip: the bursts are one session,
+    so the usual gap stays a month (it was no cadence at all when every recent gap was short)."""
+    monthly = [START + dt.timedelta(days=30 * n) for n in range(24)]
+    trip = [monthly[-1] + dt.timedelta(days=30 + n) for n in range(11)]
+    dates = monthly + trip
+    learned = cadence(person(), dates, DEFAULT)
+    assert learned is not None and learned.days == 30
+    silent = trip[-1] + dt.timedelta(days=120)
+    found = drift(person(), dates, silent, DEFAULT, strong)
+    assert found.rhythm_days == pytest.approx(29, abs=1) and found.drifting
+    m = make_model(
+        [person(closeness=5)], {"P.md": contacts("P.md", [(d - START).days for d in dates])}
+    )
+    assert assess_person(m, "P.md", trip[-1] + dt.timedelta(days=45), DEFAULT).state is State.DUE
 
 
 def test_a_burst_does_not_make_a_weak_tie_due_every_week() -> None:
@@ -283,9 +302,14 @@ def test_drift_against_their_own_rhythm() -> None:
     assert not drift(p, weekly, last + dt.timedelta(days=40), DEFAULT, strong).drifting
     yearly = [START + dt.timedelta(days=365 * n) for n in range(5)]
     assert not drift(p, yearly, yearly[-1] + dt.timedelta(days=395), DEFAULT, strong).drifting
+    # A two-month project of daily meetings with a weak tie ends without drifting...
     internship = [START + dt.timedelta(days=n) for n in range(60)]
     after = internship[-1] + dt.timedelta(days=180)
-    assert not drift(p, internship, after, DEFAULT, strong).drifting
+    assert not drift(p, internship, after, DEFAULT, weak).drifting
+    # ...while a partner seen every day who goes silent for months is drifting.
+    daily = [START + dt.timedelta(days=n) for n in range(200)]
+    partner = drift(p, daily, daily[-1] + dt.timedelta(days=300), DEFAULT, strong)
+    assert partner.rhythm_days == 1 and partner.drifting
     burst = [START + dt.timedelta(days=n) for n in range(5)]
     assert drift(p, burst, START + dt.timedelta(days=60), DEFAULT, strong).rhythm_days is None
     gone = person(archived=True)
@@ -464,7 +488,16 @@ def test_reasons_read_as_a_person_would_say_them() -> None:
     assert text[ruth.key] == ["48 days since you last talked; you aim for every month"]
     for reasons in text.values():
         assert not any(r.startswith(("due:", "overdue:")) for r in reasons)
-    assert days_words(1) == "1 day" and every_words(1) == "every 1 day"
+    assert days_words(1) == "1 day" and every_words(1) == "every day"
+    assert [every_words(d) for d in (14, 21, 29, 45, 91, 182, 365)] == [
+        "every two weeks",
+        "every three weeks",
+        "every month",
+        "every 45 days",
+        "every quarter",
+        "every six months",
+        "every year",
+    ]
 
 
 def test_another_persons_task_is_not_my_reason_to_contact_them() -> None:
@@ -483,6 +516,16 @@ def test_another_persons_task_is_not_my_reason_to_contact_them() -> None:
     )
     a = assess_person(m, aiko.key, on, DEFAULT)
     assert a.priority == 0 and a.reasons == ()
+    for text in (
+        "Aiko needs to hear back from me about the offer",
+        "Aiko should get a thank-you card",
+        "Aiko will love this book, send it",
+        "Aiko to-do list review",
+        "Aiko tomorrow at ten",
+    ):
+        task = FollowUp("D.md", 1, aiko.key, text, START)
+        assert not theirs(aiko, task), text  # yours: reasons to contact her
+    assert theirs(aiko, FollowUp("D.md", 1, aiko.key, "Aiko owes me the slides", START))
     assert plan_day(m, {aiko.key: a}, on, DEFAULT, limit=5).suggestions == ()
     assert len(a.follow_ups) == 2  # still listed: something you are waiting for
     mine = replace(m, follow_ups={aiko.key: (replace(tasks[0], text="send Aiko the deck"),)})
@@ -512,3 +555,53 @@ def test_every_scoring_constant_is_documented() -> None:
     for name in ("half_life_days", "group_exponent", "drift_min_strength", "inbound_bonus"):
         default = getattr(DEFAULT, name)
         assert f"| `{name}` | {default:g}" in constants, name
+
+
+@given(st.lists(st.floats(min_value=0, max_value=40, allow_nan=False), min_size=1, max_size=6))
+def test_the_card_shows_parts_that_add_up_to_its_total(points: list[float]) -> None:
+    from handful.generate.card import shown_points
+
+    shown = shown_points(points)
+    assert round(sum(shown), 1) == round(round(sum(points) * 10) / 10, 1)
+    assert all(abs(a - b) < 0.1 + 1e-9 for a, b in zip(shown, points, strict=True))
+
+
+def test_scoring_settings_that_would_silently_mislead_are_refused() -> None:
+    with pytest.raises(ConfigError, match="closness is not a known name"):
+        load_params([("weights", {"closness": 1})])
+    with pytest.raises(ConfigError, match="between 0 and 1"):
+        load_params([("closeness_prior", 3)])
+    with pytest.raises(ConfigError, match="between 0 and 1"):
+        load_params([("circle_closeness", {"inner": 2})])
+    with pytest.raises(ConfigError, match="greater than 0"):
+        load_params([("reciprocity_min_contacts", 0)])  # it divided by zero
+
+
+def test_duration_for_family_and_for_a_met_date_the_notes_contradict() -> None:
+    on = START + dt.timedelta(days=200)
+    mom = person(kin=True)
+    recent = contacts(mom.key, [150, 190])
+    part = strength(mom, recent, (), on, DEFAULT).parts[2]
+    assert part.value == 1.0 and part.prior  # known all along, not since the note began
+    late = person(met=START + dt.timedelta(days=100))
+    part = strength(late, contacts(late.key, [0, 150]), (), on, DEFAULT).parts[2]
+    assert part.inputs.startswith("first contact 2025-01-01")  # the notes prove it was earlier
+
+
+def test_unanswered_lasts_sixty_days_to_the_day() -> None:
+    p = person(closeness=5)
+    m = make_model([p], {p.key: contacts(p.key, [0], "message", inbound=True)})
+    last_day = START + dt.timedelta(days=DEFAULT.unanswered_days)
+    assert assess_person(m, p.key, last_day, DEFAULT).unanswered is not None
+    assert assess_person(m, p.key, last_day + dt.timedelta(days=1), DEFAULT).unanswered is None
+
+
+def test_family_drifts_later() -> None:
+    weekly = [START + dt.timedelta(days=7 * n) for n in range(20)]
+    on = weekly[-1] + dt.timedelta(days=25)
+    ten_weeks = weekly[-1] + dt.timedelta(days=70)
+    friend, mom = person(), person(kin=True)
+    low = load_params([("drift_min_days", 20)])
+    assert drift(friend, weekly, on, low, strong).drifting  # 25 days >= 3 x 7
+    assert not drift(mom, weekly, on, low, strong).drifting  # < 3 x 7 x 1.5
+    assert drift(mom, weekly, ten_weeks, low, strong).drifting

@@ -65,8 +65,8 @@ def test_truncate_then_write_during_a_handful_write_loses_nothing(
     editor: list[object] = []
     stage = write._stage
 
-    def stage_while_the_editor_saves(path: Path, data: bytes) -> Path:
-        temp = stage(path, data)
+    def stage_while_the_editor_saves(path: Path, data: bytes, *rest: object) -> Path:
+        temp = stage(path, data, *rest)  # type: ignore[arg-type]
         if path.name == "Jo.md" and not editor:
             handle = open(path, "r+", encoding="utf-8")  # noqa: SIM115 - closed below
             handle.truncate(0)  # the editor's save has begun

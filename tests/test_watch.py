@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from daemon import WatchProcess, wait_until
+from daemon import WatchProcess, wait_until, watched
 from handful.write import TEMP_SUFFIX
 from helpers import snapshot
 
@@ -270,3 +270,35 @@ def test_log_works_while_the_watcher_runs(watching: WatchProcess) -> None:
     )
     assert result.returncode == 0, result.stderr
     wait_until(lambda: "2026-10-09 · call · while watching" in region(watching.root))
+
+
+def test_a_damaged_cache_row_is_no_crash_for_the_watcher(small: Path, tmp_path: Path) -> None:
+    """Issue 12, item 9: a row that cannot be decoded (JSON nested too deeply) is read again
+    from its note."""
+    import sqlite3
+
+    from handful.cli import main
+
+    assert main(["--vault", str(small), "refresh", "--date", "2026-10-02"]) == 0
+    db = sqlite3.connect(small / ".handful" / "cache.sqlite")
+    with db:
+        db.execute("UPDATE notes SET note = ? WHERE path = 'People/Jo.md'", ("[" * 100_000,))
+    db.close()
+    with watched(small, tmp_path / "watch.log", "--rescan-seconds", "60"):
+        daily = small / "Daily" / "2026-10-03.md"
+        daily.write_text("- coffee with [[Jo]] #coffee\n", encoding="utf-8")
+        wait_until(lambda: "2026-10-03 · coffee" in region(small))
+
+
+def test_a_broken_config_while_watching_keeps_the_settings_it_had(
+    watching: WatchProcess,
+) -> None:
+    config = watching.root / "handful.toml"
+    config.write_text("[output]\nlimit = 'five'\n", encoding="utf-8")
+    watching.wait_for_log("the previous settings stay until it is fixed")
+    assert watching.process.poll() is None
+    config.write_text("[output]\nlimit = 3\n", encoding="utf-8")
+    watching.wait_for_log("settings changed")
+    daily = watching.root / "Daily" / "2026-10-04.md"
+    daily.write_text("- lunch with [[Jo]] #lunch\n", encoding="utf-8")
+    wait_until(lambda: "2026-10-04 · lunch" in region(watching.root))

@@ -28,7 +28,9 @@ from pathlib import Path
 from typing import Any
 
 from handful import __version__
+from handful.checked import valid
 from handful.errors import Problem, Severity
+from handful.model.people import PersonDraft
 from handful.model.raw import (
     RawContact,
     RawContactField,
@@ -143,7 +145,10 @@ def _problem_out(problem: Problem) -> list[Any]:
 
 
 def _problem_in(row: list[Any]) -> Problem:
-    return Problem(row[0], row[1], row[2], row[3], Severity(row[4]))
+    line = row[1]
+    if line is not None:
+        _int(line)
+    return Problem(_str(row[0]), line, _str(row[2]), _str(row[3]), Severity(row[4]))
 
 
 #: Decoded days and names, shared: a daily note's facts all carry its day, and a person's name
@@ -218,6 +223,34 @@ def _fact_out(fact: Any) -> list[Any]:
     raise TypeError(f"cannot store {type(fact).__name__} in the cache")
 
 
+# The positional decoders check every type as they go (a row is data from the vault, and must
+# not build a fact that fails far away): cheaper than a second walk over every record.
+
+
+def _int(value: Any) -> int:
+    if type(value) is not int or value < 0:
+        raise ValueError(f"{value!r} is not a line number")
+    return value
+
+
+def _str(value: Any) -> str:
+    if type(value) is not str:
+        raise ValueError(f"{value!r} is not text")
+    return value
+
+
+def _bool(value: Any) -> bool:
+    if type(value) is not bool:
+        raise ValueError(f"{value!r} is not true or false")
+    return value
+
+
+def _names(values: Any) -> tuple[str, ...]:
+    if type(values) is not list:
+        raise ValueError(f"{values!r} is not a list")
+    return tuple(map(_name, values))
+
+
 def _fact_in(row: list[Any]) -> Any:
     code = row[0]
     if code == "c":
@@ -225,25 +258,29 @@ def _fact_in(row: list[Any]) -> Any:
             _date(row[1]),
             _name(row[2]),
             _name(row[3]),
-            row[4],
-            row[5],
-            row[6],
+            _int(row[4]),
+            _str(row[5]),
+            _bool(row[6]),
             Origin(row[7]),
-            tuple(map(_name, row[8])),
-            tuple(map(_name, row[9])),
+            _names(row[8]),
+            _names(row[9]),
         )
     if code == "m":
-        return RawMention(_name(row[1]), row[2], row[3], _day(row[4]))
+        return RawMention(_name(row[1]), _int(row[2]), _str(row[3]), _day(row[4]))
     if code == "f":
-        return RawFollowUp(_name(row[1]), row[2], row[3], _day(row[4]), tuple(row[5]), _day(row[6]))
+        return RawFollowUp(
+            _name(row[1]), _int(row[2]), _str(row[3]), _day(row[4]), _names(row[5]), _day(row[6])
+        )
     if code == "e":
-        return RawEdge(row[1], row[2], EdgeKind(row[3]), row[4], row[5])
+        return RawEdge(_str(row[1]), _str(row[2]), EdgeKind(row[3]), _int(row[4]), _str(row[5]))
     if code == "g":
-        return RawGroup(tuple(map(_name, row[1])), EdgeKind(row[2]), row[3], _day(row[4]))
+        return RawGroup(_names(row[1]), EdgeKind(row[2]), _int(row[3]), _day(row[4]))
     if code == "t":
-        return RawTick(tuple(row[1]), dt.date.fromisoformat(row[2]), row[3], row[4], row[5], row[6])
+        return RawTick(
+            _names(row[1]), _date(row[2]), _int(row[3]), _bool(row[4]), _str(row[5]), _bool(row[6])
+        )
     if code == "l":
-        return RawContactField(dt.date.fromisoformat(row[1]), row[2])
+        return RawContactField(_date(row[1]), _int(row[2]))
     if code == "p":
         return _problem_in(row[1:])
     raise ValueError(f"unknown fact {code!r} in the cache")
@@ -278,22 +315,41 @@ def record_to_json(record: NoteRecord) -> str:
 
 
 def record_from_json(text: str) -> NoteRecord:
+    """A stored record, every value of the type its field has (ValueError, TypeError... on
+    anything else); ``check_record`` does the rest."""
     path, role, aliases, person, facts, links, problems = json.loads(text)
     return NoteRecord(
-        path,
+        _str(path),
         NoteRole(
             _day(role[0]),
-            role[1],
-            role[2],
-            tuple((a, b) for a, b in role[3]),
+            _bool(role[1]),
+            _bool(role[2]),
+            tuple((_int(a), _int(b)) for a, b in role[3]),
             _problem_in(role[4]) if role[4] else None,
         ),
-        tuple(aliases),
+        _names(aliases),
         _decode_generic(person) if person is not None else None,
         tuple(_fact_in(f) for f in facts),
-        tuple((_name(target), line) for target, line in links),
+        tuple((_name(target), _int(line)) for target, line in links),
         tuple(_problem_in(p) for p in problems),
     )
+
+
+def check_record(record: NoteRecord, path: str) -> None:
+    """ValueError unless ``record`` is a well-formed record of the note at ``path``: its
+    person (decoded generically) of the right types and ranges, and all of it about that note."""
+    if record.path != path:
+        raise ValueError("a record stored under another note's path")
+    if record.person is not None:
+        if not valid(record.person, PersonDraft):
+            raise ValueError("a person of the wrong type or out of range")
+        if record.person.person.key != path:
+            raise ValueError("a person stored under another note's path")
+
+
+def _short(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 80 else text[:79] + "…"
 
 
 def encode_value(value: Any) -> Any:
@@ -370,6 +426,11 @@ class SqliteStore(NoteStore):
                         "the cache was made by another version of handful or under other "
                         "settings; rebuilding it"
                     )
+            except sqlite3.OperationalError as exc:
+                # A full disk, an I/O error, a lock held too long: the cache may be fine, so it
+                # is kept for next time and this run goes without it.
+                self._warn(f"cannot use the cache now ({exc}); running without it")
+                return None
             except sqlite3.DatabaseError as exc:
                 if attempt == 0:
                     self._warn(f"the cache cannot be read ({exc}); rebuilding it")
@@ -458,21 +519,14 @@ class SqliteStore(NoteStore):
         row = self._rows.get(path)
         if row is None or row[3] is None:
             return None
-        try:
-            return self._record(path, row)
-        except (ValueError, KeyError, TypeError, IndexError):
-            return None
+        return self._checked_record(path, row)
 
     def stored_problem(self, path: str) -> Problem | None:
         self._load_rows(texts=self._texts)
         row = self._rows.get(path)
         if row is None or row[4] is None:
             return None
-        text = self._text(path, row, 4)
-        try:
-            return _problem_in(json.loads(text)) if text is not None else None
-        except (ValueError, KeyError, TypeError, IndexError):
-            return None
+        return self._checked_problem(path, row)
 
     def fresh(self, file: NoteFile) -> bool:
         """Is what is stored for this file still current (same size and mtime)?"""
@@ -525,37 +579,69 @@ class SqliteStore(NoteStore):
     def _record(
         self, path: str, row: tuple[int, int, str | None, str | None, str | None]
     ) -> NoteRecord | None:
-        """The row's record, decoded (raises on a damaged row). Once decoded, its text stays in
-        the database only: at 100,000 notes that text is ~120 MB."""
+        """The row's record, decoded and checked (raises on a damaged row). Once decoded, its
+        text stays in the database only: at 100,000 notes that text is ~120 MB."""
         text = self._text(path, row, 3)
         if text is None:
             return None
         record = record_from_json(text)
+        check_record(record, path)
         if row[3] != IN_DB and path not in self._dirty:
             self._rows[path] = (row[0], row[1], row[2], IN_DB, row[4])
         return record
+
+    def _checked_record(
+        self, path: str, row: tuple[int, int, str | None, str | None, str | None]
+    ) -> NoteRecord | None:
+        """The row's record, or None (with a warning) when it cannot be used: the row is
+        dropped, so the note is read again, and stored anew."""
+        try:
+            return self._record(path, row)
+        except Exception as exc:  # anything at all: the row came with the vault
+            self._damaged(path, exc)
+            return None
+
+    def _checked_problem(
+        self, path: str, row: tuple[int, int, str | None, str | None, str | None]
+    ) -> Problem | None:
+        text = self._text(path, row, 4)
+        if text is None:
+            return None
+        try:
+            problem = _problem_in(json.loads(text))
+            if problem.path != path:
+                raise ValueError("a problem stored under another note's path")
+        except Exception as exc:  # as _checked_record
+            self._damaged(path, exc)
+            return None
+        return problem
+
+    def _damaged(self, path: str, exc: BaseException) -> None:
+        self._rows.pop(path, None)
+        self._dirty.pop(path, None)
+        self._gone.add(path)
+        reason = type(exc).__name__ if isinstance(exc, RecursionError) else _short(exc)
+        problem = Problem(
+            path,
+            None,
+            "cache-row-damaged",
+            f"what the cache in {self.folder.name}/ holds for this note cannot be used "
+            f"({reason}); the note was read again",
+            Severity.WARNING,
+        )
+        self.problems.append(problem)
 
     def get(self, file: NoteFile) -> NoteRecord | None:
         row = self._fresh(file)
         if row is None or row[3] is None:
             return None
-        try:
-            return self._record(file.path, row)
-        except (ValueError, KeyError, TypeError, IndexError):
-            self._rows.pop(file.path, None)  # a damaged row is re-read from the file
-            return None
+        return self._checked_record(file.path, row)
 
     def get_problem(self, file: NoteFile) -> Problem | None:
         row = self._fresh(file)
         if row is None or row[4] is None:
             return None
-        text = self._text(file.path, row, 4)
-        if text is None:
-            return None
-        try:
-            return _problem_in(json.loads(text))
-        except (ValueError, KeyError, TypeError, IndexError):
-            return None
+        return self._checked_problem(file.path, row)
 
     def hash_of(self, path: str) -> str | None:
         self._load_rows(texts=self._texts)
@@ -567,10 +653,7 @@ class SqliteStore(NoteStore):
         row = self._rows.get(path)
         if row is None or row[2] != content_hash or row[3] is None:
             return None
-        try:
-            return self._record(path, row)
-        except (ValueError, KeyError, TypeError, IndexError):
-            return None
+        return self._checked_record(path, row)
 
     def put(
         self,

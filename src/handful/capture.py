@@ -12,15 +12,16 @@ import re
 
 from handful.parse.regions import (
     BrokenRegionError,
+    RegionScan,
     _physical_lines,
     dominant_newline,
     find_regions,
     split_bom,
+    unclosed_tail,
 )
 
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t#]*$")
 _ITEM_DATE = re.compile(r"^[ \t]*[-*+][ \t]+(?:\[.\][ \t]+)?\[?\[?(\d{4}-\d{2}-\d{2})")
-_REGION = re.compile(r"^[ \t]*<!--[ \t]*handful:begin")
 LOG_TITLES = ("log", "interactions", "interaction log", "contact log", "history")
 
 
@@ -38,6 +39,21 @@ def _title(line: str) -> tuple[int, str] | None:
     return len(match.group(1)), " ".join(re.sub(r"[^\w\s]", " ", match.group(2)).split()).lower()
 
 
+def _first_region(bare: list[str]) -> tuple[RegionScan, int]:
+    """The note's regions and the index of the line where the first one begins (the end of the
+    user's text); BrokenRegionError where that is not known."""
+    scan = find_regions(bare, "")
+    if scan.problems:
+        raise BrokenRegionError(scan.problems[0].message, scan.problems[0].line)
+    return scan, min((r.begin - 1 for r in scan.regions), default=len(bare))
+
+
+def _outside_blocks(scan: RegionScan, at: int) -> None:
+    """A line inserted at index ``at`` must not land in a code block the note never closes."""
+    if scan.open_end is not None and at >= scan.open_end:
+        raise BrokenRegionError(unclosed_tail("", scan.open_end).message, scan.open_end)
+
+
 def add_log_entry(text: str, line: str) -> str:
     """``text`` with ``line`` added to its log section (created when missing).
 
@@ -48,10 +64,7 @@ def add_log_entry(text: str, line: str) -> str:
     newline = dominant_newline(body)
     lines = _physical_lines(body)
     bare = [item.rstrip("\r\n") for item in lines]
-    scan = find_regions(bare, "")
-    if scan.problems:
-        raise BrokenRegionError(scan.problems[0].message)
-    region = next((i for i, item in enumerate(bare) if _REGION.match(item)), len(bare))
+    scan, region = _first_region(bare)
     start = level = None
     for index, item in enumerate(bare[:region]):
         found = _title(item)
@@ -59,6 +72,7 @@ def add_log_entry(text: str, line: str) -> str:
             start, level = index, found[0]
             break
     if start is None or level is None:
+        _outside_blocks(scan, region)
         return _insert(bom, lines, newline, region, ["## Log", line], blank_before=True)
     end = region
     for index in range(start + 1, region):
@@ -71,9 +85,8 @@ def add_log_entry(text: str, line: str) -> str:
     newest_first = (
         len(dates) >= 2 and dates == sorted(dates, reverse=True) and dates != sorted(dates)
     )
-    if newest_first:
-        return _insert(bom, lines, newline, items[0], [line])
-    at = (items[-1] + 1) if items else start + 1
+    at = items[0] if newest_first else (items[-1] + 1) if items else start + 1
+    _outside_blocks(scan, at)
     return _insert(bom, lines, newline, at, [line])
 
 
@@ -84,10 +97,10 @@ def add_daily_line(text: str | None, line: str) -> str:
     bom, body = split_bom(text)
     lines = _physical_lines(body)
     bare = [item.rstrip("\r\n") for item in lines]
-    region = next((i for i, item in enumerate(bare) if _REGION.match(item)), len(bare))
-    at = region
+    scan, at = _first_region(bare)
     while at > 0 and not bare[at - 1].strip():
         at -= 1
+    _outside_blocks(scan, at)
     return _insert(bom, lines, dominant_newline(body), at, [line])
 
 

@@ -36,13 +36,16 @@ class Context:
         return engine.open_vault(self.vault_option)
 
     @contextmanager
-    def store(self, vault: engine.Vault) -> Iterator[NoteStore]:
-        """The cache (or no cache with --no-cache), closed when the command is done."""
+    def store(self, vault: engine.Vault, *, writing: bool) -> Iterator[NoteStore]:
+        """The cache (or no cache with --no-cache), closed when the command is done. A command
+        that only reads uses the cache only where handful's folder exists already: it creates
+        nothing in a vault handful does not own yet."""
         from handful.cache import SqliteStore
 
+        folder = (vault.own_state() if writing else vault.state()) if self.cache else None
         store = (
-            SqliteStore(vault.state_dir, fingerprint=vault.fingerprint())
-            if self.cache
+            SqliteStore(folder, fingerprint=vault.fingerprint())
+            if folder is not None
             else NoteStore()
         )
         try:
@@ -50,10 +53,12 @@ class Context:
         finally:
             store.close()
 
-    def load(self, vault: engine.Vault, day: dt.date | None = None) -> engine.Loaded:
+    def load(
+        self, vault: engine.Vault, day: dt.date | None = None, *, writing: bool = False
+    ) -> engine.Loaded:
         """The vault read into a model for ``day`` (``--date``; exports' later events are not
         contact yet)."""
-        with self.store(vault) as store, _progress("Reading notes") as progress:
+        with self.store(vault, writing=writing) as store, _progress("Reading notes") as progress:
             return engine.load(vault, store=store, progress=progress, day=day)
 
 
@@ -94,15 +99,18 @@ def parse_day(value: str | None) -> dt.date:
 
 def report_problems(problems: list[Problem], written: list[Problem] | None = None) -> None:
     """Bad notes go to stderr, one line each, warnings only as a count (doctor lists them);
-    what happened while writing (a note left alone because it was being saved) in full."""
+    what happened while writing (a note left alone because it was being saved) in full, but
+    not a second time when it is the problem the note was read with (broken front matter)."""
     errors = [p for p in problems if p.severity is Severity.ERROR]
     for problem in errors:
         click.echo(f"handful: {problem}", err=True)
     warnings = len(problems) - len(errors)
     if warnings:
         click.echo(f"handful: {warnings} warning(s); run 'handful doctor' to see them", err=True)
+    known = set(problems)
     for problem in written or []:
-        click.echo(f"handful: {problem}", err=True)
+        if problem not in known:
+            click.echo(f"handful: {problem}", err=True)
 
 
 class _Commands(click.Group):
@@ -164,8 +172,9 @@ def _writing(
     from handful.lock import VaultLock
     from handful.undo import UndoLog
 
-    with VaultLock(vault.state_dir, command) if exclusive else nullcontext():
-        undo = UndoLog(vault.state_dir, command)
+    folder = vault.own_state()
+    with VaultLock(folder, command) if exclusive else nullcontext():
+        undo = UndoLog(folder, command)
         try:
             yield [undo]
         finally:
@@ -259,7 +268,7 @@ def today(ctx: Context, day: str | None, limit: int | None, as_json: bool, dry_r
 
     vault = ctx.open()
     when = parse_day(day)
-    loaded = ctx.load(vault, when)
+    loaded = ctx.load(vault, when, writing=not dry_run)
     try:
         with _writing(vault, "today", dry_run=dry_run) as recorders:
             result = engine.refresh(
@@ -331,7 +340,7 @@ def refresh(ctx: Context, day: str | None, dry_run: bool) -> None:
     vault = ctx.open()
     with (
         _writing(vault, "refresh", dry_run=dry_run) as recorders,
-        ctx.store(vault) as store,
+        ctx.store(vault, writing=not dry_run) as store,
         _progress("Reading notes") as progress,
     ):
         done = engine.refresh_vault(
@@ -550,9 +559,10 @@ def service() -> None:
 
 
 def _service_file(ctx: Context, platform: str | None) -> Any:
+    from handful.vault.root import find_vault
     from handful.watch.service import service_file
 
-    return service_file(engine.find_vault(ctx.vault_option), platform=platform)
+    return service_file(find_vault(ctx.vault_option), platform=platform)
 
 
 _platform_option = click.option(
@@ -598,7 +608,7 @@ def service_status(ctx: Context, platform: str | None) -> None:
     vault = ctx.open()
     for line in status(_service_file(ctx, platform)):
         click.echo(line)
-    holder = is_locked(vault.state_dir)
+    holder = is_locked(vault.state())
     click.echo("lock: free" if holder is None else f"lock: {describe_holder(holder)}")
 
 
@@ -625,7 +635,7 @@ def log_command(
     from handful.write import Change, Writer
 
     vault = ctx.open()
-    loaded = ctx.load(vault)
+    loaded = ctx.load(vault, writing=True)
     key = find_person(loaded.model, name)
     when = parse_day(day)
     words = " ".join(text)
@@ -659,8 +669,11 @@ def undo(ctx: Context) -> None:
     from handful.undo import undo_last
 
     vault = ctx.open()
-    with VaultLock(vault.state_dir, "undo"):
-        report = undo_last(vault.root, vault.state_dir)
+    folder = vault.state()
+    if folder is None:
+        raise HandfulError("nothing to undo: handful has not written to this vault yet")
+    with VaultLock(folder, "undo"):
+        report = undo_last(vault.root, folder)
     for path in report.restored:
         click.echo(f"restored {path}")
     for path in report.removed:

@@ -125,7 +125,15 @@ def config_from_dict(data: dict[str, Any]) -> Config:
                     f"state_dir in {CONFIG_FILE} must be a folder inside the vault "
                     "(a relative path without '..')"
                 )
-            config = replace(config, state_dir=value.strip().strip("/"))
+            folder = "/".join(
+                p for p in value.strip().replace("\\", "/").split("/") if p not in ("", ".")
+            )
+            if not folder:
+                raise ConfigError(
+                    f"state_dir in {CONFIG_FILE} names the vault itself; handful needs a folder "
+                    'of its own for its cache, lock and undo history (the default is ".handful")'
+                )
+            config = replace(config, state_dir=folder)
         elif key == "plugins":
             enabled = value.get("enabled", []) if isinstance(value, dict) else value
             if not isinstance(enabled, list) or not all(isinstance(v, str) for v in enabled):

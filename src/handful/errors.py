@@ -8,6 +8,7 @@ rest of the vault from being processed.
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -45,6 +46,17 @@ class LockHeldError(HandfulError):
 
 class WriteError(HandfulError):
     """A file could not be written (permissions, a full disk, a path outside the vault)."""
+
+
+def os_advice(exc: OSError) -> str:
+    """What to do about a failed file-system call, for the end of a message."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "free some space on the disk that holds the vault and run again"
+    if exc.errno == errno.EROFS:
+        return "the vault is on a read-only file system; handful cannot write to it"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "make the vault's folders writable for you and run again"
+    return "check the folder's permissions and free space"
 
 
 class Severity(StrEnum):

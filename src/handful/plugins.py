@@ -71,8 +71,8 @@ def commands_for(argv: list[str]) -> list[object]:
     import os
 
     from handful.config import load_config
-    from handful.engine import find_vault
     from handful.errors import HandfulError
+    from handful.vault.root import find_vault
 
     path = None
     for index, arg in enumerate(argv):

@@ -2,10 +2,19 @@
 
 A write is a *change*: a function from the file's current text to its new text. The writer reads
 the file, asks for the new text, and replaces the file atomically (a temporary file in the same
-folder, fsync, rename, fsync of the folder) only if the content differs. Just before the rename
-it checks the file still holds what was read; if the user saved in between, it reads again and
-recomputes, and never overwrites their save. Permissions are kept; a new file is created with
-``link`` so an existing file can never be replaced by accident.
+folder, fsync, rename, fsync of the folder) only if the content differs. A user's save is never
+overwritten: just before replacing the file it checks the file still holds what was read, and on
+Linux (``renameat2(RENAME_EXCHANGE)``) and macOS (``renamex_np(RENAME_SWAP)``) the replacement is
+an atomic *exchange*, after which the file that came out is compared with what was read and put
+back if a save landed in between. Where the file system cannot exchange, a plain rename follows
+the check (a save in the microseconds between the two can then be lost).
+
+The file's identity is kept: mode, owner, group and extended attributes are given to the new
+file, and a note whose owner or attributes cannot be given back is left alone and reported, as
+is a read-only note, a hard-linked one (a rename would split the link) and a note whose front
+matter cannot be read (the user is most likely in the middle of an edit). A new file is created
+with ``link`` so an existing file can never be replaced by accident. Recorders (the undo log)
+hear of a write before the file is replaced, so no write ever goes unrecorded.
 """
 
 from __future__ import annotations
@@ -25,7 +34,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from handful.errors import Problem, error, warning
+from handful.errors import Problem, error, os_advice, warning
+from handful.parse.frontmatter import frontmatter_error
 from handful.parse.regions import BrokenRegionError
 from handful.vault.scan import inside_vault
 
@@ -38,11 +48,30 @@ Update = Callable[[str | None], str | None]
 
 @dataclass(frozen=True, slots=True)
 class Change:
-    """``update(current_text_or_None) -> new_text_or_None`` (None: leave the file alone)."""
+    """``update(current_text_or_None) -> new_text_or_None`` (None: leave the file alone).
+
+    ``check_frontmatter``: leave a note whose front matter has an error alone (off only for
+    ``undo``, which puts back bytes handful replaced)."""
 
     path: str  # vault-relative
     update: Update
     what: str = "note"
+    check_frontmatter: bool = True
+
+
+#: Why a file is left alone that only an edit of the file itself changes: a run that met only
+#: these needs no second try until a note changes (the refresh stamp may be remembered).
+SETTLED_CODES = frozenset(
+    {
+        "frontmatter-unclosed",
+        "frontmatter-invalid",
+        "frontmatter-not-mapping",
+        "frontmatter-too-large",
+        "frontmatter-too-deep",
+        "region-broken",
+        "note-not-utf8",
+    }
+)
 
 
 @dataclass
@@ -52,6 +81,13 @@ class WriteReport:
     problems: list[Problem] = field(default_factory=list)
     diffs: list[str] = field(default_factory=list)
 
+    @property
+    def settled(self) -> bool:
+        """Was everything written that can be until a note changes? (False after a busy or
+        failed write, or a note left alone for its permissions or links: a chmod does not
+        change what the refresh stamp sees.)"""
+        return all(p.code in SETTLED_CODES for p in self.problems)
+
     def merge(self, other: WriteReport) -> None:
         self.written += other.written
         self.unchanged += other.unchanged
@@ -60,10 +96,24 @@ class WriteReport:
 
 
 class Recorder:
-    """Receives every completed write (the undo log, the watcher's own-write filter)."""
+    """Hears of every write: ``prepare`` before the file is replaced (the undo log records it
+    there; an OSError leaves the file as it was, reported), ``record`` once it is done (the
+    watcher's own-write filter, the cache)."""
 
-    def record(self, path: str, before: bytes | None, after: bytes) -> None:  # pragma: no cover
-        raise NotImplementedError
+    def prepare(self, path: str, before: bytes | None, after: bytes, *, durable: bool) -> None:
+        """``durable``: the record must be on disk when this returns (else the writer syncs the
+        whole batch at once, this record with it)."""
+
+    def record(self, path: str, before: bytes | None, after: bytes) -> None:
+        """The file now holds ``after``."""
+
+
+class LeftAlone(Exception):
+    """A file handful must not write: the problem to report instead."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
 
 
 def content_hash(data: bytes) -> str:
@@ -115,40 +165,51 @@ def _remember_own(path: Path, info: os.stat_result) -> None:
     _OWN_WRITES[str(path)] = _identity(info)
 
 
-def _settled_read(path: Path) -> tuple[bool, bytes | None]:
-    """(settled, bytes): wait until the file has not changed for ``SETTLE_SECONDS``.
+def _settled_read(path: Path) -> tuple[bool, bytes | None, os.stat_result | None]:
+    """(settled, bytes, stat): wait until the file has not changed for ``SETTLE_SECONDS``.
 
     Replacing a file by rename while an editor still writes into it would send the editor's
     bytes to the replaced file: they would be lost. A file that is being saved is therefore
     never used as the base of a write; after ``SETTLE_LIMIT`` it is left alone. A file that
     is still exactly what this process installed (same inode, size and mtime to the
     nanosecond) needs no wait: an editor writing into it would have changed one of them. That
-    keeps the watcher from waiting on its own last write when edits come quickly.
+    keeps the watcher from waiting on its own last write when edits come quickly. Anything but
+    a regular file (a FIFO would block the read forever) is left alone.
     """
     waited = 0.0
     while True:
         try:
             info = os.stat(path)
         except FileNotFoundError:
-            return True, None
+            return True, None, None
+        if not stat.S_ISREG(info.st_mode):
+            raise LeftAlone(
+                error(
+                    "",
+                    None,
+                    "write-failed",
+                    "this is not a regular file (a folder, a FIFO or a device), so not a note; "
+                    "handful left it alone",
+                )
+            )
         age = time.time() - info.st_mtime
         if age >= SETTLE_SECONDS or _OWN_WRITES.get(str(path)) == _identity(info):
             data = _read(path)
             try:
                 again = os.stat(path)
             except FileNotFoundError:
-                return True, None
+                return True, None, None
             if (again.st_size, again.st_mtime_ns) == (info.st_size, info.st_mtime_ns):
-                return True, data
+                return True, data, again
             age = 0.0
         pause = max(0.02, SETTLE_SECONDS - age)
         if waited + pause > SETTLE_LIMIT:
-            return False, None
+            return False, None, None
         time.sleep(pause)
         waited += pause
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
     with contextlib.suppress(OSError):
         fd = os.open(folder, os.O_RDONLY)
         try:
@@ -157,25 +218,134 @@ def _fsync_dir(folder: Path) -> None:
             os.close(fd)
 
 
-def _stage(path: Path, data: bytes) -> Path:
-    """Write ``data`` to a temporary file beside ``path``, with the note's mode and owner."""
+def _is_read_only(path: Path, info: os.stat_result) -> bool:
+    """No write permission for anyone, or none for this user. (handful replaces a note by
+    renaming a new file over it, which only needs the folder to be writable: the note's own
+    permission is what says the user does not want it changed.)"""
+    if not info.st_mode & 0o222:
+        return True
+    effective = os.access in os.supports_effective_ids
+    return not os.access(path, os.W_OK, effective_ids=effective)
+
+
+def _check_identity(relative: str, path: Path, info: os.stat_result) -> None:
+    """Raise LeftAlone for a note handful must not replace: read-only, or hard-linked."""
+    if _is_read_only(path, info):
+        raise LeftAlone(
+            warning(
+                relative,
+                None,
+                "note-read-only",
+                "this note is read-only, so handful left it as it is; make it writable "
+                "(chmod u+w) if handful should update it",
+            )
+        )
+    if info.st_nlink > 1 and info.st_nlink - _drop_own_links(path, info) > 1:
+        raise LeftAlone(
+            warning(
+                relative,
+                None,
+                "note-hard-linked",
+                f"this note has {info.st_nlink} hard links; handful replaces a note by renaming "
+                "a new file over it, which would split the link (the other names would keep the "
+                "old text), so it left it as it is",
+            )
+        )
+
+
+def _drop_own_links(path: Path, info: os.stat_result) -> int:
+    """Remove handful's own temporary names of the note (a new note is created by linking its
+    temporary file, so a killed run can leave the note with a second name); how many."""
+    prefix = f".{path.name[:60]}."
+    dropped = 0
+    with contextlib.suppress(OSError), os.scandir(path.parent) as entries:
+        for entry in entries:
+            if (
+                entry.name.startswith(prefix)
+                and entry.name.endswith(TEMP_SUFFIX)
+                and entry.stat(follow_symlinks=False).st_ino == info.st_ino
+            ):
+                os.unlink(entry.path)
+                dropped += 1
+    return dropped
+
+
+def _give_identity(temp: Path, path: Path, info: os.stat_result) -> None:
+    """Give the new file the note's owner, group, mode and extended attributes (macOS Finder
+    tags, ACLs, SELinux labels...); LeftAlone when one cannot be given back."""
+    if hasattr(os, "chown"):
+        mine = os.stat(temp)
+        if (mine.st_uid, mine.st_gid) != (info.st_uid, info.st_gid):
+            try:
+                os.chown(temp, info.st_uid, info.st_gid)
+            except OSError as exc:
+                raise LeftAlone(
+                    error(
+                        "",
+                        None,
+                        "note-owner",
+                        f"this note belongs to user {info.st_uid} (group {info.st_gid}) and "
+                        f"handful cannot give a rewritten file back to them ({exc.strerror}), "
+                        "so it left the note as it is; run handful as its owner",
+                    )
+                ) from None
+    os.chmod(temp, stat.S_IMODE(info.st_mode))
+    for name, value in _xattrs(path):
+        try:
+            if _getxattr(temp, name) == value:
+                continue
+            os.setxattr(temp, name, value, follow_symlinks=False)
+        except OSError as exc:
+            raise LeftAlone(
+                error(
+                    "",
+                    None,
+                    "note-attributes",
+                    f"handful cannot give this note's extended attribute '{name}' to a rewritten "
+                    f"file ({exc.strerror}), so it left the note as it is",
+                )
+            ) from None
+
+
+def _getxattr(path: Path, name: str) -> bytes | None:
+    try:
+        return os.getxattr(path, name, follow_symlinks=False)
+    except OSError:
+        return None
+
+
+def _xattrs(path: Path) -> list[tuple[str, bytes]]:
+    """The note's extended attributes; none where Python cannot read them (not Linux)."""
+    if not hasattr(os, "listxattr"):
+        return []
+    try:
+        names = os.listxattr(path, follow_symlinks=False)
+    except OSError as exc:
+        if exc.errno in (errno.ENOTSUP, errno.EOPNOTSUPP):
+            return []
+        raise
+    found: list[tuple[str, bytes]] = []
+    for name in sorted(names):
+        value = _getxattr(path, name)
+        if value is not None:
+            found.append((name, value))
+    return found
+
+
+def _stage(path: Path, data: bytes, info: os.stat_result | None = None) -> Path:
+    """Write ``data`` to a temporary file beside ``path``, with the note's identity (``info``:
+    the note as it was read; None for a new file)."""
     folder = path.parent
     folder.mkdir(parents=True, exist_ok=True)
-    try:
-        info: os.stat_result | None = os.stat(path)
-        mode = stat.S_IMODE(info.st_mode) if info else _default_mode()
-    except FileNotFoundError:
-        info = None
-        mode = _default_mode()
     fd, temp_name = tempfile.mkstemp(prefix=f".{path.name[:60]}.", suffix=TEMP_SUFFIX, dir=folder)
     temp = Path(temp_name)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-        os.chmod(temp, mode)
-        if info is not None and hasattr(os, "chown"):
-            with contextlib.suppress(OSError):
-                os.chown(temp, info.st_uid, info.st_gid)
+        if info is None:
+            os.chmod(temp, _default_mode())
+        else:
+            _give_identity(temp, path, info)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             temp.unlink()
@@ -183,12 +353,94 @@ def _stage(path: Path, data: bytes) -> Path:
     return temp
 
 
+# --- replacing a file: an atomic exchange where the system has one --------------------------
+
+_RENAME_EXCHANGE = 2  # linux/fs.h
+_RENAME_SWAP = 2  # macOS sys/stdio.h
+_AT_FDCWD = -100
+#: errno values that mean "this file system (or system) cannot exchange": fall back to rename.
+_NO_EXCHANGE = frozenset(
+    {errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EPERM}
+)
+
+
+def _libc_function(name: str) -> Callable[..., int] | None:
+    try:
+        function: Callable[..., int] = getattr(ctypes.CDLL(None, use_errno=True), name)
+    except (OSError, AttributeError):
+        return None
+    return function
+
+
+_renameat2 = _libc_function("renameat2") if sys.platform.startswith("linux") else None
+_renamex_np = _libc_function("renamex_np") if sys.platform == "darwin" else None
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap the names ``a`` and ``b``; False where that is not possible here."""
+    if _renameat2 is not None:
+        result = _renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    elif _renamex_np is not None:
+        result = _renamex_np(os.fsencode(a), os.fsencode(b), _RENAME_SWAP)
+    else:
+        return False
+    if result == 0:
+        return True
+    number = ctypes.get_errno()
+    if number in _NO_EXCHANGE:
+        return False
+    raise OSError(number, os.strerror(number), str(b))
+
+
+def _replace_checked(temp: Path, path: Path, expected: bytes, staged: os.stat_result) -> bool:
+    """Put ``temp`` in the place of ``path`` if ``path`` still holds ``expected``.
+
+    The exchange moves whatever the note is at that instant to the temporary name: if it is not
+    what was read (an editor saved after the last check), it is swapped back at once, and if
+    another save replaced handful's version in the few microseconds that took, that save is put
+    back in place too. Nothing but handful's own file and the version it read is ever unlinked.
+    """
+    if not _exchange(temp, path):
+        os.replace(temp, path)  # no exchange here: the check just made is the last one
+        return True
+    try:
+        out = os.lstat(temp)
+        same = stat.S_ISREG(out.st_mode) and _read(temp) == expected
+    except OSError:
+        out, same = None, False
+    if same:
+        os.unlink(temp)  # the version handful read, replaced
+        return True
+    _exchange(temp, path)  # a save landed in between: it goes back in place
+    back = os.lstat(temp)
+    if back.st_ino == staged.st_ino:
+        os.unlink(temp)  # handful's own version
+        return False
+    # Someone replaced the note while handful's version was in place: theirs is the newest.
+    _exchange(temp, path)
+    older = os.lstat(temp)
+    if out is not None and older.st_ino == out.st_ino:
+        os.unlink(temp)  # the version their own save replaced, as if handful had not been there
+        return False
+    kept = temp.with_name(temp.name[: -len(TEMP_SUFFIX)] + KEPT_SUFFIX)
+    os.rename(temp, kept)
+    raise LeftAlone(
+        warning(
+            "",
+            None,
+            "write-busy",
+            f"the note was saved several times while handful wrote it; handful kept the version "
+            f"it moved aside as {kept.name} (compare it with the note, then delete it)",
+        )
+    )
+
+
 def _install(temp: Path, path: Path, expected: bytes | None) -> bool:
     """Move a durable temporary file over ``path`` if it still holds ``expected``."""
+    staged = os.stat(temp)  # an exchange keeps inode, size and mtime: what the note will have
     try:
         if _read(path) != expected:
             return False
-        staged = os.stat(temp)  # a rename keeps inode, size and mtime: what the note will have
         if expected is None:
             try:
                 os.link(temp, path)  # fails if someone created the file meanwhile
@@ -205,11 +457,21 @@ def _install(temp: Path, path: Path, expected: bytes | None) -> bool:
                     raise
                 os.replace(temp, path)  # file systems without hard links (FAT, some shares)
         else:
-            os.replace(temp, path)
+            try:
+                if not _replace_checked(temp, path, expected, staged):
+                    return False
+            except FileNotFoundError:
+                return False  # the note was deleted meanwhile: never recreate it
         _remember_own(path, staged)
         return True
     finally:
-        with contextlib.suppress(FileNotFoundError):
+        _unlink_own(temp, staged)
+
+
+def _unlink_own(temp: Path, staged: os.stat_result) -> None:
+    """Remove the temporary name only while it still holds handful's own file."""
+    with contextlib.suppress(FileNotFoundError):
+        if os.lstat(temp).st_ino == staged.st_ino:
             temp.unlink()
 
 
@@ -248,11 +510,12 @@ def atomic_write(path: Path, data: bytes, *, expected: bytes | None) -> bool:
     Temporary file, fsync, rename, fsync of the folder. Returns False when the file changed
     since it was read; the caller re-reads and retries.
     """
-    temp = _stage(path, data)
+    info = os.stat(path) if expected is not None else None
+    temp = _stage(path, data, info)
     _fsync_file(temp)
     done = _install(temp, path, expected)
     if done:
-        _fsync_dir(path.parent)
+        fsync_dir(path.parent)
     return done
 
 
@@ -266,6 +529,7 @@ class _Pending:
     real: Path
     before: bytes | None
     data: bytes
+    info: os.stat_result | None = None
     temp: Path | None = None
 
 
@@ -286,8 +550,9 @@ class Writer:
     ) -> WriteReport:
         """Apply changes in order; ``stop()`` returning True ends the batch between files.
 
-        Many changes are written as a batch: every temporary file first, one sync, then the
-        renames (each still checking the file is as it was read), then one more sync.
+        Many changes are written as a batch: every temporary file first, the recorders told,
+        one sync, then the renames (each still checking the file is as it was read), then one
+        more sync.
         """
         report = WriteReport()
         pending: list[_Pending] = []
@@ -303,24 +568,17 @@ class Writer:
             return report
         staged: list[_Pending] = []
         for item in pending:
-            try:
-                item.temp = _stage(item.real, item.data)
+            item.temp = self._stage(item, report, durable=False)
+            if item.temp is not None:
                 staged.append(item)
-            except OSError as exc:
-                report.problems.append(_write_failed(item.change.path, exc))
         try:
             _sync_all(self.root_real, [item.temp for item in staged if item.temp])
             for item in staged:
                 assert item.temp is not None
-                try:
-                    installed = _install(item.temp, item.real, item.before)
-                except OSError as exc:
-                    report.problems.append(_write_failed(item.change.path, exc))
-                    continue
-                if installed:
-                    self._done(item, report)
-                else:  # the user saved meanwhile: start again from their version
-                    self._retry(item.change, report)
+                if self._install(item, item.temp, report) is False:
+                    again = self._prepare(item.change, report)  # the user saved meanwhile
+                    if again is not None:
+                        self._commit_one(again, report)
         finally:
             for item in staged:
                 if item.temp is not None:
@@ -363,7 +621,14 @@ class Writer:
             )
             return None
         try:
-            settled, before = _settled_read(real)
+            return self._compute(change, real, report)
+        except LeftAlone as left:
+            report.problems.append(_located(left.problem, change.path))
+            return None
+
+    def _compute(self, change: Change, real: Path, report: WriteReport) -> _Pending | None:
+        try:
+            settled, before, info = _settled_read(real)
         except OSError as exc:
             report.problems.append(
                 error(
@@ -397,49 +662,110 @@ class Writer:
         try:
             new_text = change.update(text)
         except BrokenRegionError as exc:
-            report.problems.append(
-                error(change.path, None, "region-broken", f"{exc}; handful left this file as it is")
-            )
+            report.problems.append(error(change.path, exc.line, "region-broken", exc.message))
             return None
         if new_text is None or new_text == text:
             report.unchanged.append(change.path)
             return None
+        if text is not None and change.check_frontmatter:
+            broken = frontmatter_error(text, change.path)
+            if broken is not None:
+                raise LeftAlone(broken)  # the same problem the read reported: shown once
+        if info is not None:
+            _check_identity(change.path, real, info)
         if self.dry_run:
             report.written.append(change.path)
             report.diffs.append(_diff(change.path, text or "", new_text))
             return None
-        return _Pending(change, real, before, new_text.encode("utf-8"))
+        return _Pending(change, real, before, new_text.encode("utf-8"), info)
 
-    def _commit_one(self, item: _Pending, report: WriteReport) -> None:
+    def _stage(self, item: _Pending, report: WriteReport, *, durable: bool) -> Path | None:
+        """The temporary file, with the recorders told; None (reported) when either fails."""
+        path = item.change.path
         try:
-            done = atomic_write(item.real, item.data, expected=item.before)
+            temp = _stage(item.real, item.data, item.info)
+        except LeftAlone as left:
+            report.problems.append(_located(left.problem, path))
+            return None
+        except OSError as exc:
+            report.problems.append(_write_failed(path, exc))
+            return None
+        try:
+            if durable:
+                _fsync_file(temp)
+            for recorder in self.recorders:
+                recorder.prepare(path, item.before, item.data, durable=durable)
+        except OSError as exc:
+            with contextlib.suppress(FileNotFoundError):
+                temp.unlink()
+            report.problems.append(_undo_failed(path, exc))
+            return None
+        return temp
+
+    def _install(self, item: _Pending, temp: Path, report: WriteReport) -> bool | None:
+        """Put a staged file in place: True when done, False when the file changed since it
+        was read (the caller starts again from the new version), None when reported."""
+        try:
+            installed = _install(temp, item.real, item.before)
+        except LeftAlone as left:
+            report.problems.append(_located(left.problem, item.change.path))
+            return None
         except OSError as exc:
             report.problems.append(_write_failed(item.change.path, exc))
-            return
-        if done:
+            return None
+        if installed:
             self._done(item, report)
-        else:
-            self._retry(item.change, report)
+        return installed
 
-    def _retry(self, change: Change, report: WriteReport) -> None:
+    def _commit_one(self, item: _Pending, report: WriteReport) -> None:
+        """Stage, record, install one change; start again from the user's version if they
+        saved meanwhile."""
         for _ in range(MAX_ATTEMPTS):
-            item = self._prepare(change, report)
-            if item is None:
+            temp = self._stage(item, report, durable=True)
+            if temp is None:
                 return
-            try:
-                done = atomic_write(item.real, item.data, expected=item.before)
-            except OSError as exc:
-                report.problems.append(_write_failed(change.path, exc))
+            installed = self._install(item, temp, report)
+            if installed is None:
                 return
-            if done:
-                self._done(item, report)
+            if installed:
+                fsync_dir(item.real.parent)
                 return
-        report.problems.append(_busy(change.path))
+            again = self._prepare(item.change, report)  # the user saved meanwhile
+            if again is None:
+                return
+            item = again
+        report.problems.append(_busy(item.change.path))
+
+    def remove(self, relative: str, expected: bytes, report: WriteReport) -> bool:
+        """Delete a file handful created, only while it holds exactly what handful wrote."""
+        try:
+            real = self._real(relative)
+        except ValueError as exc:
+            report.problems.append(error(relative, None, "path-outside", str(exc)))
+            return False
+        if self.dry_run:
+            return _read(real) == expected
+        try:
+            return _remove_if_unchanged(real, expected)
+        except OSError as exc:
+            report.problems.append(_write_failed(relative, exc))
+            return False
 
     def _done(self, item: _Pending, report: WriteReport) -> None:
         report.written.append(item.change.path)
         for recorder in self.recorders:
             recorder.record(item.change.path, item.before, item.data)
+
+
+#: A version of a note handful moved aside and could not put back (see _replace_checked).
+KEPT_SUFFIX = ".handful-kept"
+
+
+def _located(problem: Problem, path: str) -> Problem:
+    """A problem raised without knowing the path, with it."""
+    if problem.path:
+        return problem
+    return Problem(path, problem.line, problem.code, problem.message, problem.severity)
 
 
 def _busy(path: str) -> Problem:
@@ -457,7 +783,17 @@ def _write_failed(path: str, exc: OSError) -> Problem:
         path,
         None,
         "write-failed",
-        f"cannot write ({exc.strerror or exc}); check the folder's permissions and free space",
+        f"cannot write ({exc.strerror or exc}): {os_advice(exc)}",
+    )
+
+
+def _undo_failed(path: str, exc: OSError) -> Problem:
+    return error(
+        path,
+        None,
+        "undo-failed",
+        f"cannot record this write in the undo history ({exc.strerror or exc}), so the file "
+        f"was left as it is: {os_advice(exc)}",
     )
 
 
@@ -473,13 +809,29 @@ def _diff(path: str, old: str, new: str) -> str:
     )
 
 
-def remove_if_unchanged(path: Path, expected: bytes) -> bool:
-    """Delete a file handful created, only if it still holds exactly what handful wrote."""
+def _remove_if_unchanged(path: Path, expected: bytes) -> bool:
+    """Delete ``path`` only if it holds exactly ``expected``: it is first renamed aside, so a
+    save that lands during the check is put back instead of deleted."""
     if _read(path) != expected:
         return False
-    path.unlink()
-    _fsync_dir(path.parent)
-    return True
+    aside = path.with_name(f".{path.name[:60]}.{os.getpid()}-{time.monotonic_ns()}{TEMP_SUFFIX}")
+    try:
+        os.rename(path, aside)
+    except FileNotFoundError:
+        return False
+    if _read(aside) == expected:
+        os.unlink(aside)
+        fsync_dir(path.parent)
+        return True
+    try:
+        os.link(aside, path)  # put the save back, unless a new file took the name meanwhile
+        os.unlink(aside)
+    except FileExistsError:
+        kept = aside.with_name(aside.name[: -len(TEMP_SUFFIX)] + KEPT_SUFFIX)
+        os.rename(aside, kept)
+    except OSError:
+        os.rename(aside, path)
+    return False
 
 
 def clean_temp_files(root: Path, *, skip_folders: Iterable[str] = ()) -> list[str]:

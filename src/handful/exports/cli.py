@@ -40,7 +40,7 @@ def status(ctx: Context, day: str | None, as_json: bool) -> None:
         click.echo("no [[capture]] entries in handful.toml (docs/capture.md)")
         return
     loaded = ctx.load(vault, when)
-    with ctx.store(vault) as store:
+    with ctx.store(vault, writing=False) as store:
         reading = read_all(vault, day=when, store=store)
     universe = loaded.universe
     rows: list[dict[str, Any]] = []

@@ -24,7 +24,7 @@ from handful.model.types import Origin
 from handful.store import NoteStore
 
 if TYPE_CHECKING:
-    from handful.engine import Vault
+    from handful.loading import Vault
 
 log = logging.getLogger(__name__)
 

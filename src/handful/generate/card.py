@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from handful.model.types import EdgeKind, Model
 from handful.score.assess import Assessment, hook
 from handful.score.tie import State
+
+
+def shown_points(points: list[float], places: int = 1) -> list[float]:
+    """Points rounded so that the rounded parts add up to the rounded total (largest
+    remainder): a card whose lines do not add up to its total explains nothing."""
+    scale = 10**places
+    total = round(sum(points) * scale)
+    floors = [math.floor(p * scale) for p in points]
+    order = sorted(range(len(points)), key=lambda i: (floors[i] - points[i] * scale, i))
+    for i in order[: total - sum(floors)]:
+        floors[i] += 1
+    return [f / scale for f in floors]
 
 
 def person_json(model: Model, a: Assessment) -> dict[str, Any]:
@@ -135,11 +148,12 @@ def person_card(model: Model, a: Assessment, *, timeline: int = 15) -> str:
             f"{a.drift.silence_days} days: {verdict}"
         )
     out.append("")
-    out.append(f"Strength      {a.strength.score:.1f}/100 = the sum of the parts' points")
-    for part in a.strength.parts:
+    shown = shown_points([part.points for part in a.strength.parts])
+    out.append(f"Strength      {sum(shown):.1f}/100 = the sum of the parts' points")
+    for part, points in zip(a.strength.parts, shown, strict=True):
         prior = " (prior)" if part.prior else ""
         out.append(
-            f"  {part.name:<13} {part.value:4.2f} x {part.weight:.2f} -> {part.points:5.1f}  "
+            f"  {part.name:<13} {part.value:4.2f} x {part.weight:.2f} -> {points:5.1f}  "
             f"{part.inputs}{prior}"
         )
     out.append("")

@@ -115,7 +115,7 @@ def _run_import(
     for problem in contacts.problems:
         click.echo(f"handful: {file.name}: {problem}", err=True)
     vault = ctx.open()
-    loaded = ctx.load(vault)
+    loaded = ctx.load(vault, writing=not dry_run)
     untouchable = {
         p.path: "its handful region markers are broken; left alone (see handful doctor)"
         for p in loaded.problems

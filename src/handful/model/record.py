@@ -22,6 +22,7 @@ from handful.model.sources import DEFAULT_SOURCES, NoteContext, Source, reconnec
 from handful.model.types import Person
 from handful.parse import Note
 from handful.parse.dates import ISO_DAY, parse_date
+from handful.parse.regions import unclosed_tail
 from handful.vault.resolve import fold
 from handful.vault.settings import VaultLayout
 
@@ -146,6 +147,12 @@ def record_for(
         if adjust_person is not None:
             draft = replace(draft, person=adjust_person(draft.person, note))
         problems.extend(draft.problems)
+        if (
+            config.output.person_regions
+            and note.open_end is not None
+            and not any(region.name == "" for region in note.regions)
+        ):
+            problems.append(unclosed_tail(note.path, note.open_end))
     aliases = note_aliases(note)
     if draft is not None:
         aliases += [a for a in draft.person.aliases if a not in aliases]

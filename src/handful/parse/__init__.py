@@ -67,7 +67,7 @@ def _parse(text: str, path: str) -> Note:
     lines = text.split("\n")
     problems: list[Problem] = []
 
-    region_scan = find_regions(lines, path)
+    region_scan = find_regions(lines, path, text=text)
     problems.extend(region_scan.problems)
     regions = region_scan.regions
     generated_lines = [(r.begin, r.end) for r in regions]
@@ -169,6 +169,7 @@ def _parse(text: str, path: str) -> Note:
         bom=bom,
         newline=newline,
         line_count=len(lines),
+        open_end=region_scan.open_end,
     )
 
 

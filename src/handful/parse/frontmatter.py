@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from handful.errors import Problem, error, warning
+from handful.errors import Problem, Severity, error, warning
 
 _BaseLoader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -511,3 +511,26 @@ def _too_deep(path: str, line: int) -> Loaded:
     return _failed(
         path, line, "frontmatter-too-deep", "front matter nests too deeply; it was not read"
     )
+
+
+def frontmatter_error(text: str, path: str) -> Problem | None:
+    """The first error in a note's front matter (unclosed, not YAML, a bomb...), exactly as
+    ``parse_note`` reports it, or None. handful never writes such a note: the user is most
+    likely in the middle of an edit, and a note it cannot read it cannot safely change."""
+    body = text[1:] if text.startswith("\ufeff") else text
+    if not body.startswith("---"):
+        return None
+    if "\r" in body:
+        body = body.replace("\r\n", "\n").replace("\r", "\n")
+    if "\x00" in body:
+        body = body.replace("\x00", "\ufffd")
+    split = split_frontmatter(body.split("\n"), path)
+    if split.problem is not None:
+        return split.problem
+    if split.yaml_text is None:
+        return None
+    try:
+        loaded = load_frontmatter(split.yaml_text, path=path, first_line=2)
+    except RecursionError:
+        return _too_deep(path, 2).problems[0]
+    return next((p for p in loaded.problems if p.severity is Severity.ERROR), None)

@@ -107,6 +107,9 @@ class Note:
     bom: bool = False
     newline: str = "\n"
     line_count: int = 0
+    #: 1-based line where a code block or comment that is never closed begins: a region cannot
+    #: be appended to the note (it would be inside it).
+    open_end: int | None = None
 
     @property
     def title(self) -> str:

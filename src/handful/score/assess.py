@@ -175,9 +175,12 @@ def _unanswered(
     return min(on_last_day)
 
 
-#: After the person's name at the start of a task, the words that make it their task.
+#: After the person's name at the start of a task, the words that make it their task: "Aiko to
+#: send", "Aiko owes me", "Aiko promised to", "Aiko will send". Not "Aiko should get a card" or
+#: "Aiko needs to hear back from me": those are yours.
 _THEIR_TASK = re.compile(
-    r"\s+(?:to|will|should|must|owes?|needs? to|has to|is going to|promised to)(?![\w-])",
+    r"\s+(?:to\s+(?!-)\w|owes\s+(?:me|us)\b|promised\s+to\b|is\s+sending\b|"
+    r"will\s+(?:send|share|get\s+back|forward|introduce|email|call\s+me|write|book|check)\b)",
     re.IGNORECASE,
 )
 
@@ -206,15 +209,27 @@ def days_words(days: int) -> str:
     return "1 day" if days == 1 else f"{days} days"
 
 
-#: Cadences with a name: "every month" reads better than "every 30 days".
-_PERIODS = {7: "week", 14: "two weeks", 30: "month", 31: "month", 90: "quarter", 91: "quarter"}
-_PERIODS |= {92: "quarter", 182: "six months", 365: "year", 366: "year"}
+#: Cadences with a name, as (shortest, longest, name): "every month" reads better than "every
+#: 30 days", and a learned 29 or 31 days is still a month.
+_PERIODS = (
+    (1, 1, "day"),
+    (2, 2, "two days"),
+    (7, 7, "week"),
+    (13, 15, "two weeks"),
+    (20, 22, "three weeks"),
+    (28, 32, "month"),
+    (58, 62, "two months"),
+    (88, 93, "quarter"),
+    (178, 186, "six months"),
+    (360, 370, "year"),
+)
 
 
 def every_words(days: float) -> str:
     """How often, in words: "every week", "every quarter", "every 45 days"."""
     whole = round(days)
-    return f"every {_PERIODS.get(whole) or days_words(whole)}"
+    name = next((word for low, high, word in _PERIODS if low <= whole <= high), None)
+    return f"every {name or days_words(whole)}"
 
 
 def aim_words(person: Person, tie_cadence: Cadence, params: ScoringParams) -> str:

@@ -71,7 +71,8 @@ class ScoringParams:
             {"inner": 1.0, "close": 0.75, "active": 0.5, "acquaintance": 0.25}
         )
     )
-    #: Closeness with no rating and no circle: the acquaintance value (docs/scoring.md).
+    #: Closeness with no rating and no circle: the mean closeness of a Dunbar-shaped network,
+    #: (5 x 1 + 10 x 0.75 + 35 x 0.5 + 100 x 0.25) / 150 (docs/scoring.md).
     closeness_prior: float = 0.375
     #: ... and for family with no circle: kin stay close longer (Roberts & Dunbar 2015).
     kin_closeness_prior: float = 0.5
@@ -106,8 +107,8 @@ class ScoringParams:
     half_life_days: float = 365
     #: Time with n people counts n^-a of one-to-one time for each of them.
     group_exponent: float = 1.5
-    #: x_F = 1 - exp(-E / 5): weekly / monthly / quarterly / yearly in-person contact gives
-    #: 0.98 / 0.62 / 0.33 / 0.19, so the layers stay in order.
+    #: x_F = 1 - exp(-E / 10): weekly / monthly / quarterly / yearly in-person contact gives
+    #: 1.00 / 0.84 / 0.47 / 0.18, so the layers stay in order.
     intensity_scale: float = 10
     #: x_D = min(1, ln(1 + years) / ln(1 + 10)): ten years known is the full duration score.
     duration_full_years: float = 10
@@ -120,7 +121,7 @@ class ScoringParams:
 
     # --- drift: silence against the person's own rhythm -----------------------------------------
     rhythm_window: int = 10  # recent gaps whose trimmed mean is the rhythm ...
-    rhythm_window_days: int = 365  # ... within the year before the last contact
+    rhythm_window_days: int = 730  # ... within the two years before the last contact
     rhythm_min_interactions: int = 4
     rhythm_min_span_days: int = 28  # a burst or a fortnight's project is not a rhythm
     burst_days: int = 2  # gaps this short are one burst of contact, not the rhythm
@@ -175,8 +176,13 @@ _POSITIVE = {
     "rhythm_window",
     "drift_factor",
     "rest_after_days",
+    "reciprocity_min_contacts",
 }
 _MAPPINGS = {"circle_cadence", "weights", "circle_closeness", "kind_weights"}
+#: Tables whose names are fixed (a typo there would silently do nothing).
+_NAMED = {"circle_cadence", "weights", "circle_closeness"}
+#: Values on the 0..1 scale of a part of strength.
+_FRACTIONS = {"circle_closeness", "closeness_prior", "kin_closeness_prior"}
 
 
 def load_params(
@@ -207,6 +213,12 @@ def load_params(
             for name, number in value.items():
                 if isinstance(number, bool) or not isinstance(number, int | float) or number < 0:
                     raise ConfigError(f"scoring.{key}.{name} must be a number >= 0")
+                if key in _NAMED and name not in default:
+                    raise ConfigError(
+                        f"scoring.{key}.{name} is not a known name; use one of {', '.join(default)}"
+                    )
+                if key in _FRACTIONS and number > 1:
+                    raise ConfigError(f"scoring.{key}.{name} must be between 0 and 1")
                 if key == "circle_cadence" and number <= 0:
                     raise ConfigError(f"scoring.circle_cadence.{name} must be greater than 0")
                 merged[name] = float(number)
@@ -220,6 +232,8 @@ def load_params(
                 raise ConfigError(f"scoring.{key} in handful.toml must be a number >= 0")
             if key in _POSITIVE and value <= 0:
                 raise ConfigError(f"scoring.{key} in handful.toml must be greater than 0")
+            if key in _FRACTIONS and value > 1:
+                raise ConfigError(f"scoring.{key} in handful.toml must be between 0 and 1")
             if isinstance(default, int) and value != int(value):
                 raise ConfigError(f"scoring.{key} in handful.toml must be a whole number")
             changes[key] = int(value) if isinstance(default, int) else float(value)

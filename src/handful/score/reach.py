@@ -118,14 +118,14 @@ def my_ties(assessments: Mapping[str, Assessment]) -> dict[str, float]:
 
 
 def with_me(
-    graph: Mapping[str, Mapping[str, float]], strengths: Mapping[str, float | None]
+    graph: Mapping[str, Mapping[str, float]], ties: Mapping[str, float]
 ) -> dict[str, dict[str, float]]:
-    """Add you, tied to each person by their strength / 100."""
+    """Add you, tied to each person by ``ties`` (``my_ties``: strength / 100)."""
     full = {node: dict(neighbours) for node, neighbours in graph.items()}
     mine: dict[str, float] = {}
-    for key, score in strengths.items():
-        if score is not None and score > 0:
-            mine[key] = min(1.0, score / 100)
+    for key, weight in ties.items():
+        if weight > 0:
+            mine[key] = min(1.0, weight)
             full.setdefault(key, {})[ME] = mine[key]
     full[ME] = mine
     return full

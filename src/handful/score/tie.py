@@ -111,16 +111,19 @@ def cadence(person: Person, dates: Sequence[dt.date], params: ScoringParams) -> 
             CadenceSource.CIRCLE,
             f"{person.circle.value} circle: every {circle_days:g} days",
         )
-    recent = gaps(dates)[-params.learned_gaps :]
-    if len(recent) >= params.learned_min_gaps:
+    recent = last_sessions(dates, params.learned_gaps + 1, params)
+    between = session_gaps(recent, params)
+    long_burst = len(between) == 0 and _span(recent) >= params.rhythm_min_span_days
+    if len(between) >= params.learned_min_gaps or long_burst:
         usual = usual_gap(recent, params)
         if usual is not None:
             days = min(params.learned_max_days, max(params.learned_min_days, usual))
+            shown = between or gaps(recent)
             return Cadence(
                 days,
                 CadenceSource.LEARNED,
-                f"learned: your usual gap over the last {len(recent)} gaps "
-                f"({', '.join(str(g) for g in recent)} days)",
+                f"learned: your usual gap over the last {len(shown)} gaps "
+                f"({', '.join(str(g) for g in shown)} days)",
             )
     return None
 
@@ -253,9 +256,12 @@ def _duration(
 ) -> Part:
     start = person.met
     source = "met"
-    if start is None and contacts:
-        start = min(i.date for i in contacts)
-        source = "first contact"
+    first = min((i.date for i in contacts), default=None)
+    if first is not None and (start is None or first < start):
+        start, source = first, "first contact"  # the notes prove you knew each other by then
+    if person.kin and person.met is None:
+        # Family you have known all your life: a note started last spring says nothing of it.
+        return Part("duration", 1.0, weight, "family, no 'met' date: known all along", True)
     if start is None or start > as_of:
         return Part("duration", 0.0, weight, "no 'met' date and no contact")
     years = (as_of - start).days / 365.25
@@ -316,8 +322,14 @@ def _reciprocity(
     )
 
 
-#: Person-note tags that say what the note is, not a setting you share.
-_NOT_SETTINGS = frozenset({"person", "people", "contact", "contacts", "family", "kin"})
+#: Person-note tags that say what the note or the tie is, not a setting you share.
+_NOT_SETTINGS = frozenset(
+    {
+        *("person", "people", "contact", "contacts", "family", "kin"),
+        *("friend", "friends", "acquaintance", "acquaintances"),
+        *("inner", "close", "active"),
+    }
+)
 
 
 def contexts_of(person: Person, contacts: Sequence[Interaction]) -> list[str]:
@@ -366,38 +378,60 @@ class Drift:
 
 
 def rhythm(dates: Sequence[dt.date], params: ScoringParams) -> float | None:
-    """The usual gap between contact days, from sustained history only.
+    """The usual gap between contacts, from sustained history only.
 
-    From the contact days of the year before the last one (at most the last 11), their
-    ``usual_gap``. None with fewer
-    than ``rhythm_min_interactions`` contact days or when they span too short a time to be a
-    rhythm (a burst, a two-week project).
+    From the contact days of the ``rhythm_window_days`` before the last one (at most the last
+    11 bursts), their ``usual_gap``. None with fewer than ``rhythm_min_interactions`` contact
+    days there (occasional contact is no rhythm to drift from) or when they span too short a
+    time (a burst, a two-week project).
     """
     if not dates:
         return None
     since = dates[-1] - dt.timedelta(days=params.rhythm_window_days)
-    window = [d for d in dates[-(params.rhythm_window + 1) :] if d > since]
-    if (
-        len(window) < params.rhythm_min_interactions
-        or (window[-1] - window[0]).days < params.rhythm_min_span_days
-    ):
+    window = [d for d in last_sessions(dates, params.rhythm_window + 1, params) if d > since]
+    if len(window) < params.rhythm_min_interactions or _span(window) < params.rhythm_min_span_days:
         return None
-    return usual_gap(gaps(window), params)
+    return usual_gap(window, params)
 
 
-def usual_gap(found: Sequence[int], params: ScoringParams) -> float | None:
-    """The mean gap without the longest one, bursts left out.
+def _span(dates: Sequence[dt.date]) -> int:
+    return (dates[-1] - dates[0]).days if dates else 0
+
+
+def last_sessions(dates: Sequence[dt.date], count: int, params: ScoringParams) -> list[dt.date]:
+    """The contact days of the last ``count`` bursts: days at most ``burst_days`` apart are one
+    session of contact (a trip together, a week of messages), not several."""
+    kept: list[dt.date] = []
+    sessions = 0
+    for day in reversed(dates):
+        if not kept or (kept[-1] - day).days > params.burst_days:
+            sessions += 1
+            if sessions > count:
+                break
+        kept.append(day)
+    return kept[::-1]
+
+
+def session_gaps(dates: Sequence[dt.date], params: ScoringParams) -> list[int]:
+    """The silences between bursts of contact, in days."""
+    return [g for g in gaps(dates) if g > params.burst_days]
+
+
+def usual_gap(dates: Sequence[dt.date], params: ScoringParams) -> float | None:
+    """The usual silence between bursts of contact: their mean without the longest one.
 
     A mean, because the median of bursty contact (gaps of 1, 1, 2, 30...) is a day or two and
     would make every pause look long; without the longest gap, because one old silence should
-    not redefine the usual; gaps of ``burst_days`` or less are one burst of contact.
+    not redefine the usual; gaps of ``burst_days`` or less belong to one burst. When every gap
+    is that short (a partner you see daily), the usual gap is their plain mean.
     """
-    kept = sorted(g for g in found if g > params.burst_days)
-    if not kept:
-        return None
-    if len(kept) >= 3:
-        kept = kept[:-1]
-    return sum(kept) / len(kept)
+    between = sorted(session_gaps(dates, params))
+    if not between:
+        within = gaps(dates)
+        return sum(within) / len(within) if within else None
+    if len(between) >= 3:
+        between = between[:-1]
+    return sum(between) / len(between)
 
 
 def drift(

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from handful.errors import Problem, error, warning
+from handful.vault.conflicts import conflict_of, conflict_problem, read_limited
+from handful.vault.root import CONFIG, LOGSEQ, OBSIDIAN, STATE, mark_in
 
 #: Bytes looked at to decide a ".md" file is really binary.
 BINARY_SNIFF = 8192
@@ -32,6 +34,13 @@ class NoteFile:
 class Scan:
     files: tuple[NoteFile, ...]
     problems: tuple[Problem, ...]
+    #: (folder, mark) of folders below the root that are vaults themselves (never read):
+    #: handful refuses to work on such a folder (``vault/root.py``).
+    nested: tuple[tuple[str, str], ...] = ()
+
+
+#: Entry names that can make a folder a vault of its own.
+_MARK_NAMES = frozenset({OBSIDIAN, STATE, CONFIG, LOGSEQ})
 
 
 def is_markdown(name: str) -> bool:
@@ -43,6 +52,7 @@ def scan_vault(root: Path, *, skip_folders: tuple[str, ...] = ()) -> Scan:
     root_real = Path(os.path.realpath(root))
     skip = {_folder_key(folder) for folder in skip_folders if _folder_key(folder)}
     problems: list[Problem] = []
+    nested: list[tuple[str, str]] = []
     found: dict[tuple[int, int], NoteFile] = {}
     visited_dirs: set[tuple[int, int]] = set()
     try:
@@ -82,6 +92,16 @@ def scan_vault(root: Path, *, skip_folders: tuple[str, ...] = ()) -> Scan:
                 )
             )
             continue
+        if relative_dir:
+            marks = [
+                (e.name, e.is_dir(follow_symlinks=False))
+                for e in entries
+                if e.name in _MARK_NAMES and _folder_key(f"{relative_dir}/{e.name}") not in skip
+            ]
+            mark = mark_in(marks, directory) if marks else None
+            if mark is not None:
+                nested.append((relative_dir, mark))
+                continue
         subfolders: list[tuple[str, Path]] = []
         for entry in entries:
             relative = f"{relative_dir}/{entry.name}" if relative_dir else entry.name
@@ -133,8 +153,39 @@ def scan_vault(root: Path, *, skip_folders: tuple[str, ...] = ()) -> Scan:
                 if previous is None or _prefer(note, previous):
                     found[key] = note
         stack.extend(reversed(subfolders))
-    files = tuple(sorted(found.values(), key=lambda f: f.path))
-    return Scan(files, tuple(problems))
+    files = _without_conflict_copies(
+        root_real, sorted(found.values(), key=lambda f: f.path), problems
+    )
+    return Scan(files, tuple(problems), tuple(sorted(nested)))
+
+
+def _maybe_conflict(path: str) -> bool:
+    """A cheap first look: could this be a sync tool's conflict copy (``vault/conflicts.py``)?"""
+    stem = path[:-3]
+    return stem[-1:].isdigit() or "onflict" in stem or "ONFLICT" in stem
+
+
+def _without_conflict_copies(
+    root: Path, files: list[NoteFile], problems: list[Problem]
+) -> tuple[NoteFile, ...]:
+    """The notes, less the conflict copies sync tools made (each named in a problem)."""
+    paths = {f.path for f in files}
+
+    def exists(relative: str) -> bool:
+        return relative in paths or os.path.lexists(root / relative)
+
+    read = read_limited(root)
+    kept: list[NoteFile] = []
+    for file in files:
+        found = conflict_of(file.path, exists, read) if _maybe_conflict(file.path) else None
+        if found is None:
+            kept.append(file)
+            continue
+        original, tool = found
+        problems.append(
+            conflict_problem(file.path, original, tool, original_exists=exists(original))
+        )
+    return tuple(kept)
 
 
 def _second_path(relative: str) -> Problem:

@@ -27,13 +27,14 @@ from watchdog.observers.polling import PollingObserver
 
 from handful import engine
 from handful.cache import SqliteStore
-from handful.errors import Problem, Severity
-from handful.lock import VaultLock
+from handful.errors import HandfulError, Problem, Severity, VaultNotFoundError
+from handful.lock import VaultLock, shown
 from handful.model.record import NoteRecord
 from handful.score.assess import Assessment
 from handful.store import NoteStore, digest
 from handful.undo import UndoLog
-from handful.vault.scan import NoteFile, scan_vault
+from handful.vault.conflicts import conflict_of, read_limited
+from handful.vault.scan import NoteFile
 from handful.watch.events import CONFIG, RESCAN, STOP, VaultEventHandler, collect
 from handful.write import Recorder, clean_temp_files
 
@@ -41,6 +42,11 @@ log = logging.getLogger("handful.watch")
 
 #: A batch never waits longer than this many debounce periods, even under constant events.
 LONGEST_BATCH = 10
+#: After a write fails (a full disk...), the first wait before trying again, and the longest.
+RETRY_FIRST = 5.0
+RETRY_LONGEST = 300.0
+#: What a failed write is reported as: the watcher tries such writes again by itself.
+FAILED = frozenset({"write-failed", "undo-failed"})
 
 
 class OwnWrites(Recorder):
@@ -89,13 +95,17 @@ class Daemon:
         self.own = OwnWrites()
         self.stats = Stats()
         self.observer: BaseObserver | None = None
+        self.state = self.vault.state_dir  # checked (and made if need be) by run()
         self.store: NoteStore = NoteStore()
         self.loaded: engine.Loaded | None = None
         self.day = today()
         self._assessments: dict[str, Assessment] = {}
-        self._busy: set[str] = set()  # regions left alone because their note was being saved
+        #: regions to write again: their note was being saved, or the write failed
+        self._busy: set[str] = set()
         self._exports = ""  # the stat of every export at the last reading
         self._retry_at: float | None = None
+        self._busy_all = False  # everything to write again (after an error)
+        self._backoff = RETRY_FIRST
 
     # lifecycle ----------------------------------------------------------------------------------
 
@@ -105,16 +115,17 @@ class Daemon:
         self.events.put(STOP)
 
     def run(self) -> None:
-        lock = VaultLock(self.vault.state_dir, "watch")
+        self.state = self.vault.own_state()
+        lock = VaultLock(self.state, "watch")
         lock.acquire()
         try:
             if lock.stale:
-                log.info("replaced a stale lock left by pid %s", lock.stale.get("pid"))
+                log.info("replaced a stale lock left by pid %s", shown(lock.stale.get("pid")))
             removed = clean_temp_files(self.vault.root, skip_folders=self.vault.skip_folders())
             for path in removed:
                 log.info("removed a temporary file left by an interrupted write: %s", path)
             if self.use_cache:
-                self.store = SqliteStore(self.vault.state_dir, fingerprint=self.vault.fingerprint())
+                self.store = SqliteStore(self.state, fingerprint=self.vault.fingerprint())
             self._exports = engine.export_inputs(self.vault)
             self.loaded = engine.load(self.vault, store=self.store, day=self.day)
             self._report(self.loaded.problems)
@@ -171,27 +182,54 @@ class Daemon:
             )
             if STOP in batch or self.stopping.is_set():
                 break
-            if self.today() != self.day:
-                self.day = self.today()
-                self._assessments.clear()
-                log.info("a new day: %s", self.day.isoformat())
-                self._recapture(new_day=True)
-                self._refresh_all("midnight")
-            if batch:
-                self._process(batch)
-            if self._retry_at is not None and time.monotonic() >= self._retry_at:
-                self._retry_at = None
-                log.debug("writing again what was busy: %s", ", ".join(sorted(self._busy)))
+            try:
+                self._step(batch)
+                if time.monotonic() >= next_rescan:
+                    next_rescan = time.monotonic() + self.rescan_every
+                    self._rescan()
+            except VaultNotFoundError:
+                raise  # the vault is gone, or now holds other vaults: stop, with the message
+            except (OSError, HandfulError) as exc:
+                # A full disk, a folder that vanished...: say so, and do it all again later.
+                log.error("%s; handful tries again in %d s", exc, round(self._backoff))
+                self._retry_all()
+
+    def _step(self, batch: set[str]) -> None:
+        """One turn of the loop: the day, the batch of changes, the writes to try again."""
+        if self.today() != self.day:
+            self.day = self.today()
+            self._assessments.clear()
+            log.info("a new day: %s", self.day.isoformat())
+            self._recapture(new_day=True)
+            self._refresh_all("midnight")
+        if batch:
+            self._process(batch)
+        if self._retry_at is not None and time.monotonic() >= self._retry_at:
+            self._retry_at = None
+            if self._busy_all:
+                self._busy_all = False
+                self._refresh_all("trying again")
+            else:
+                log.debug("writing again: %s", ", ".join(sorted(self._busy)))
                 self._write(set(self._busy))
-            if time.monotonic() >= next_rescan:
-                self._rescan()
-                next_rescan = time.monotonic() + self.rescan_every
+
+    def _retry_all(self) -> None:
+        self._busy_all = True
+        self._retry_at = time.monotonic() + self._backoff
+        self._backoff = min(self._backoff * 2, RETRY_LONGEST)
 
     def _process(self, batch: set[str]) -> None:
         self.stats.batches += 1
         if CONFIG in batch:
+            try:
+                vault = engine.open_vault(self.vault.root)
+            except VaultNotFoundError:
+                raise
+            except HandfulError as exc:
+                log.error("%s; the previous settings stay until it is fixed", exc)
+                return
             log.info("settings changed: reloading the vault")
-            self.vault = engine.open_vault(self.vault.root)
+            self.vault = vault
             self._exports = engine.export_inputs(self.vault)
             self.loaded = engine.load(self.vault, store=self.store, day=self.day)
             self._assessments.clear()
@@ -206,7 +244,7 @@ class Daemon:
         """Stat every note; process whatever differs from what is known."""
         assert self.loaded is not None
         self.stats.rescans += 1
-        scan = scan_vault(self.vault.root, skip_folders=self.vault.skip_folders())
+        scan = engine.scan_checked(self.vault)
         known = self.loaded.files
         current = {f.path: f for f in scan.files}
         differing = [
@@ -337,7 +375,7 @@ class Daemon:
     def _write(self, people: set[str] | None) -> None:
         assert self.loaded is not None
         before = self.own.count
-        undo = UndoLog(self.vault.state_dir, "watch")
+        undo = UndoLog(self.state, "watch")
         result = engine.refresh(
             self.loaded,
             self.day,
@@ -354,10 +392,23 @@ class Daemon:
             log.info("wrote %s", path)
         self._report(result.report.problems)
         busy = {p.path for p in result.report.problems if p.code == "write-busy"}
-        # A note being saved was left alone: try its region again once it has settled.
-        self._busy = (self._busy - set(result.report.written)) | (busy & set(self.loaded.records))
-        if busy:
+        failed = {p.path for p in result.report.problems if p.code in FAILED}
+        # A note being saved was left alone: try its region again once it has settled. A write
+        # that failed (a full disk...) is tried again later, waiting longer each time.
+        retry = (busy | failed) & set(self.loaded.records)
+        self._busy = (self._busy - set(result.report.written)) | retry
+        if failed:
+            log.error(
+                "%d file(s) could not be written; handful tries again in %d s",
+                len(failed),
+                round(self._backoff),
+            )
+            self._retry_at = time.monotonic() + self._backoff
+            self._backoff = min(self._backoff * 2, RETRY_LONGEST)
+        elif busy:
             self._retry_at = time.monotonic() + max(self.debounce, 0.3)
+        if not failed:
+            self._backoff = RETRY_FIRST
 
     def _report(self, problems: list[Problem]) -> None:
         for problem in problems:
@@ -375,6 +426,8 @@ def _stat(root: Path, relative: str) -> NoteFile | None:
     real = os.path.realpath(root / relative)
     if not real.startswith(os.path.realpath(root) + os.sep):
         return None  # a symlink out of the vault is never read or written
+    if conflict_of(relative, lambda p: os.path.lexists(root / p), read_limited(root)):
+        return None  # a sync tool's conflict copy: never a note (the rescan names it)
     return NoteFile(relative, info.st_size, info.st_mtime_ns, os.path.islink(root / relative))
 
 
