@@ -332,3 +332,9 @@ def test_a_chat_where_only_you_wrote_is_with_the_person_it_is_named_after() -> N
     assert [(o.day, o.contacts) for o in parsed.occasions] == [
         (dt.date(2026, 1, 13), ((0, False),))
     ]
+
+
+def test_a_group_you_never_wrote_in_is_no_contact() -> None:
+    text = "13/01/2026, 10:04 - Bo: hey\n13/01/2026, 10:05 - Cy: yo\n"
+    parsed = whatsapp(text, title="Book club", me=Me(names=("Sam",)))
+    assert parsed.occasions == () and parsed.problems == ()

@@ -216,16 +216,18 @@ def _same(title: str, sender: str) -> bool:
 
 def _mine(senders: list[str], me: Me, title: str) -> set[str] | None:
     """The senders that are you: your configured names or numbers; else, in a chat named after
-    one of its two senders, the other one. None when it cannot be told."""
+    one of its two senders, the other one; else, when ``[me]`` names you, none (you never wrote
+    here). None when it cannot be told."""
     names = {fold(n) for n in me.names}
     tails = {phone_tail(p) for p in me.phones if phone_tail(p)}
     mine = {s for s in senders if fold(s) in names or (phone_tail(s) and phone_tail(s) in tails)}
     if mine:
         return mine
-    if len(senders) == 1:
-        return set() if title and _same(title, senders[0]) else None
+    if len(senders) == 1 and title and _same(title, senders[0]):
+        return set()  # only they wrote
     if len(senders) == 2 and title:
         named = [s for s in senders if _same(title, s)]
         if len(named) == 1:
             return {s for s in senders if s != named[0]}
-    return None
+    # You are known but not among the senders: you never wrote here.
+    return set() if names or tails else None

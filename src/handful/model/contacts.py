@@ -112,7 +112,9 @@ class Party:
     def target(self) -> str:
         """The contact target naming this party."""
         fields = (("n", self.name), ("e", self.email), ("p", self.phone), ("u", self.profile))
-        return CONTACT + CONTACT.join(tag + value for tag, value in fields if value)
+        return CONTACT + CONTACT.join(
+            tag + value.replace(CONTACT, " ") for tag, value in fields if value
+        )
 
     def key(self) -> str:
         """Who this is, for counting: the address, else the number, profile or folded name."""
