@@ -36,8 +36,8 @@ from handful.model.state import (
     record_names,
 )
 from handful.model.types import Edge, Model, Origin, Person
-from handful.outputs import RefreshResult, refresh
-from handful.recorders import CacheRecorder
+from handful.outputs import RefreshResult, reconnect_target, refresh
+from handful.recorders import OwnWrites
 from handful.score.assess import Assessment
 from handful.score.network import (
     Ties,
@@ -432,7 +432,13 @@ def try_refresh(
         day,
         today=today,
         recorders=[
-            CacheRecorder(vault, store, loaded, day, plain=plan.touched),
+            OwnWrites(
+                store,
+                vault.root,
+                records=loaded.records,
+                plain=plan.touched,
+                list_note=reconnect_target(vault, day)[0],
+            ),
             *recorders,
         ],
         people=plan.touched,
