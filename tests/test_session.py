@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import random
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -128,16 +129,23 @@ def full_refresh_changes_nothing(root: Path, tmp_path: Path, when: str) -> None:
     assert files_of(copy) == files_of(root)
 
 
+@contextmanager
+def opened(root: Path) -> Iterator[Session]:
+    vault = engine.open_vault(root)
+    store = SqliteStore(vault.own_state(), fingerprint=vault.fingerprint())
+    try:
+        yield Session(vault, store)
+    finally:
+        store.close()
+
+
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_random_edits_through_the_session_match_a_full_refresh(
     example: Path, tmp_path: Path, seed: int
 ) -> None:
     rng = random.Random(seed)
-    vault = engine.open_vault(example)
-    store = SqliteStore(vault.own_state(), fingerprint=vault.fingerprint())
-    session = Session(vault, store)
     when = day(EXAMPLE_DAY)
-    try:
+    with opened(example) as session:
         session.load()
         session.write(None, day=when, today=when)
         for step in range(6):
@@ -151,21 +159,14 @@ def test_random_edits_through_the_session_match_a_full_refresh(
             assert not any(path.startswith("People/") for path in again.changed)
             assert session.write(again.people, day=when, today=when).report.written == []
             full_refresh_changes_nothing(example, tmp_path, EXAMPLE_DAY)
-    finally:
-        store.close()
 
 
 def test_the_session_never_reads_its_own_region_writes_again(example: Path) -> None:
-    vault = engine.open_vault(example)
-    store = SqliteStore(vault.own_state(), fingerprint=vault.fingerprint())
-    session = Session(vault, store)
     when = day(EXAMPLE_DAY)
-    try:
+    with opened(example) as session:
         session.load()
         result = session.write(None, day=when, today=when)
         regions = [p for p in result.report.written if p.startswith("People/")]
         assert regions
         applied = session.apply(regions)
         assert applied.changed == ()  # the records they were read from still hold
-    finally:
-        store.close()
