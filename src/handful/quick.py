@@ -45,7 +45,7 @@ from handful.score.network import (
     intro_counts,
     ties_from_counts,
 )
-from handful.score.reach import model_tie_counts, tie_counts
+from handful.score.reach import tie_counts
 from handful.store import NoteStore
 from handful.vault.resolve import fold
 from handful.vault.scan import NoteFile, Scan
@@ -102,7 +102,7 @@ def remember(
         **snap.universe_values(loaded.universe),
         "problems": snap.problems_to_json(problems),
         "counts": snap.counts_to_json(
-            model_tie_counts(model), intro_counts(model.edges), loaded.universe.people
+            tie_counts(model.edges), intro_counts(model.edges), loaded.universe.people
         ),
         "checked": str(checked),
     }

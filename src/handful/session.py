@@ -26,10 +26,12 @@ from handful.model.record import NoteRecord
 from handful.outputs import RefreshResult, reconnect_target, refresh
 from handful.recorders import OwnWrites
 from handful.score.assess import Assessment
+from handful.score.network import NetworkMemo
 from handful.store import NoteStore, digest
+from handful.undo import PruneClock
 from handful.vault.conflicts import conflict_of, read_limited
 from handful.vault.scan import NoteFile
-from handful.write import Recorder, clean_temp_files
+from handful.write import Installed, Recorder, clean_temp_files
 
 STAMP_KEY = "refresh-stamp"
 
@@ -114,6 +116,9 @@ class Session:
         self.loaded: Loaded | None = None
         self._day: dt.date | None = None
         self._assessments: dict[str, Assessment] = {}
+        self._network = NetworkMemo()
+        self.installed = Installed()  # what its writers put in place, so none waits on them
+        self.prunes = PruneClock()  # undo history pruned once a day at most, not every batch
 
     def refresh(
         self,
@@ -302,6 +307,8 @@ class Session:
         """The day's list, the network note and the regions of ``people`` (None: everyone)."""
         loaded = self._loaded()
         self.own.list_note = reconnect_target(self.vault, day)[0]
+        loaded.facts = self._network.facts(loaded.model, day, self.vault.params)
+        loaded.ties = self._network.ties(loaded.model)
         return refresh(
             loaded,
             day,
@@ -310,6 +317,7 @@ class Session:
             people=None if people is None else set(people),
             stop=stop,
             assessments=self.assessments(day),
+            installed=self.installed,
         )
 
     def _loaded(self) -> Loaded:

@@ -246,7 +246,7 @@ class Daemon:
     def _write(self, people: set[str] | None) -> None:
         own = self.session.own
         before = own.count
-        undo = UndoLog(self.state, "watch")
+        undo = UndoLog(self.state, "watch", prunes=self.session.prunes)
         try:
             result = self.session.write(
                 people,
