@@ -91,8 +91,6 @@ def _registry() -> dict[str, type[Any]]:
     return {t.__name__: t for t in types}
 
 
-
-
 def _encode(value: Any) -> Any:
     if isinstance(value, Enum):  # before str: StrEnum members are strings too
         return {"e": type(value).__name__, "v": value.value}
