@@ -452,3 +452,34 @@ def test_no_cache_keeps_nothing(captured: Path, capsys: pytest.CaptureFixture[st
 def test_capture_status_without_entries(vault: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "--vault", str(vault), "capture", "status")
     assert code == 0 and out == "no [[capture]] entries in handful.toml (docs/capture.md)\n"
+
+
+def test_a_session_reads_again_only_the_exports_that_changed(
+    captured: Path, counted: list[str]
+) -> None:
+    from handful.session import Session
+
+    session = Session(engine.open_vault(captured), SqliteStore(captured / ".handful"))
+    try:
+        session.load(day=dt.date(2026, 3, 3))
+        counted.clear()
+        assert session.recapture(dt.date(2026, 3, 3)).changed == ()  # nothing changed: a stat
+        assert counted == []
+        later = session.recapture(dt.date(2026, 3, 10))  # a new day: what was ahead happened
+        assert later.changed == (
+            "Exports/WhatsApp/WhatsApp Chat - Ana Lopez.txt",
+            "Exports/mail.mbox",
+            "Exports/work.ics",
+        )
+        assert later.people is not None and "People/Ana Lopez.md" in later.people
+        assert counted == []  # from the cache: the records change with the day, not the files
+        chat = captured / "Exports/WhatsApp/WhatsApp Chat - Ana Lopez.txt"
+        chat.write_text(CHAT + "[09/03/2026, 08:00:00] Ana Lopez: hi\n", encoding="utf-8")
+        edited = session.recapture(dt.date(2026, 3, 10))
+        assert edited.changed == ("Exports/WhatsApp/WhatsApp Chat - Ana Lopez.txt",)
+        assert counted == ["Exports/WhatsApp/WhatsApp Chat - Ana Lopez.txt"]
+        assert session.loaded is not None
+        ana = session.loaded.model.interactions_of("People/Ana Lopez.md")
+        assert dt.date(2026, 3, 9) in {i.date for i in ana}
+    finally:
+        session.store.close()

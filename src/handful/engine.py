@@ -35,15 +35,23 @@ from handful.outputs import (
     refresh,
     with_outputs,
 )
-from handful.recorders import CacheRecorder
-from handful.session import STAMP_KEY, VaultRefresh, export_inputs, refresh_vault, stamp
+from handful.recorders import OwnWrites
+from handful.session import (
+    STAMP_KEY,
+    Session,
+    VaultRefresh,
+    export_inputs,
+    refresh_vault,
+    stamp,
+)
 
 __all__ = [
     "STAMP_KEY",
-    "CacheRecorder",
     "Loaded",
+    "OwnWrites",
     "Progress",
     "RefreshResult",
+    "Session",
     "Vault",
     "VaultRefresh",
     "assess_all",

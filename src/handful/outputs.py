@@ -16,7 +16,7 @@ from handful.loading import Loaded, Vault, assess_all
 from handful.score.assess import Assessment
 from handful.score.daily import DailyPlan, plan_day
 from handful.score.network import network_report
-from handful.write import Change, Recorder, Writer, WriteReport
+from handful.write import Change, Installed, Recorder, Writer, WriteReport
 
 
 def person_region_changes(
@@ -89,6 +89,7 @@ def refresh(
     people: Iterable[str] | None = None,
     stop: Callable[[], bool] | None = None,
     assessments: Mapping[str, Assessment] | None = None,
+    installed: Installed | None = None,
 ) -> RefreshResult:
     """Write that day's reconnect list and, with ``everything``, person regions (all, or only
     ``people``) and the network note. Bad notes are reported in the result and skipped."""
@@ -109,7 +110,7 @@ def refresh(
         for batch in loaded.vault.plugins.hook.handful_generators(context=context)
         for change in batch
     ]
-    writer = Writer(loaded.vault.root, dry_run=dry_run, recorders=recorders)
+    writer = Writer(loaded.vault.root, dry_run=dry_run, recorders=recorders, installed=installed)
     result = writer.apply(changes, stop=stop)
     return RefreshResult(plan, result, changes[0].path, assessments)
 

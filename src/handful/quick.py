@@ -36,8 +36,8 @@ from handful.model.state import (
     record_names,
 )
 from handful.model.types import Edge, Model, Origin, Person
-from handful.outputs import RefreshResult, refresh
-from handful.recorders import CacheRecorder
+from handful.outputs import RefreshResult, reconnect_target, refresh
+from handful.recorders import OwnWrites
 from handful.score.assess import Assessment
 from handful.score.network import (
     Ties,
@@ -45,7 +45,7 @@ from handful.score.network import (
     intro_counts,
     ties_from_counts,
 )
-from handful.score.reach import model_tie_counts, tie_counts
+from handful.score.reach import tie_counts
 from handful.store import NoteStore
 from handful.vault.resolve import fold
 from handful.vault.scan import NoteFile, Scan
@@ -102,7 +102,7 @@ def remember(
         **snap.universe_values(loaded.universe),
         "problems": snap.problems_to_json(problems),
         "counts": snap.counts_to_json(
-            model_tie_counts(model), intro_counts(model.edges), loaded.universe.people
+            tie_counts(model.edges), intro_counts(model.edges), loaded.universe.people
         ),
         "checked": str(checked),
     }
@@ -432,7 +432,13 @@ def try_refresh(
         day,
         today=today,
         recorders=[
-            CacheRecorder(vault, store, loaded, day, plain=plan.touched),
+            OwnWrites(
+                store,
+                vault.root,
+                records=loaded.records,
+                plain=plan.touched,
+                list_note=reconnect_target(vault, day)[0],
+            ),
             *recorders,
         ],
         people=plan.touched,

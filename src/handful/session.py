@@ -6,16 +6,34 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from handful import quick
-from handful.loading import Loaded, Progress, Vault, bulk, load, scan_checked
-from handful.outputs import RefreshResult, refresh
-from handful.recorders import CacheRecorder
+from handful.errors import Problem
+from handful.loading import (
+    Loaded,
+    Progress,
+    Vault,
+    assess_one,
+    bulk,
+    extra_records,
+    load,
+    read_one,
+    scan_checked,
+)
+from handful.model.record import NoteRecord
+from handful.outputs import RefreshResult, reconnect_target, refresh
+from handful.recorders import OwnWrites
+from handful.score.assess import Assessment
+from handful.score.network import NetworkMemo
 from handful.store import NoteStore, digest
+from handful.undo import PruneClock
+from handful.vault.conflicts import conflict_of, read_limited
 from handful.vault.scan import NoteFile
-from handful.write import Recorder, clean_temp_files
+from handful.write import Installed, Recorder, clean_temp_files
 
 STAMP_KEY = "refresh-stamp"
 
@@ -61,84 +79,9 @@ class VaultRefresh:
     quick: bool = False  # redone from the snapshot, only what the edits touched
 
 
-def refresh_vault(
-    vault: Vault,
-    day: dt.date,
-    *,
-    today: dt.date,
-    store: NoteStore,
-    dry_run: bool = False,
-    limit: int | None = None,
-    everything: bool = True,
-    progress: Progress | None = None,
-    recorders: Iterable[Recorder] = (),
-) -> VaultRefresh:
-    """Refresh with the cache's stamp: when nothing changed since the last identical refresh,
-    only stat the notes and stop. After a few edits, redo only what they touched (``quick``);
-    otherwise read everything and remember the result for next time."""
-    scan = scan_checked(vault)
-    options = f"everything={everything};limit={limit};editable={day >= today}"
-    exports = export_inputs(vault)
-    key = stamp(vault, scan.files, day, options, exports=exports)
-    remembered = store.get_meta(STAMP_KEY)
-    if not dry_run and remembered and remembered.split(" ", 1)[0] == key:
-        return VaultRefresh(None, None, int(remembered.split(" ", 1)[1]))
-    if not dry_run:
-        clean_temp_files(vault.root, skip_folders=vault.skip_folders())  # a killed run's leftovers
-    snapshot_key = stamp(vault, (), day, options, exports=exports)
-    # Another day can be quick: the snapshot keeps every person's view. Not with exports: their
-    # facts change with the day (a meeting that was ahead has happened).
-    base_day = day if exports else dt.date.min
-    base_key = stamp(vault, (), base_day, f"everything={everything};limit={limit}", exports=exports)
-    if not dry_run and everything and limit is None:
-        with bulk():
-            found = quick.try_refresh(
-                vault,
-                scan,
-                day,
-                today=today,
-                store=store,
-                key=snapshot_key,
-                base=base_key,
-                recorders=recorders,
-            )
-        if found is not None:
-            result, loaded, checked = found
-            _remember_stamp(vault, store, loaded, result, day, options, checked, exports)
-            seen = len(result.report.written) + len(result.report.unchanged)
-            return VaultRefresh(loaded, result, max(0, checked - seen), quick=True)
-    store.load_texts()
-    cold = not store.known_paths()  # nothing read before: the first run, or a rebuilt cache
-    loaded = load(vault, store=store, progress=progress, scan=scan, day=day)
-    with bulk():
-        result = refresh(
-            loaded,
-            day,
-            today=today,
-            dry_run=dry_run,
-            limit=limit,
-            everything=everything,
-            recorders=[
-                CacheRecorder(vault, store, loaded, day),
-                *recorders,
-            ],
-        )
-    if not dry_run and result.report.settled:
-        checked = len(result.report.written) + len(result.report.unchanged)
-        _remember_stamp(vault, store, loaded, result, day, options, checked, exports)
-        if everything and limit is None and quick.usable(vault):
-            with bulk():
-                quick.remember(
-                    store,
-                    loaded,
-                    result.assessments,
-                    day,
-                    key=snapshot_key,
-                    base=base_key,
-                    checked=checked,
-                    views=not cold,
-                )
-    return VaultRefresh(loaded, result, 0)
+def refresh_vault(vault: Vault, day: dt.date, *, store: NoteStore, **options: Any) -> VaultRefresh:
+    """One refresh with the cache's memory: ``Session.refresh`` for a session made for it."""
+    return Session(vault, store).refresh(day, **options)
 
 
 def _remember_stamp(
@@ -165,3 +108,298 @@ def _remember_stamp(
     store.set_meta(
         STAMP_KEY, f"{stamp(vault, files.values(), day, options, exports=exports)} {checked}"
     )
+
+
+@dataclass(frozen=True)
+class Applied:
+    """What ``Session.apply`` found: the notes that changed (or went), and the people whose part
+    of the model may have changed (None: anyone's)."""
+
+    changed: tuple[str, ...]
+    people: frozenset[str] | None
+
+
+class Session:
+    """One vault kept current: what ``handful watch`` keeps alive and a refresh is made of.
+
+    Open it, load it, then tell it which paths changed (from file events, or from ``stale``'s
+    stat walk): it reads only those notes, works out whose part of the model they touched, and
+    ``write`` refreshes those people's regions with the day's list and the network note.
+    Assessments are remembered for the day and redone only for the people a change touched.
+    Its own writes are recognised by ``OwnWrites`` and never read again.
+    """
+
+    def __init__(self, vault: Vault, store: NoteStore) -> None:
+        self.vault = vault
+        self.store = store
+        self.own = OwnWrites(store, vault.root)
+        self.loaded: Loaded | None = None
+        self._day: dt.date | None = None
+        self._assessments: dict[str, Assessment] = {}
+        self._network = NetworkMemo()
+        self.installed = Installed()  # what its writers put in place, so none waits on them
+        self.prunes = PruneClock()  # undo history pruned once a day at most, not every batch
+        self._exports = ""  # the stat of every export when they were last read
+        self._export_day: dt.date | None = None  # the day they were read for
+
+    def refresh(
+        self,
+        day: dt.date,
+        *,
+        today: dt.date,
+        dry_run: bool = False,
+        limit: int | None = None,
+        everything: bool = True,
+        progress: Progress | None = None,
+        recorders: Iterable[Recorder] = (),
+    ) -> VaultRefresh:
+        """Refresh with the cache's stamp: when nothing changed since the last identical refresh,
+        only stat the notes and stop. After a few edits, redo only what they touched (``quick``);
+        otherwise read everything and remember the result for next time."""
+        vault, store = self.vault, self.store
+        scan = scan_checked(vault)
+        options = f"everything={everything};limit={limit};editable={day >= today}"
+        exports = export_inputs(vault)
+        key = stamp(vault, scan.files, day, options, exports=exports)
+        remembered = store.get_meta(STAMP_KEY)
+        if not dry_run and remembered and remembered.split(" ", 1)[0] == key:
+            return VaultRefresh(None, None, int(remembered.split(" ", 1)[1]))
+        if not dry_run:
+            clean_temp_files(
+                vault.root, skip_folders=vault.skip_folders()
+            )  # a killed run's leftovers
+        snapshot_key = stamp(vault, (), day, options, exports=exports)
+        # Another day can be quick: the snapshot keeps every person's view. Not with exports:
+        # their facts change with the day (a meeting that was ahead has happened).
+        base_options = f"everything={everything};limit={limit}"
+        base_key = stamp(vault, (), day if exports else dt.date.min, base_options, exports=exports)
+        if not dry_run and everything and limit is None:
+            with bulk():
+                found = quick.try_refresh(
+                    vault,
+                    scan,
+                    day,
+                    today=today,
+                    store=store,
+                    key=snapshot_key,
+                    base=base_key,
+                    recorders=recorders,
+                )
+            if found is not None:
+                result, loaded, checked = found
+                _remember_stamp(vault, store, loaded, result, day, options, checked, exports)
+                seen = len(result.report.written) + len(result.report.unchanged)
+                self.loaded = loaded
+                return VaultRefresh(loaded, result, max(0, checked - seen), quick=True)
+        store.load_texts()
+        cold = not store.known_paths()  # nothing read before: the first run, or a rebuilt cache
+        loaded = load(vault, store=store, progress=progress, scan=scan, day=day)
+        with bulk():
+            result = refresh(
+                loaded,
+                day,
+                today=today,
+                dry_run=dry_run,
+                limit=limit,
+                everything=everything,
+                recorders=[
+                    OwnWrites(
+                        store,
+                        vault.root,
+                        records=loaded.records,
+                        list_note=reconnect_target(vault, day)[0],
+                    ),
+                    *recorders,
+                ],
+            )
+        if not dry_run and result.report.settled:
+            checked = len(result.report.written) + len(result.report.unchanged)
+            _remember_stamp(vault, store, loaded, result, day, options, checked, exports)
+            if everything and limit is None and quick.usable(vault):
+                with bulk():
+                    quick.remember(
+                        store,
+                        loaded,
+                        result.assessments,
+                        day,
+                        key=snapshot_key,
+                        base=base_key,
+                        checked=checked,
+                        views=not cold,
+                    )
+        self.loaded = loaded
+        self._exports, self._export_day = exports, day
+        return VaultRefresh(loaded, result, 0)
+
+    def load(self, *, progress: Progress | None = None, day: dt.date | None = None) -> Loaded:
+        """Read the whole vault into memory (the watcher's starting point), exports for ``day``
+        (default today)."""
+        self._exports = export_inputs(self.vault)
+        self._export_day = day or dt.date.today()
+        self.loaded = load(self.vault, store=self.store, progress=progress, day=self._export_day)
+        self.own.records = self.loaded.records
+        self._assessments.clear()
+        return self.loaded
+
+    def reopen(self, vault: Vault, *, day: dt.date | None = None) -> Loaded:
+        """The settings changed: the same store, everything read again under the new ones."""
+        self.vault = vault
+        self.own.root = vault.root
+        return self.load(day=day or self._export_day)
+
+    def stale(self) -> list[str]:
+        """A stat walk: the notes that differ from what is loaded (added, changed or gone)."""
+        loaded = self._loaded()
+        scan = scan_checked(self.vault)
+        known = loaded.files
+        current = {f.path: f for f in scan.files}
+        loaded.scan_problems = list(scan.problems)
+        differing = [
+            path
+            for path, file in current.items()
+            if path not in known or (known[path].size, known[path].mtime_ns) != file.key
+        ]
+        return sorted([*differing, *(path for path in known if path not in current)])
+
+    def apply(self, paths: Iterable[str]) -> Applied:
+        """Read the notes at ``paths`` again (or drop those that are gone) and update the model;
+        a note whose size and mtime the cache already knows (handful's own write of a region)
+        keeps its record."""
+        loaded = self._loaded()
+        state = loaded.state
+        assert state is not None  # a session always holds the whole model
+        root = self.vault.root
+        files = dict(loaded.files)
+        problems = dict(loaded.read_problems)
+        changes: dict[str, NoteRecord | None] = {}
+        for path in paths:
+            file = stat_note(root, path)
+            if file is None:
+                if path in files:
+                    files.pop(path)
+                    problems.pop(path, None)
+                    changes[path] = None
+                continue
+            old = files.get(path)
+            if old is not None and old.key == file.key:
+                continue
+            files[path] = file
+            if path in state.records and self.own.kept(file):
+                continue  # handful's own write: the record it was read from still holds
+            record, problem = read_one(self.vault, file, self.store)
+            problems.pop(path, None)
+            if problem is not None:
+                problems[path] = problem
+            changes[path] = record
+        self.store.flush()
+        return self._update(changes, files, problems)
+
+    def recapture(self, day: dt.date) -> Applied:
+        """Exports send no file events (most live outside the vault): stat them, and read again,
+        through the cache, those that changed; for another day, all of them (a meeting that was
+        ahead may have happened)."""
+        loaded = self._loaded()
+        exports = export_inputs(self.vault)
+        if exports == self._exports and (day == self._export_day or not exports):
+            return Applied((), frozenset())
+        self._exports, self._export_day = exports, day
+        state = loaded.state
+        assert state is not None
+        found = extra_records(self.vault, day=day, store=self.store)
+        changes: dict[str, NoteRecord | None] = {
+            path: record for path, record in found.items() if state.records.get(path) != record
+        }
+        gone = set(state.records) - set(loaded.files) - set(found)  # an export removed
+        changes.update(dict.fromkeys(gone))
+        return self._update(changes, dict(loaded.files), dict(loaded.read_problems))
+
+    def _update(
+        self,
+        changes: dict[str, NoteRecord | None],
+        files: dict[str, NoteFile],
+        problems: dict[str, Problem],
+    ) -> Applied:
+        """The model with ``changes`` (records, None for gone), and whom they touched."""
+        loaded = self._loaded()
+        state = loaded.state
+        assert state is not None
+        touched: set[str] | None = state.update(changes) if changes else set()
+        self.loaded = Loaded(
+            self.vault,
+            files,
+            state.records,
+            problems,
+            state.universe,
+            state.model() if changes else loaded.model,
+            state,
+            loaded.scan_problems,
+        )
+        self.own.records = self.loaded.records
+        if touched is None:
+            self._assessments.clear()
+            return Applied(tuple(sorted(changes)), None)
+        for key in touched:
+            self._assessments.pop(key, None)
+        return Applied(tuple(sorted(changes)), frozenset(touched))
+
+    def assessments(self, day: dt.date) -> dict[str, Assessment]:
+        """Everyone's assessment for ``day``, redone only for people whose data changed."""
+        loaded = self._loaded()
+        if day != self._day:
+            self._day = day
+            self._assessments.clear()
+        people = loaded.model.people
+        for key in [k for k in self._assessments if k not in people]:
+            del self._assessments[key]
+        for key in people:
+            if key not in self._assessments:
+                self._assessments[key] = assess_one(loaded, key, day)
+        return self._assessments
+
+    def write(
+        self,
+        people: Iterable[str] | None,
+        *,
+        day: dt.date,
+        today: dt.date,
+        recorders: Iterable[Recorder] = (),
+        stop: Callable[[], bool] | None = None,
+    ) -> RefreshResult:
+        """The day's list, the network note and the regions of ``people`` (None: everyone)."""
+        loaded = self._loaded()
+        self.own.list_note = reconnect_target(self.vault, day)[0]
+        loaded.facts = self._network.facts(loaded.model, day, self.vault.params)
+        loaded.ties = self._network.ties(loaded.model)
+        return refresh(
+            loaded,
+            day,
+            today=today,
+            recorders=[self.own, *recorders],
+            people=None if people is None else set(people),
+            stop=stop,
+            assessments=self.assessments(day),
+            installed=self.installed,
+        )
+
+    def _loaded(self) -> Loaded:
+        if self.loaded is None or self.loaded.state is None:
+            self.load()
+        assert self.loaded is not None
+        return self.loaded
+
+
+def stat_note(root: Path, relative: str) -> NoteFile | None:
+    """The note at ``relative`` as the scan would see it, or None: gone, not a file, a symlink
+    out of the vault (never read or written), or a sync tool's conflict copy (never a note)."""
+    try:
+        info = os.stat(root / relative)
+    except OSError:
+        return None
+    if not os.path.isfile(root / relative):
+        return None
+    real = os.path.realpath(root / relative)
+    if not real.startswith(os.path.realpath(root) + os.sep):
+        return None
+    if conflict_of(relative, lambda p: os.path.lexists(root / p), read_limited(root)):
+        return None
+    return NoteFile(relative, info.st_size, info.st_mtime_ns, os.path.islink(root / relative))
