@@ -151,7 +151,7 @@ def test_a_note_that_gains_an_address_picks_up_its_contacts(vault: Path, write) 
     export = capture_record("~/mail.mbox", Party("B. Chen", "bo@example.net"))
     state = ModelState({bo.path: bo, export.path: export})
     assert not state.model().interactions_of("People/Bo Chen.md")
-    assert "e:bo@example.net" in target_keys(export.facts[0].who)  # type: ignore[union-attr]
+    assert "e:bo@example.net" in target_keys(export.facts[0].who)[0]  # type: ignore[union-attr]
     text = "---\ntype: person\nemail: bo@example.net\n---\n"
     changed = make_record(opened, parse_note(text, "People/Bo Chen.md"))
     affected = state.update({bo.path: changed})

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import click
 
@@ -20,6 +20,9 @@ from handful import __version__, engine
 from handful.errors import HandfulError, Problem, Severity
 from handful.store import NoteStore
 from handful.write import Recorder
+
+if TYPE_CHECKING:
+    from handful.exports.people import Stranger
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -225,11 +228,9 @@ def doctor(ctx: Context, as_json: bool) -> None:
         for problem in problems:
             click.echo(str(problem))
         if no_note:
-            from handful.exports.cli import describe
-
             click.echo("People you are in touch with who have no note:")
             for stranger in no_note:
-                click.echo(f"  {describe(stranger)}")
+                click.echo(f"  {stranger.describe()}")
             click.echo("  (plan their notes: handful capture people --create --dry-run)")
         people = len(loaded.model.people)
         click.echo(
@@ -240,7 +241,7 @@ def doctor(ctx: Context, as_json: bool) -> None:
         raise click.exceptions.Exit(1)
 
 
-def _no_note(loaded: engine.Loaded) -> list[Any] | None:
+def _no_note(loaded: engine.Loaded) -> list[Stranger] | None:
     """With ``[[capture]]`` entries: the first people exports show you in touch with who have
     no note (None without entries)."""
     if not loaded.vault.config.captures:

@@ -6,10 +6,14 @@ Loaded only when used (``handful.cli`` lists it lazily), like import and export.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
+
+from handful.exports.people import Stranger
+from handful.interop.contact import Contact
 
 if TYPE_CHECKING:
     from handful.cli import Context
@@ -111,7 +115,7 @@ def people(
 ) -> None:
     """The people you are in touch with who have no note, most in touch first."""
     from handful.cli import parse_day
-    from handful.exports.people import as_contacts, strangers
+    from handful.exports.people import strangers
     from handful.interop.cli_interop import _run_import
     from handful.interop.contact import Contacts
 
@@ -130,12 +134,21 @@ def people(
         click.echo("everyone you are in touch with has a note")
         return
     for stranger in found:
-        click.echo(describe(stranger))
+        click.echo(stranger.describe())
     click.echo(f"{len(found)} shown; 'handful capture people --create --dry-run' plans their notes")
 
 
-def describe(stranger: Any) -> str:
-    return (
-        f"{stranger.label()}: {stranger.days} days in touch, last {stranger.last.isoformat()} "
-        f"({', '.join(stranger.sources)})"
-    )
+def as_contacts(found: Iterable[Stranger]) -> list[Contact]:
+    """What ``handful import`` plans notes from: a name, the addresses and number."""
+    contacts: list[Contact] = []
+    for stranger in found:
+        name = stranger.name or (stranger.emails or stranger.phones or ("Unnamed contact",))[0]
+        contacts.append(
+            Contact(
+                name,
+                f"{stranger.days} days in touch ({', '.join(stranger.sources)})",
+                emails=stranger.emails,
+                phone=stranger.phones[0] if stranger.phones else None,
+            )
+        )
+    return contacts

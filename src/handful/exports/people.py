@@ -7,10 +7,9 @@ the address and number they were found by, so the next refresh matches them.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from handful.interop.contact import Contact
 from handful.model.build import Universe
 from handful.model.contacts import Party, is_contact, party_of
 from handful.model.raw import RawContact
@@ -40,6 +39,13 @@ class Stranger:
         if self.name and ids:
             return f"{self.name} <{ids[0]}>"
         return self.name or (ids[0] if ids else "?")
+
+    def describe(self) -> str:
+        """One line: who, how many days in touch, when last, through which apps."""
+        return (
+            f"{self.label()}: {self.days} days in touch, last {self.last.isoformat()} "
+            f"({', '.join(self.sources)})"
+        )
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -102,19 +108,3 @@ def _stranger(tally: _Tally) -> Stranger:
         round(sum(tally.days.values()), 3),
         tuple(sorted(tally.sources)),
     )
-
-
-def as_contacts(found: Iterable[Stranger]) -> list[Contact]:
-    """What ``handful import`` plans notes from: a name, the addresses and number."""
-    contacts: list[Contact] = []
-    for stranger in found:
-        name = stranger.name or (stranger.emails or stranger.phones or ("Unnamed contact",))[0]
-        contacts.append(
-            Contact(
-                name,
-                f"{stranger.days} days in touch ({', '.join(stranger.sources)})",
-                emails=stranger.emails,
-                phone=stranger.phones[0] if stranger.phones else None,
-            )
-        )
-    return contacts

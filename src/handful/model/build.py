@@ -8,15 +8,14 @@ names and aliases they answer to. ``assemble`` resolves every raw fact's link ta
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
 from itertools import combinations
 
-from handful.config import Config
 from handful.errors import Problem, error, warning
 from handful.model.contacts import ContactIndex, is_contact
-from handful.model.kinds import CONTACT, Kinds
+from handful.model.kinds import CONTACT
 from handful.model.raw import (
     SELF,
     RawContact,
@@ -27,21 +26,17 @@ from handful.model.raw import (
     RawMention,
     RawTick,
 )
-from handful.model.record import NoteRecord, record_for
-from handful.model.sources import DEFAULT_SOURCES, Source
+from handful.model.record import NoteRecord
 from handful.model.types import (
     Edge,
     EdgeKind,
     FollowUp,
     Interaction,
     Mention,
-    Model,
     Origin,
     Person,
 )
-from handful.parse import Note
 from handful.vault.resolve import Resolver, Status, fold
-from handful.vault.settings import VaultLayout
 
 #: Meetings and lines naming more people than this add no pairwise ties (a town hall is no tie).
 MAX_GROUP_FOR_EDGES = 12
@@ -377,31 +372,3 @@ def field_contact(person: str, source: str, day: dt.date, line: int) -> Interact
         False,
         Origin.FIELD,
     )
-
-
-def assemble(universe: Universe, records: Iterable[NoteRecord]) -> Model:
-    """The model of all records at once (``ModelState`` does the same note by note)."""
-    from handful.model.state import ModelState
-
-    return ModelState({r.path: r for r in records}, universe=universe).model()
-
-
-def _newest_first(item: Mention | FollowUp) -> tuple[int, str, int]:
-    ordinal = item.date.toordinal() if item.date else 0
-    return (-ordinal, item.source, item.line)
-
-
-def build_model(
-    notes: Mapping[str, Note],
-    layout: VaultLayout,
-    config: Config,
-    *,
-    sources: Sequence[Source] = DEFAULT_SOURCES,
-) -> Model:
-    """The whole model from parsed notes (engine.load does the same through the cache)."""
-    kinds = Kinds.with_overrides(config.kinds)
-    records = {
-        path: record_for(note, layout, config, kinds, sources)
-        for path, note in sorted(notes.items())
-    }
-    return assemble(build_universe(records), records.values())

@@ -12,7 +12,7 @@ address re-resolves only the records that use it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -159,19 +159,17 @@ def party_of(target: str) -> Party:
     return Party(values["n"], values["e"], values["p"], values["u"])
 
 
-def target_keys(target: str) -> frozenset[str]:
-    """The names a contact target is resolved by: if a person note gains or loses one of them,
-    the records using it are resolved again (``model/state.py``)."""
-    from handful.model.state import link_name
-
+def target_keys(target: str) -> tuple[frozenset[str], tuple[str, ...]]:
+    """What a contact target is resolved by: (the address, number and profile keys a person
+    note can hold, the names it is tried as). If a person note gains or loses one of them, the
+    records using it are resolved again (``model/state.py``)."""
     party = party_of(target)
     keys = {f"e:{party.email}"} if party.email else set()
     if party.phone and phone_tail(party.phone):
         keys.add(f"t:{phone_tail(party.phone)}")
     if linkedin_id(party.profile):
         keys.add(f"l:{linkedin_id(party.profile)}")
-    keys.update(link_name(form) for form in name_forms(party.name))
-    return frozenset(keys)
+    return frozenset(keys), tuple(name_forms(party.name))
 
 
 def linkedin_of(person: Person) -> str:
@@ -235,16 +233,3 @@ class ContactIndex:
             if result.path is not None and result.path in self._people:
                 return result.path
         return None
-
-
-def keys_of(targets: Iterable[str]) -> set[str]:
-    """Every name the given link or contact targets are resolved by."""
-    from handful.model.state import link_name
-
-    found: set[str] = set()
-    for target in targets:
-        if is_contact(target):
-            found |= target_keys(target)
-        elif target:
-            found.add(link_name(target))
-    return found

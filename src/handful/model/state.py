@@ -25,7 +25,7 @@ from handful.model.build import (
     field_contact,
     resolve_record,
 )
-from handful.model.contacts import keys_of, person_keys
+from handful.model.contacts import is_contact, person_keys, target_keys
 from handful.model.raw import (
     RawContact,
     RawEdge,
@@ -49,6 +49,20 @@ def link_name(target: str) -> str:
     if last.lower().endswith(".md"):
         last = last[:-3]
     return fold(last)
+
+
+def keys_of(targets: Iterable[str]) -> set[str]:
+    """Every name the given link or contact targets are resolved by (a contact target: its
+    addresses, numbers and profile too)."""
+    found: set[str] = set()
+    for target in targets:
+        if is_contact(target):
+            keys, names = target_keys(target)
+            found |= keys
+            found.update(link_name(name) for name in names)
+        elif target:
+            found.add(link_name(target))
+    return found
 
 
 def record_names(record: NoteRecord) -> frozenset[str]:
