@@ -8,7 +8,7 @@ names and aliases they answer to. ``assemble`` resolves every raw fact's link ta
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
 from itertools import combinations
@@ -16,6 +16,7 @@ from itertools import combinations
 from handful.errors import Problem, error, warning
 from handful.model.contacts import ContactIndex, is_contact
 from handful.model.kinds import CONTACT
+from handful.model.people import PersonDraft
 from handful.model.raw import (
     SELF,
     RawContact,
@@ -75,23 +76,53 @@ def build_universe(records: Mapping[str, NoteRecord]) -> Universe:
     problems: list[Problem] = []
     people: dict[str, Person] = {}
     for path, draft in sorted(drafts.items()):
-        knows = _resolve_people(draft.knows_targets, path, resolver, drafts, problems, "knows")
-        introducers = _resolve_people(
-            draft.introduced_by_targets, path, resolver, drafts, problems, "introduced_by"
-        )
-        companies = tuple(_company_name(target, path, resolver) for target in draft.company_targets)
-        people[path] = replace(
-            draft.person, knows=knows, introduced_by=introducers, company=companies
-        )
+        people[path] = _person(path, draft, resolver, drafts, problems)
     problems.extend(_name_clashes(people))
     return Universe(people, resolver, tuple(problems))
+
+
+#: Problems about names shared between people: redone whenever a person's names change.
+CLASH_CODES = frozenset({"duplicate-person", "alias-ambiguous", "alias-shadowed"})
+
+
+def _person(
+    path: str,
+    draft: PersonDraft,
+    resolver: Resolver,
+    people: Container[str],
+    problems: list[Problem],
+) -> Person:
+    """A person with their ``knows``, introducers and companies resolved."""
+    knows = _resolve_people(draft.knows_targets, path, resolver, people, problems, "knows")
+    introducers = _resolve_people(
+        draft.introduced_by_targets, path, resolver, people, problems, "introduced_by"
+    )
+    companies = tuple(_company_name(target, path, resolver) for target in draft.company_targets)
+    return replace(draft.person, knows=knows, introduced_by=introducers, company=companies)
+
+
+def update_universe(
+    universe: Universe, drafts: Mapping[str, PersonDraft | None], resolver: Resolver
+) -> Universe:
+    """The universe after some person notes changed, came or went (``None``), with the
+    ``resolver`` of the vault after the change: what ``build_universe`` gives over all the
+    records, as long as no other note's links change meaning (the caller makes sure of that)."""
+    keys = (set(universe.people) - set(drafts)) | {p for p, d in drafts.items() if d is not None}
+    problems = [p for p in universe.problems if p.code not in CLASH_CODES and p.path not in drafts]
+    people = {path: person for path, person in universe.people.items() if path not in drafts}
+    for path, draft in sorted(drafts.items()):
+        if draft is not None:
+            people[path] = _person(path, draft, resolver, keys, problems)
+    ordered = dict(sorted(people.items()))
+    problems.extend(_name_clashes(ordered))
+    return Universe(ordered, resolver, tuple(problems))
 
 
 def _resolve_people(
     targets: Iterable[tuple[str, int | None]],
     source: str,
     resolver: Resolver,
-    drafts: Mapping[str, object],
+    drafts: Container[str],
     problems: list[Problem],
     field: str,
 ) -> tuple[str, ...]:
