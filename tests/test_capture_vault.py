@@ -483,3 +483,29 @@ def test_a_session_reads_again_only_the_exports_that_changed(
         assert dt.date(2026, 3, 9) in {i.date for i in ana}
     finally:
         session.store.close()
+
+
+def test_a_person_who_gains_an_address_gets_their_exports_in_a_quick_refresh_too(
+    captured: Path, tmp_path: Path
+) -> None:
+    def refresh(root: Path, day: str = DAY) -> engine.VaultRefresh:
+        vault = engine.open_vault(root)
+        store = SqliteStore(vault.own_state(), fingerprint=vault.fingerprint())
+        try:
+            when = dt.date.fromisoformat(day)
+            return engine.refresh_vault(vault, when, today=dt.date(2026, 3, 12), store=store)
+        finally:
+            store.close()
+
+    note = captured / "People" / "Carla.md"  # not the name her mail gives: only her address says
+    note.write_text("---\ntype: person\n---\n")
+    for day in (DAY, "2026-03-11", DAY):
+        refresh(captured, day)
+    assert "(e-mail)" not in region(captured, "Carla")
+    note.write_text("---\ntype: person\nemail: carla@example.com\n---\n")
+    refresh(captured)
+    assert "- 2026-03-07 · email, they reached out · again (e-mail)" in region(captured, "Carla")
+    copy = tmp_path / "full"
+    shutil.copytree(captured, copy, ignore=shutil.ignore_patterns(".handful"))
+    full = refresh(copy)
+    assert full.result is not None and full.result.report.written == []

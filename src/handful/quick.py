@@ -31,6 +31,7 @@ from handful.model.build import (
     resolve_record,
     update_universe,
 )
+from handful.model.contacts import person_keys
 from handful.model.people import PersonDraft
 from handful.model.record import NoteRecord
 from handful.model.state import (
@@ -197,6 +198,7 @@ def plan_edits(edits: dict[str, Edit], shot: snap.Snapshot, store: NoteStore) ->
             ):
                 raise FullRefresh(f"{edit.path}: it became or stopped being a person")
             _unlinked(set(before.aliases) ^ set(after.aliases), store, edit.path)
+            _uncontacted(_contact_keys(before) ^ _contact_keys(after), store, edit.path)
             if before.aliases != after.aliases:
                 aliases[edit.path] = after.aliases
             if before.person != after.person:
@@ -208,6 +210,7 @@ def plan_edits(edits: dict[str, Edit], shot: snap.Snapshot, store: NoteStore) ->
         if store.linked(name):
             raise FullRefresh(f"{edit.path}: links use its name")
         _unlinked(set(record.aliases), store, edit.path)
+        _uncontacted(_contact_keys(record), store, edit.path)
         if record.aliases:
             aliases[edit.path] = after.aliases if after is not None else ()
         if record.person is not None:
@@ -257,6 +260,18 @@ def _unlinked(names: Iterable[str], store: NoteStore, path: str) -> None:
     for name in names:
         if store.linked(link_name(name)):
             raise FullRefresh(f"{path}: links use its alias {name!r}")
+
+
+def _contact_keys(record: NoteRecord) -> frozenset[str]:
+    """The addresses, numbers and profile exports find a person note's person by."""
+    return person_keys(record.person.person) if record.person is not None else frozenset()
+
+
+def _uncontacted(keys: Iterable[str], store: NoteStore, path: str) -> None:
+    """Raise FullRefresh when an export names someone by one of these (who they are changes)."""
+    for key in sorted(keys):
+        if store.linked(key):
+            raise FullRefresh(f"{path}: an export names someone by {key!r}")
 
 
 def rebuild_people(
