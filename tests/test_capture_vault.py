@@ -279,6 +279,17 @@ def cached_load(root: Path) -> engine.Loaded:
         store.close()
 
 
+def refresh(root: Path, day: str = DAY) -> engine.VaultRefresh:
+    """``handful refresh --date day`` with the cache, on 2026-03-12."""
+    vault = engine.open_vault(root)
+    store = SqliteStore(vault.own_state(), fingerprint=vault.fingerprint())
+    try:
+        when = dt.date.fromisoformat(day)
+        return engine.refresh_vault(vault, when, today=dt.date(2026, 3, 12), store=store)
+    finally:
+        store.close()
+
+
 def test_only_changed_exports_are_read_again(captured: Path, counted: list[str]) -> None:
     first = cached_load(captured)
     assert sorted(counted) == [
@@ -414,19 +425,6 @@ def test_the_watcher_reads_an_export_that_changed(captured: Path, tmp_path: Path
 def test_a_quick_refresh_with_exports_writes_what_a_full_one_does(
     captured: Path, tmp_path: Path
 ) -> None:
-    from handful.cache import SqliteStore
-
-    today = dt.date(2026, 3, 12)
-
-    def refresh(root: Path, day: str = DAY) -> engine.VaultRefresh:
-        vault = engine.open_vault(root)
-        store = SqliteStore(vault.state_dir, fingerprint=vault.fingerprint())
-        try:
-            when = dt.date.fromisoformat(day)
-            return engine.refresh_vault(vault, when, today=today, store=store)
-        finally:
-            store.close()
-
     for day in (DAY, "2026-03-11", DAY):  # a run that is not the first keeps everyone's view
         assert refresh(captured, day).result is not None
     (captured / "Daily").mkdir()
@@ -488,15 +486,6 @@ def test_a_session_reads_again_only_the_exports_that_changed(
 def test_a_person_who_gains_an_address_gets_their_exports_in_a_quick_refresh_too(
     captured: Path, tmp_path: Path
 ) -> None:
-    def refresh(root: Path, day: str = DAY) -> engine.VaultRefresh:
-        vault = engine.open_vault(root)
-        store = SqliteStore(vault.own_state(), fingerprint=vault.fingerprint())
-        try:
-            when = dt.date.fromisoformat(day)
-            return engine.refresh_vault(vault, when, today=dt.date(2026, 3, 12), store=store)
-        finally:
-            store.close()
-
     note = captured / "People" / "Carla.md"  # not the name her mail gives: only her address says
     note.write_text("---\ntype: person\n---\n")
     for day in (DAY, "2026-03-11", DAY):
