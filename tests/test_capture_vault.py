@@ -498,3 +498,36 @@ def test_a_person_who_gains_an_address_gets_their_exports_in_a_quick_refresh_too
     shutil.copytree(captured, copy, ignore=shutil.ignore_patterns(".handful"))
     full = refresh(copy)
     assert full.result is not None and full.result.report.written == []
+
+
+def test_a_person_note_that_comes_or_goes_with_an_address_an_export_uses(
+    captured: Path, tmp_path: Path
+) -> None:
+    """A new note whose name no export or link uses, found only by its address: the quick
+    refresh must not keep the exports' old reading of who that address is."""
+    for day in (DAY, "2026-03-11", DAY):  # the snapshot with everyone's view
+        refresh(captured, day)
+    note = captured / "People" / "Carla.md"
+    note.write_text("---\ntype: person\nemail: carla@example.com\n---\n")
+    came = refresh(captured)
+    assert "- 2026-03-07 · email, they reached out · again (e-mail)" in region(captured, "Carla")
+    assert not came.quick  # the exports' contacts are matched again
+
+    def same_as_a_full_refresh(name: str) -> None:
+        copy = tmp_path / name
+        shutil.copytree(captured, copy, ignore=shutil.ignore_patterns(".handful"))
+        full = refresh(copy)
+        assert full.result is not None and full.result.report.written == []
+        assert snapshot(copy) == snapshot(captured)
+
+    same_as_a_full_refresh("came")
+    note.unlink()
+    gone = refresh(captured)
+    assert not gone.quick
+    same_as_a_full_refresh("went")
+    people = engine.load(engine.open_vault(captured), day=dt.date(2026, 3, 10))
+    from handful.exports.people import strangers
+
+    assert [s.label() for s in strangers(people.records, people.universe)] == [
+        "Carla Diaz <carla@example.com>"
+    ]
