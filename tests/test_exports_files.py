@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import mailbox
+import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -248,6 +249,33 @@ def test_broken_calendars() -> None:
     }
 
 
+def test_a_broken_calendar_never_hides_a_rule_from_the_frequency_check() -> None:
+    """A VTIMEZONE never closed swallows the events after it, and an event may hold two rules:
+    neither may hand the libraries a rule repeating every minute (a year of it: minutes)."""
+    minutely = "BEGIN:VEVENT\nUID:m\nDTSTART:20260301T000000Z\nRRULE:FREQ=MINUTELY\n"
+    minutely += "ATTENDEE;CN=Ana:mailto:ana@example.org\nEND:VEVENT\n"
+    swallowed = GOOGLE.replace("END:DAYLIGHT\nEND:VTIMEZONE\n", "END:DAYLIGHT\n" + minutely)
+    start = time.perf_counter()
+    parsed = calendar(swallowed)
+    assert time.perf_counter() - start < 5
+    nested = [p for p in parsed.problems if "BEGIN:VEVENT inside VTIMEZONE" in p.message]
+    assert nested[0].line == swallowed.splitlines().index("UID:m")  # its BEGIN, 1-based
+    assert not parsed.occasions  # every event after it was swallowed: skipped, each named
+    two = GOOGLE.replace(
+        "RRULE:FREQ=WEEKLY;", "RRULE:FREQ=MINUTELY\nRRULE:FREQ=WEEKLY;", 1
+    ).replace("RRULE:FREQ=WEEKLY;", "RRULE:FREQ=WEEKLY;", 1)
+    start = time.perf_counter()
+    parsed = calendar(two)
+    assert time.perf_counter() - start < 5
+    assert "Weekly 1:1" not in {o.title for o in parsed.occasions}
+    assert any("more than once a day" in p.message for p in parsed.problems)
+    zone = GOOGLE.replace("RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU", "RRULE:FREQ=SECONDLY", 1)
+    start = time.perf_counter()
+    parsed = calendar(zone)
+    assert time.perf_counter() - start < 5
+    assert any("time zone that changes" in p.message for p in parsed.problems)
+
+
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs"), blacklist_characters='"')))
 def test_a_quoted_parameter_can_hold_anything(name: str) -> None:
     found = split_line(f'ATTENDEE;CN="{name}";PARTSTAT=ACCEPTED:mailto:a@example.org')
@@ -385,6 +413,14 @@ def test_who_you_are_in_mail_without_being_told() -> None:
         "Delivered-To: sam@example.com\nMessage-ID: <m1@example.org>",
     )
     assert seen(mail(delivered, me=Me())) == seen(mail(MBOX))
+
+
+def test_a_mangled_charset_costs_one_subject_not_the_mailbox() -> None:
+    for charset in ("utf\u00ff8", "utf-\ufffd", "x-unknown"):
+        broken = MBOX.replace("=?UTF-8?Q?Caf=C3=A9_on_Friday=3F?=", f"=?{charset}?Q?Caf=C3=A9?=", 1)
+        parsed = mail(broken)
+        assert len(parsed.occasions) == 2
+        assert not [p for p in parsed.problems if p.severity is Severity.ERROR]
 
 
 def test_not_an_mbox() -> None:

@@ -48,6 +48,12 @@ LINK_PROPERTIES = (
     "DESCRIPTION",
 )
 _SUB_DAILY = re.compile(r"FREQ=(?:SECONDLY|MINUTELY|HOURLY)|BY(?:HOUR|MINUTE|SECOND)=[^;]*,", re.I)
+#: The components that may sit inside another below the calendar (their lines join its text).
+_INSIDE = {
+    "VEVENT": ("VALARM",),
+    "VTODO": ("VALARM",),
+    "VTIMEZONE": ("STANDARD", "DAYLIGHT"),
+}
 _DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})?(Z)?)?$")
 
 
@@ -175,7 +181,14 @@ def components(
                 continue
             block = stack.pop()
             block.raw.append(line)
-            if len(stack) > 1:  # an alarm inside an event is part of the event's text
+            if len(stack) > 1 and block.name not in _INSIDE.get(stack[-1].name, ()):
+                stack[-1].children.remove(block)  # its lines must not become the parent's
+                builder.problem(
+                    block.line,
+                    "capture-bad-line",
+                    f"BEGIN:{block.name} inside {stack[-1].name}; it is skipped",
+                )
+            elif len(stack) > 1:  # an alarm inside an event is part of the event's text
                 stack[-1].raw.extend(block.raw)
             elif take is not None and block.name == "VEVENT" and len(stack) == 1:
                 stack[0].children.remove(block)
@@ -301,15 +314,21 @@ def recurring_events(
         for name, _, value, _ in calendar.props
         if name in ("VERSION", "PRODID", "CALSCALE", "X-WR-TIMEZONE")
     ]
-    zones = [line for c in calendar.children if c.name == "VTIMEZONE" for line in c.raw]
+    zones: list[str] = []
+    for child in calendar.children:
+        if child.name == "VTIMEZONE":
+            if _frequent(child.raw):
+                yield child.line, "a time zone that changes more than once a day; left out"
+            else:
+                zones += child.raw
     texts: dict[str, list[str]] = {}
     for uid, members in series.items():
-        rule = next((v for i in members for _, v, _ in blocks[i].all("RRULE")), "")
-        if _SUB_DAILY.search(rule):
+        lines = [line for i in members for line in _timing(blocks[i], i)]
+        if _frequent(lines):  # every rule of every member: the libraries would expand them all
             line = min(blocks[i].line for i in members)
-            yield line, "repeats more than once a day; an event that frequent is no meeting"
+            yield line, "repeats more than once a day (no meeting is that frequent); event skipped"
             continue
-        texts[uid] = [line for i in members for line in _timing(blocks[i], i)]
+        texts[uid] = lines
     try:
         yield from _expand(
             [*head, *zones, *(t for u in texts.values() for t in u)], templates, until, zone
@@ -322,14 +341,26 @@ def recurring_events(
             yield from _expand([*head, *zones, *lines], templates, until, zone)
         except Exception as exc:  # the libraries raise many kinds; the file is only data
             line = min(blocks[i].line for i in series[uid])
-            yield line, f"the calendar libraries cannot read this event ({_short(exc)})"
+            yield (
+                line,
+                f"the calendar libraries cannot read this event ({_short(exc)}); event skipped",
+            )
+
+
+def _frequent(lines: Iterable[str]) -> bool:
+    """Does a rule among these lines repeat more than once a day?"""
+    return any(_SUB_DAILY.search(line) for line in lines if line[:5].upper() in ("RRULE", "EXRUL"))
 
 
 def _timing(block: Component, index: int) -> list[str]:
+    """The lines of an event that place its occurrences (an alarm's own lines left out)."""
     lines = ["BEGIN:VEVENT"]
+    depth = 0
     for raw in block.raw[1:-1]:
         name = re.split(r"[;:]", raw, maxsplit=1)[0].strip().upper()
-        if name in TIMING:
+        if name in ("BEGIN", "END"):
+            depth += 1 if name == "BEGIN" else -1
+        elif name in TIMING and depth == 0:
             lines.append(raw)
     return [*lines, f"X-HANDFUL-INDEX:{index}", "END:VEVENT"]
 
@@ -417,7 +448,7 @@ def parse_calendar(
         if isinstance(found, Event):
             events.append(found)
         else:
-            builder.problem(found[0], "capture-bad-record", f"{found[1]}; event skipped")
+            builder.problem(found[0], "capture-bad-record", found[1])
     mine = _mine(events, me, head.get("X-WR-CALNAME", ""))
     if not mine and any(e.attendees for e in events):
         builder.problem(

@@ -14,6 +14,7 @@ and the sender of what Gmail labels Sent; failing those, the address in most of 
 from __future__ import annotations
 
 import datetime as dt
+import email.errors
 import email.parser
 import email.policy
 import email.utils
@@ -102,8 +103,8 @@ def _text(value: str | None) -> str:
     if "=?" in value:
         try:
             return clean(str(make_header(decode_header(value))))
-        except (ValueError, LookupError, UnicodeError):
-            pass
+        except (ValueError, LookupError, UnicodeError, email.errors.MessageError):
+            pass  # an unknown or mangled charset: the words stay as written
     return clean(value)
 
 
@@ -189,7 +190,10 @@ def parse_mail(
     seen = False
     for line, block in messages:
         seen = True
-        found = read_mail(line, block, zone)
+        try:
+            found = read_mail(line, block, zone)
+        except Exception as exc:  # the standard library's parsers on hostile headers: one
+            found = f"cannot be read ({type(exc).__name__})"  # message, not the whole file
         if isinstance(found, str):
             builder.problem(line, "capture-bad-record", f"the {what} here {found}; skipped")
         elif not found.bulk:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,14 +53,19 @@ def read_whatsapp(unit: Unit, spec: CaptureSpec, me: Me, until: dt.date) -> Pars
 
     name = Path(unit.real).name
     if name.lower().endswith(".zip"):
-        with zipfile.ZipFile(unit.real) as archive:
-            chats = [i for i in archive.infolist() if i.filename.lower().endswith(".txt")]
-            if not chats:
-                return _problem(unit, "capture-not-whatsapp", "this zip holds no chat (.txt)")
-            chat = min(chats, key=lambda i: (not i.filename.endswith("_chat.txt"), i.filename))
-            if chat.file_size > MAX_WHOLE_BYTES:
-                return _problem(unit, "capture-unreadable", "the chat in this zip is too large")
-            lines = _lines(archive.read(chat))
+        try:
+            with zipfile.ZipFile(unit.real) as archive:
+                chats = [i for i in archive.infolist() if i.filename.lower().endswith(".txt")]
+                if not chats:
+                    return _problem(unit, "capture-not-whatsapp", "this zip holds no chat (.txt)")
+                chat = min(chats, key=lambda i: (not i.filename.endswith("_chat.txt"), i.filename))
+                if chat.file_size > MAX_WHOLE_BYTES:
+                    return _problem(unit, "capture-unreadable", "the chat in this zip is too large")
+                lines = _lines(archive.read(chat))
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
+            # not a zip, a damaged one, an unknown compression, a password
+            reason = " ".join(str(exc).split())[:120] or type(exc).__name__
+            return _problem(unit, "capture-not-whatsapp", f"this zip cannot be opened ({reason})")
         title = title_from_name(name) or title_from_name(Path(unit.real).parent.name)
         return parse_whatsapp(lines, source=unit.display, title=title, me=me, spec=spec)
     with open(unit.real, encoding="utf-8-sig", errors="replace", newline=None) as stream:
