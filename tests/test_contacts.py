@@ -93,6 +93,14 @@ def test_matching_by_address_number_profile_then_name(vault: Path, write) -> Non
     assert index.find(Party(name="Nobody", email="x@example.org").target()) is None
 
 
+def test_a_note_s_number_is_read_as_a_number(vault: Path, write) -> None:
+    write("People/Eve.md", "---\ntype: person\nphone: +1 (415) 555-0132 ext. 12\n---\n")
+    write("People/Fay.md", "---\ntype: person\nphone: +44 (0)7700 900456\n---\n")
+    index = index_of(vault)
+    assert index.find(Party(phone="+14155550132").target()) == "People/Eve.md"
+    assert index.find(Party(phone="+447700900456").target()) == "People/Fay.md"
+
+
 def test_an_address_on_two_notes_is_nobodys(vault: Path, write) -> None:
     people_vault(write)
     assert index_of(vault).find(Party(name="Cy", email="shared@example.com").target()) is None

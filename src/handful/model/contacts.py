@@ -183,7 +183,10 @@ def linkedin_of(person: Person) -> str:
 def person_keys(person: Person) -> frozenset[str]:
     """What contact targets find a person by, besides their names."""
     keys = {f"e:{email}" for email in person.emails}
-    keys |= {f"t:{tail}" for phone in person.phones if (tail := phone_tail(phone))}
+    # read by phonenumbers where it can be (an extension or "(0)" is no part of the number)
+    keys |= {
+        f"t:{tail}" for phone in person.phones if (tail := phone_tail(normal_phone(phone) or phone))
+    }
     profile = linkedin_of(person)
     if profile:
         keys.add(f"l:{profile}")
