@@ -523,6 +523,17 @@ def test_linkedin_messages() -> None:
     assert (problem.line, problem.code) == (7, "capture-bad-date")
 
 
+def test_linkedin_days_in_your_time_zone_whatever_the_cell_says() -> None:
+    rows = LINKEDIN.replace("2026-02-01 18:00:00 UTC", "2026-02-01 23:30:00+00:00")
+    rows = rows.replace("2026-02-04 09:00:00 UTC", "2026-02-04T09:00:00")  # no zone: UTC
+    parsed = linkedin(rows, Me(names=("Sam Okafor",), timezone="Pacific/Auckland"))
+    assert [o.day.isoformat() for o in parsed.occasions] == [
+        "2026-02-02",  # 23:30 UTC is the next morning in Auckland, with the reply of that day
+        "2026-02-04",
+    ]
+    assert not [p for p in parsed.problems if p.code != "capture-bad-date"]
+
+
 def test_not_linkedin() -> None:
     (problem,) = linkedin("Name,Phone\nAna,123\n").problems
     assert problem.code == "capture-not-linkedin" and "CONVERSATION ID" in problem.message

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from collections.abc import Iterable
+from zoneinfo import ZoneInfo
 
 from handful.errors import Severity
 from handful.exports.items import ME, Builder, ChatDays, Parsed, chat_occasions, chat_title
@@ -101,11 +102,13 @@ def _row(
 
 
 def _datetime(text: str) -> dt.datetime | None:
+    """A DATE cell as an aware time: LinkedIn writes UTC, with or without saying so."""
     cleaned = text.replace(" UTC", "").replace("T", " ").strip()
     try:
-        return dt.datetime.fromisoformat(cleaned)
+        when = dt.datetime.fromisoformat(cleaned)
     except ValueError:
         return None
+    return when.replace(tzinfo=dt.UTC) if when.tzinfo is None else when
 
 
 def _conversations(
@@ -126,6 +129,7 @@ def _conversations(
             "cannot tell which name is yours: add it to [me] names in handful.toml",
         )
         return
+    zone = ZoneInfo(me.timezone) if me.timezone else None  # days as you live them
     chats: dict[str, ChatDays] = {}
     for when, line, conversation, sender, recipients, title in sorted(
         rows, key=lambda r: (r[0], r[1])
@@ -137,7 +141,7 @@ def _conversations(
             chat = chats[conversation] = ChatDays(chat_title(title) if spec.titles else "", group)
         who = ME if fold(sender.name) in mine else builder.party(sender)
         chat.known |= {builder.party(other) for other in others}  # even those who never wrote
-        chat.wrote(when.date(), who, line)
+        chat.wrote((when.astimezone(zone) if zone else when.astimezone()).date(), who, line)
     for chat in chats.values():
         context = spec.context or (chat.title if chat.group else "")
         for occasion in chat_occasions(chat, context=context):
