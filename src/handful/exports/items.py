@@ -24,7 +24,7 @@ MAX_GROUP = 50
 #: Problems kept per file; the rest are counted in one last line.
 MAX_PROBLEMS = 20
 #: Bumped when what a parser makes of a file changes: every cached export is read again.
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
 
 
 @dataclass(frozen=True, slots=True)
