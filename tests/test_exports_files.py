@@ -604,9 +604,10 @@ def test_a_forged_cache_entry_is_refused() -> None:
 
     import pytest
 
-    from handful.exports.items import decode
+    from handful.exports.items import PARSER_VERSION, decode
 
-    good = {"v": "1", "parties": [["Ana", "", "", ""]], "problems": [], "until": None}
+    good = {"v": PARSER_VERSION, "parties": [["Ana", "", "", ""]], "problems": [], "until": None}
+    assert decode(json.dumps({**good, "occasions": []}), "x.ics").parties  # each differs once
     forged = [
         {**good, "occasions": [[738000, "meeting", 1, [[5, True]], [0], "", ""]]},  # no party 5
         {**good, "occasions": [[738000, "meeting", -1, [[0, True]], [0], "", ""]]},
