@@ -172,7 +172,7 @@ def test_network_path_and_intro(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0 and data["kind"] == "company"
     assert "Daniel Kowalczyk" in data["members"]
     code, _, err = run(capsys, "--vault", str(EXAMPLE), "intro", "Nowhere Inc")
-    assert code == 2 and "no person, company or tag" in err
+    assert code == 1 and "no person, company or tag" in err  # not found
 
 
 def test_no_traceback_on_bad_input(capsys: pytest.CaptureFixture[str], vault: Path, write) -> None:

@@ -52,6 +52,17 @@ def test_start_brings_everything_up_to_date(watching: WatchProcess) -> None:
     assert "wrote People/Jo.md" in watching.log()
 
 
+def test_the_log_names_the_users_changes_not_handfuls_own_writes(watching: WatchProcess) -> None:
+    daily = watching.root / "Daily" / "2026-10-01.md"
+    with open(daily, "a", encoding="utf-8") as handle:
+        handle.write("- [x] called [[Jo]] again\n")
+    wait_until(lambda: "2026-10-01 · call" in region(watching.root))
+    watching.wait_for_log("wrote People/Jo.md")
+    time.sleep(0.5)  # the events of handful's own writes come back meanwhile
+    changed = [line for line in watching.log().splitlines() if "changed: " in line]
+    assert changed and all(line.endswith("changed: Daily/2026-10-01.md") for line in changed)
+
+
 def test_rename_save_like_vim(watching: WatchProcess) -> None:
     daily = watching.root / "Daily" / "2026-10-02.md"
     folder = daily.parent

@@ -17,7 +17,7 @@ from typing import Any, ClassVar, TypeVar
 import click
 
 from handful import __version__, engine
-from handful.errors import HandfulError, Problem, Severity
+from handful.errors import HandfulError, NotFoundError, Problem, Severity
 from handful.store import NoteStore
 from handful.write import Recorder
 
@@ -351,7 +351,7 @@ def refresh(ctx: Context, day: str | None, dry_run: bool) -> None:
 @pass_context
 def network(ctx: Context, day: str | None, as_json: bool) -> None:
     """The shape of your network: circles, strongest, drifting, one-sided and dormant ties."""
-    from handful.generate.network import render_region
+    from handful.generate.network import render_text
     from handful.score.network import network_report
 
     vault = ctx.open()
@@ -364,7 +364,7 @@ def network(ctx: Context, day: str | None, as_json: bool) -> None:
             json.dumps(_network_json(loaded, report, assessments), indent=2, ensure_ascii=False)
         )
     else:
-        click.echo(render_region(loaded.model, report, assessments), nl=False)
+        click.echo(render_text(loaded.model, report, assessments), nl=False)
 
 
 def _network_json(loaded: engine.Loaded, report: Any, assessments: Any) -> dict[str, Any]:
@@ -420,23 +420,29 @@ def _network_json(loaded: engine.Loaded, report: Any, assessments: Any) -> dict[
 @click.option("--date", "day", metavar="YYYY-MM-DD", help="As of this day (default: today).")
 @pass_context
 def path_command(ctx: Context, source: str, target: str, day: str | None) -> None:
-    """The most reliable chain of people from FROM to TO (FROM may be 'me')."""
+    """The most reliable chain of people from FROM to TO (either may be 'me')."""
     from handful.model.lookup import find_person
-    from handful.score.reach import ME, best_path, my_ties, person_graph, with_me
+    from handful.score.reach import ME, SELF_WORDS, best_path, my_ties, person_graph, with_me
 
     vault = ctx.open()
     loaded = ctx.load(vault)
+
+    def who(name: str) -> str:
+        return ME if name.strip().casefold() in SELF_WORDS else find_person(loaded.model, name)
+
+    start, goal = who(source), who(target)
+    if start == goal:
+        click.echo(
+            "that is you: no chain needed"
+            if start == ME
+            else f"{_name(loaded, start)} is {_name(loaded, goal)}: no chain needed"
+        )
+        return
     assessments = engine.assess_all(loaded, parse_day(day))
     graph = with_me(person_graph(loaded.model), my_ties(assessments))
-    start = (
-        ME
-        if source.strip().lower() in {"me", "you", "i", "myself"}
-        else find_person(loaded.model, source)
-    )
-    goal = find_person(loaded.model, target)
     found = best_path(graph, start, goal)
     if found is None:
-        raise HandfulError(f"no chain of at most 3 people links {source} to {target}")
+        raise NotFoundError(f"no chain of at most 3 people links {source} to {target}")
     click.echo(_describe_path(loaded, found))
 
 
@@ -657,6 +663,8 @@ def undo(ctx: Context) -> None:
         click.echo(f"removed {path} (the command had created it)")
     for path in report.declined:
         click.echo(f"left {path} as it is: it changed after handful wrote it", err=True)
+    for made in report.folders:
+        click.echo(f"removed the folder {made}/ (the command had created it)")
     click.echo(
         f"undid '{report.command}' ({report.batch}): {len(report.restored)} restored, "
         f"{len(report.removed)} removed, {len(report.declined)} left alone"

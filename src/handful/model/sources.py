@@ -276,9 +276,7 @@ def meeting_attendees(ctx: NoteContext) -> Iterator[RawFact]:
         if isinstance(v, str) and k.casefold() in {"kind", "interaction"}
     }
     kind = ctx.kinds.detect("", tags, fields) or "meeting"
-    title = ctx.note.title
-    if ctx.date.isoformat() in title:
-        title = title.replace(ctx.date.isoformat(), "").strip(" -–—·_") or title
+    title = meeting_title(ctx.note.title, ctx.date)
     present = tuple(link.target for _, link in attendees) if len(attendees) > 1 else ()
     contexts = (*ctx.folder_context(), *ctx.contexts_of(tags))
     for _, link in attendees:
@@ -445,6 +443,15 @@ BUILTIN_SOURCES: tuple[Source, ...] = (
 #: The last source: whatever no source claimed becomes a mention or a follow-up.
 FALLBACK_SOURCE: Source = mentions_and_follow_ups
 DEFAULT_SOURCES: tuple[Source, ...] = (*BUILTIN_SOURCES, FALLBACK_SOURCE)
+
+
+def meeting_title(title: str, day: dt.date) -> str:
+    """A meeting's title without its date: "Meeting - 2024-06-18 2100 " is "Meeting - 2100",
+    one space between words (the date left two behind)."""
+    words = " ".join(title.split())
+    if day.isoformat() in words:
+        words = " ".join(words.replace(day.isoformat(), " ").split()).strip(" -–—·_") or words
+    return words
 
 
 def _property_tags(note: Note) -> list[str]:

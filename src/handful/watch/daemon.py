@@ -262,6 +262,7 @@ class Daemon:
         files = dict(loaded.files)
         problems = dict(loaded.read_problems)
         changes: dict[str, NoteRecord | None] = {}
+        own: set[str] = set()  # handful's own writes: read again, never logged as changes
         for path in paths:
             file = _stat(self.vault.root, path)
             if file is None:
@@ -274,18 +275,17 @@ class Daemon:
             if old is not None and (old.size, old.mtime_ns) == (file.size, file.mtime_ns):
                 continue
             files[path] = file
-            own = self.own.hashes.get(path)
-            if (
-                own is not None
-                and path in state.records
-                and self._is_own_write(path)
-                and self.own.replaced.get(path) == self.store.hash_of(path)
-            ):
-                # handful's own write changed only its region of the very bytes the record was
-                # read from: the record stays. (If the user saved just before, handful wrote
-                # over their new text, which must be read.)
-                self.store.put(file, state.records[path], None, own)
-                continue
+            written = self.own.hashes.get(path)
+            if written is not None and self._is_own_write(path):
+                own.add(path)
+                if path in state.records and self.own.replaced.get(path) == self.store.hash_of(
+                    path
+                ):
+                    # handful's own write changed only its region of the very bytes the record
+                    # was read from: the record stays. (If the user saved just before, handful
+                    # wrote over their new text, which must be read.)
+                    self.store.put(file, state.records[path], None, written)
+                    continue
             record, problem = engine.read_one(self.vault, file, self.store)
             problems.pop(path, None)
             if problem is not None:
@@ -305,11 +305,12 @@ class Daemon:
         )
         if not changes:
             return
-        log.info(
-            "changed: %s",
-            ", ".join(sorted(changes)[:5])
-            + (f" and {len(changes) - 5} more" if len(changes) > 5 else ""),
-        )
+        theirs = sorted(set(changes) - own)
+        if theirs:
+            log.info(
+                "changed: %s",
+                ", ".join(theirs[:5]) + (f" and {len(theirs) - 5} more" if len(theirs) > 5 else ""),
+            )
         self._report([p for p in self.loaded.problems if p.path in changes])
         if affected is None:
             self._assessments.clear()
