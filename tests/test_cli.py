@@ -91,7 +91,7 @@ def test_unknown_person_is_status_1_with_one_line(capsys: pytest.CaptureFixture[
 
 def test_doctor_on_the_example_vault_finds_nothing(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "--vault", str(EXAMPLE), "doctor", "--json")
-    assert code == 0 and json.loads(out) == {"errors": [], "warnings": []}
+    assert code == 0 and json.loads(out) == {"errors": [], "warnings": [], "info": []}
 
 
 def test_doctor_names_file_and_line(capsys: pytest.CaptureFixture[str], vault: Path, write) -> None:

@@ -11,15 +11,9 @@ from conftest import EXAMPLE_DAY
 from handful.cli import main
 from handful.generate.text import inline, shorten
 from handful.interop.vcard import parse_vcards
-from helpers import key_of, model, tree
+from helpers import key_of, model, run, tree
 
 INVISIBLE = ("\u200b", "\u200c", "\u200d", "\u2060", "\ufeff")
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 LONG = (

@@ -100,7 +100,7 @@ def report_problems(problems: list[Problem], written: list[Problem] | None = Non
     errors = [p for p in problems if p.severity is Severity.ERROR]
     for problem in errors:
         click.echo(f"handful: {problem}", err=True)
-    warnings = len(problems) - len(errors)
+    warnings = sum(1 for p in problems if p.severity is Severity.WARNING)
     if warnings:
         click.echo(f"handful: {warnings} warning(s); run 'handful doctor' to see them", err=True)
     known = set(problems)
@@ -197,35 +197,29 @@ def person(ctx: Context, name: str, day: str | None, as_json: bool) -> None:
 
 
 @cli.command()
-@click.option("--json", "as_json", is_flag=True, help="Print {errors, warnings} as JSON.")
+@click.option("--json", "as_json", is_flag=True, help="Print {errors, warnings, info} as JSON.")
+@click.option(
+    "--all", "everything", is_flag=True, help="Also list what is only counted (missing notes)."
+)
 @pass_context
-def doctor(ctx: Context, as_json: bool) -> None:
+def doctor(ctx: Context, as_json: bool, everything: bool) -> None:
     """Everything wrong with the vault, with file and line. Exit status 1 when errors exist."""
+    from handful.doctor import DoctorReport
+
     vault = ctx.open()
     loaded = ctx.load(vault)
-    problems = loaded.problems
-    errors = [p for p in problems if p.severity is Severity.ERROR]
-    warnings = [p for p in problems if p.severity is Severity.WARNING]
+    report = DoctorReport.of(loaded.problems)
     if as_json:
-        click.echo(
-            json.dumps(
-                {
-                    "errors": [p.as_dict() for p in errors],
-                    "warnings": [p.as_dict() for p in warnings],
-                },
-                indent=2,
-                ensure_ascii=False,
-            )
-        )
+        click.echo(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
     else:
-        for problem in problems:
-            click.echo(str(problem))
+        for line in report.lines(everything=everything):
+            click.echo(line)
         people = len(loaded.model.people)
         click.echo(
-            f"{len(loaded.files)} notes, {people} people: {len(errors)} error(s), "
-            f"{len(warnings)} warning(s)"
+            f"{len(loaded.files)} notes, {people} people: {len(report.errors)} error(s), "
+            f"{len(report.warnings)} warning(s)"
         )
-    if errors:
+    if report.errors:
         raise click.exceptions.Exit(1)
 
 

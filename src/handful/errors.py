@@ -68,6 +68,9 @@ def os_advice(exc: OSError) -> str:
 class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
+    #: Worth knowing, not wrong: a template that is never a person, a link to a note that does
+    #: not exist yet. ``doctor`` shows or counts it; other commands do not count it as a warning.
+    INFO = "info"
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,3 +104,7 @@ def error(path: str, line: int | None, code: str, message: str) -> Problem:
 
 def warning(path: str, line: int | None, code: str, message: str) -> Problem:
     return Problem(path, line, code, message, Severity.WARNING)
+
+
+def info(path: str, line: int | None, code: str, message: str) -> Problem:
+    return Problem(path, line, code, message, Severity.INFO)

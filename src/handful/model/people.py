@@ -56,7 +56,9 @@ def is_person_note(note: Note, *, people_folder: str) -> bool:
         return True
     if any(tag.casefold().split("/")[0] in PERSON_TAGS for tag in note.tags):
         return True
-    tagged = props.by_norm.get("tags")  # Logseq: "tags:: person, friends" as a page property
+    # Logseq: "tags:: person, friends" as a page property (front matter tags are in note.tags,
+    # read as Obsidian reads them).
+    tagged = props.by_norm.get("tags") if "tags" not in note.frontmatter else None
     if tagged is not None and set(_tag_words(tagged[1])) & PERSON_TAGS:
         return True
     if any(key.startswith("prm_") for key in props.by_norm):

@@ -40,6 +40,7 @@ from handful.model.raw import (
 from handful.model.types import EdgeKind, Origin, Person
 from handful.parse import Block, BlockKind, Link, Note
 from handful.parse.inline import WIKILINK, split_wikilink
+from handful.parse.tags import property_tags
 
 #: Headings whose list items are a person's log (docs/note-format.md, "The log in a person note").
 LOG_SECTIONS = frozenset({"log", "interactions", "interaction log", "contact log", "history"})
@@ -455,13 +456,7 @@ def meeting_title(title: str, day: dt.date) -> str:
 
 
 def _property_tags(note: Note) -> list[str]:
-    found: list[str] = []
-    for key in ("tags", "tag"):
-        value = note.frontmatter.get(key, None)
-        for item in value if isinstance(value, tuple) else (value,):
-            if isinstance(item, str):
-                found.extend(part.lstrip("#") for part in item.replace(",", " ").split())
-    return found
+    return list(property_tags(note.frontmatter)[0])
 
 
 def _section(title: str) -> str:
