@@ -226,6 +226,7 @@ def test_a_config_cannot_point_handful_outside_the_vault(
         assert code == 2 and "inside the vault" in err
     assert not (tmp_path / "outside").exists()
     write("handful.toml", '[output]\nreconnect_folder = "../escape"\n')
+    write("People/Jo.md", "---\ncircle: close\n---\n")  # someone, so a list is written
     code, _, err = run(capsys, "--vault", str(vault), "refresh")
     assert not (tmp_path / "escape").exists()
     assert "outside the vault" in err

@@ -19,6 +19,8 @@ def handful_generators(context: GenerateContext) -> Iterable[Change]:
     from handful import engine
 
     loaded = context.loaded
+    if not loaded.model.people:
+        return []  # a list of nobody, "Nobody is due today", helps no one: the CLI says why
     changes = [engine.reconnect_change(loaded, context.plan, today=context.today)]
     if context.everything:
         changes += engine.person_region_changes(loaded, context.assessments, context.people)

@@ -18,6 +18,7 @@ import click
 
 from handful import __version__, engine
 from handful.errors import HandfulError, NotFoundError, Problem, Severity
+from handful.setup import no_people_message
 from handful.store import NoteStore
 from handful.write import Recorder
 
@@ -262,6 +263,8 @@ def today(ctx: Context, day: str | None, limit: int | None, as_json: bool, dry_r
         dry_run = True
     if as_json:
         click.echo(json.dumps(_plan_json(loaded, result), indent=2, ensure_ascii=False))
+    elif not loaded.model.people:
+        click.echo(f"handful: {no_people_message(vault.layout.people_folder)}", err=True)
     else:
         click.echo(render_region(loaded.model, result.plan), nl=False)
         verb = "would write" if dry_run else "wrote"
@@ -286,7 +289,8 @@ def _plan_json(loaded: engine.Loaded, result: engine.RefreshResult) -> dict[str,
 
     return {
         "date": plan.date.isoformat(),
-        "path": result.reconnect_path,
+        "path": result.reconnect_path if loaded.model.people else None,
+        "people": len(loaded.model.people),
         "suggestions": [entry(s) for s in plan.suggestions],
         "rekindle": entry(plan.rekindle) if plan.rekindle else None,
         "birthdays": [
@@ -328,6 +332,8 @@ def refresh(ctx: Context, day: str | None, dry_run: bool) -> None:
     if done.result is None or done.loaded is None:
         click.echo(f"wrote 0 file(s); {done.unchanged} unchanged")
         return
+    if not done.loaded.model.people:
+        click.echo(f"handful: {no_people_message(vault.layout.people_folder)}", err=True)
     report = done.result.report
     if dry_run:
         for diff in report.diffs:

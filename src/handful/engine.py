@@ -492,7 +492,7 @@ def refresh(
     ]
     writer = Writer(loaded.vault.root, dry_run=dry_run, recorders=recorders)
     result = writer.apply(changes, stop=stop)
-    return RefreshResult(plan, result, changes[0].path, assessments)
+    return RefreshResult(plan, result, reconnect_target(loaded.vault, day)[0], assessments)
 
 
 def with_outputs(loaded: Loaded, day: dt.date, *, everything: bool) -> Loaded:
@@ -648,7 +648,7 @@ def refresh_vault(
                 *recorders,
             ],
         )
-    if not dry_run and result.report.settled:
+    if not dry_run and result.report.settled and loaded.model.people:
         checked = len(result.report.written) + len(result.report.unchanged)
         _remember_stamp(vault, store, loaded, result, day, options, checked)
         if everything and limit is None and quick.usable(vault):

@@ -14,6 +14,7 @@ from handful.model.fields import (
     norm_key,
     parse_circle,
     parse_closeness,
+    parse_no_tie,
     texts,
 )
 from handful.model.kinds import INBOUND_TAGS, KIND_TAGS, OUTBOUND_TAGS
@@ -174,6 +175,7 @@ def read_person(note: Note) -> PersonDraft:
         tags=tags,
         dialect=dialect,
         properties=tuple((key, value) for key, value in note.frontmatter.items()),
+        no_tie=bool(reader.get("tie", parse_no_tie)),
     )
     return PersonDraft(person, tuple(knows), tuple(introduced), companies, tuple(problems))
 

@@ -177,7 +177,7 @@ def network_report(
 ) -> NetworkReport:
     """The report; ``facts`` and ``ties`` are computed from the model when not given (a
     refresh that remembers them from its last run passes them in)."""
-    active = {k: a for k, a in assessments.items() if not a.person.archived}
+    active = {k: a for k, a in assessments.items() if a.person.counted}
     if facts is None:
         facts = contact_facts(model, active, as_of, params)
     if ties is None:

@@ -115,7 +115,7 @@ def my_ties(assessments: Mapping[str, Assessment]) -> dict[str, float]:
     return {
         key: a.strength.score / 100
         for key, a in assessments.items()
-        if a.last_contact is not None and not a.person.archived
+        if a.last_contact is not None and a.person.counted
     }
 
 
