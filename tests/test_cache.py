@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLE, EXAMPLE_DAY
-from handful import engine
+from handful import engine, loading
 from handful.cache import IN_DB, SqliteStore, record_from_json, record_to_json
 from handful.model.record import record_for
 from handful.parse import parse_note
@@ -57,7 +57,7 @@ def test_second_load_parses_nothing(example: Path, monkeypatch: pytest.MonkeyPat
     def forbidden(text: str, path: str) -> None:
         raise AssertionError(f"{path} was parsed again")
 
-    monkeypatch.setattr(engine, "parse_note", forbidden)
+    monkeypatch.setattr(loading, "parse_note", forbidden)
     second, _ = load_with_cache(example)
     assert second.model == first.model
 
@@ -68,7 +68,7 @@ def test_touched_but_identical_file_is_not_parsed_again(
     load_with_cache(example)
     note = example / "Home.md"
     note.write_bytes(note.read_bytes())  # new mtime, same bytes
-    monkeypatch.setattr(engine, "parse_note", lambda text, path: pytest.fail(path))
+    monkeypatch.setattr(loading, "parse_note", lambda text, path: pytest.fail(path))
     load_with_cache(example)
 
 

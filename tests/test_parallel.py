@@ -56,7 +56,7 @@ parallel.CHUNK = 1
 vault = engine.open_vault(sys.argv[1])
 from handful.vault.scan import scan_vault
 files = scan_vault(vault.root).files
-reads = parallel.read_many(parallel.Job(vault, vault.kinds), files * 20, 2)
+reads = parallel.read_many(parallel.Job(vault, vault.kinds, engine.make_record), files * 20, 2)
 next(reads)
 reads.close()  # stop early: the pool is terminated while its workers are busy
 loaded = engine.load(vault)

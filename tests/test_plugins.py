@@ -110,7 +110,6 @@ def test_plugins_load_only_when_enabled(
             return handful_calendar
 
     monkeypatch.setattr(plugins, "entry_points", lambda group: [FakeEntryPoint()])
-    plugins._manager.cache_clear()
     engine.open_vault(vault)
     assert loaded == []  # installed, but this vault does not enable it
     write("handful.toml", 'plugins = ["spy"]\n')
@@ -120,7 +119,6 @@ def test_plugins_load_only_when_enabled(
     write("handful.toml", 'plugins = ["missing"]\n')
     with pytest.raises(ConfigError, match=r"'missing' is enabled in handful\.toml but not"):
         engine.open_vault(vault)
-    plugins._manager.cache_clear()
 
 
 def test_plugin_commands_join_the_command_line(

@@ -394,9 +394,9 @@ def test_conflict_copies_take_no_place_on_the_list_and_get_no_region(
 
 
 def test_the_watcher_never_reads_a_conflict_copy(example: Path) -> None:
-    from handful.watch.daemon import _stat
+    from handful.session import stat_note
 
     _copy_conflicts(example)
     for copy in COPIES:
-        assert _stat(example, copy) is None
-    assert _stat(example, "People/Priya Raman.md") is not None
+        assert stat_note(example, copy) is None
+    assert stat_note(example, "People/Priya Raman.md") is not None

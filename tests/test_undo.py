@@ -14,7 +14,7 @@ import pytest
 from conftest import EXAMPLE_DAY
 from handful import undo as undo_module
 from handful.cli import main
-from handful.undo import KEEP_BATCHES, UndoLog, prune
+from handful.undo import KEEP_BATCHES, PruneClock, UndoLog, prune
 from helpers import snapshot, tree
 
 
@@ -88,19 +88,24 @@ def test_history_is_bounded(tmp_path: Path) -> None:
     assert sorted(p.name for p in (tmp_path / "undo").iterdir()) == batches[-2:]  # newest kept
 
 
-def test_pruning_runs_at_most_once_a_minute_per_process(tmp_path: Path) -> None:
+def test_a_watcher_prunes_at_most_once_a_minute(tmp_path: Path) -> None:
     # The watcher closes a batch per save; pruning each time cost more than the save.
+    clock = PruneClock()
     for n in range(KEEP_BATCHES + 5):
-        log = UndoLog(tmp_path, f"watch {n}")
+        log = UndoLog(tmp_path, f"watch {n}", prunes=clock)
         written(log, "a.md", b"x", b"y")
         log.close()
     assert len(list((tmp_path / "undo").iterdir())) == KEEP_BATCHES + 5  # only the first pruned
-    undo_module._last_prune.clear()  # a minute later
-    UndoLog(tmp_path, "nothing written").close()
+    clock = PruneClock()  # a minute later
+    UndoLog(tmp_path, "nothing written", prunes=clock).close()
     assert len(list((tmp_path / "undo").iterdir())) == KEEP_BATCHES + 5  # no batch, no prune
-    log = UndoLog(tmp_path, "one more")
+    log = UndoLog(tmp_path, "one more", prunes=clock)
     written(log, "a.md", b"y", b"z")
     log.close()
+    assert len(list((tmp_path / "undo").iterdir())) == KEEP_BATCHES
+    one_shot = UndoLog(tmp_path, "a command, no clock")  # each command prunes when it closes
+    written(one_shot, "a.md", b"z", b"w")
+    one_shot.close()
     assert len(list((tmp_path / "undo").iterdir())) == KEEP_BATCHES
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from handful import write as write_module
 from handful.cli import main
-from handful.write import TEMP_SUFFIX, Change, Writer, atomic_write, clean_temp_files
+from handful.write import TEMP_SUFFIX, Change, Installed, Writer, atomic_write, clean_temp_files
 from helpers import as_another_user
 
 
@@ -126,10 +126,13 @@ def test_handfuls_own_fresh_write_needs_no_settling(
     # The watcher writes a note, then a quick second save touches the same person: waiting
     # 0.3 s for the note to "settle" from handful's own write only added latency.
     path = write("People/Jo.md", "a\n<!-- handful:begin -->\n<!-- handful:end -->\n")
-    Writer(vault).apply([Change("People/Jo.md", lambda t: t + "one\n")])
+    installed = Installed()  # a session hands one to every writer it makes
+    Writer(vault, installed=installed).apply([Change("People/Jo.md", lambda t: t + "one\n")])
     slept: list[float] = []
     monkeypatch.setattr(write_module.time, "sleep", slept.append)
-    report = Writer(vault).apply([Change("People/Jo.md", lambda t: t + "two\n")])
+    report = Writer(vault, installed=installed).apply(
+        [Change("People/Jo.md", lambda t: t + "two\n")]
+    )
     assert report.written == ["People/Jo.md"] and slept == []
     # a fresh save by someone else (even with identical bytes) is still waited for
     data = path.read_bytes()
@@ -142,7 +145,9 @@ def test_handfuls_own_fresh_write_needs_no_settling(
         os.utime(path, (old, old))
 
     monkeypatch.setattr(write_module.time, "sleep", sleep_and_age)
-    report = Writer(vault).apply([Change("People/Jo.md", lambda t: t + "three\n")])
+    report = Writer(vault, installed=installed).apply(
+        [Change("People/Jo.md", lambda t: t + "three\n")]
+    )
     assert slept and report.written == ["People/Jo.md"]
 
 

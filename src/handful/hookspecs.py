@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 if TYPE_CHECKING:
-    from handful.engine import Loaded, Vault
+    from handful.loading import Loaded, Vault
     from handful.model.record import NoteRecord
     from handful.model.sources import Source
     from handful.model.types import Person

@@ -12,7 +12,7 @@ import multiprocessing
 import os
 import signal
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -25,7 +25,12 @@ from handful.store import digest
 from handful.vault.scan import NoteFile, read_note
 
 if TYPE_CHECKING:
-    from handful.engine import Vault
+    from handful.loading import Vault
+    from handful.parse import Note
+
+#: How a note becomes its record (``loading.make_record``): handed in with the job, so this
+#: module needs nothing above it.
+MakeRecord = Callable[["Vault", "Note", Kinds], NoteRecord]
 
 #: Below this many notes to read, a pool costs more than it saves.
 PARALLEL_MIN = 1500
@@ -36,6 +41,7 @@ CHUNK = 250
 class Job:
     vault: Vault
     kinds: Kinds
+    make_record: MakeRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,8 +68,6 @@ def workers() -> int:
 
 def _read_chunk(chunk: list[NoteFile]) -> list[tuple[str, str | None, str | None, str | None]]:
     assert _job is not None
-    from handful.engine import make_record
-
     job = _job
     vault = job.vault
     out: list[tuple[str, str | None, str | None, str | None]] = []
@@ -74,7 +78,7 @@ def _read_chunk(chunk: list[NoteFile]) -> list[tuple[str, str | None, str | None
             problem = problem_to_json(result.problem) if result.problem else None
             out.append((file.path, None, problem, content_hash))
             continue
-        record = make_record(vault, parse_note(result.text, file.path), job.kinds)
+        record = job.make_record(vault, parse_note(result.text, file.path), job.kinds)
         out.append((file.path, record_to_json(record), None, content_hash))
     return out
 

@@ -8,12 +8,11 @@ shared vault cannot make handful run code just by being opened (docs/security.md
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import lru_cache
 from typing import Any
 
 import pluggy
 
-from handful import hookspecs
+from handful import builtin, hookspecs
 from handful.errors import ConfigError
 
 GROUP = "handful"
@@ -28,14 +27,9 @@ def entry_points(group: str) -> Any:
 
 
 def manager(enabled: Iterable[str] = ()) -> pluggy.PluginManager:
-    """A plugin manager with the built-ins and the named entry-point plugins."""
-    return _manager(tuple(sorted(set(enabled))))
-
-
-@lru_cache(maxsize=8)
-def _manager(enabled: tuple[str, ...]) -> pluggy.PluginManager:
-    from handful import builtin
-
+    """A plugin manager with the built-ins and the named entry-point plugins (one per opened
+    vault: a vault's plugins never leak into another's)."""
+    enabled = tuple(sorted(set(enabled)))
     pm = pluggy.PluginManager(hookspecs.PROJECT)
     pm.add_hookspecs(hookspecs)
     pm.register(builtin, name="handful.builtin")
@@ -55,8 +49,6 @@ def _manager(enabled: tuple[str, ...]) -> pluggy.PluginManager:
 
 def manager_with(*extra: object) -> pluggy.PluginManager:
     """A fresh manager with the built-ins and the given plugin objects (tests, embedding)."""
-    from handful import builtin
-
     pm = pluggy.PluginManager(hookspecs.PROJECT)
     pm.add_hookspecs(hookspecs)
     pm.register(builtin, name="handful.builtin")

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from handful import snapshot as snap
 from handful.errors import Problem
+from handful.loading import Loaded, Vault, assess_one, read_one
 from handful.model.build import Contribution, PersonPart, Universe, resolve_record
 from handful.model.record import NoteRecord
 from handful.model.state import (
@@ -35,6 +36,8 @@ from handful.model.state import (
     record_names,
 )
 from handful.model.types import Edge, Model, Origin, Person
+from handful.outputs import RefreshResult, reconnect_target, refresh
+from handful.recorders import OwnWrites
 from handful.score.assess import Assessment
 from handful.score.network import (
     Ties,
@@ -42,13 +45,12 @@ from handful.score.network import (
     intro_counts,
     ties_from_counts,
 )
-from handful.score.reach import model_tie_counts, tie_counts
+from handful.score.reach import tie_counts
 from handful.store import NoteStore
 from handful.vault.resolve import fold
 from handful.vault.scan import NoteFile, Scan
 
 if TYPE_CHECKING:
-    from handful.engine import Loaded, RefreshResult, Vault
     from handful.write import Recorder
 
 log = logging.getLogger(__name__)
@@ -100,7 +102,7 @@ def remember(
         **snap.universe_values(loaded.universe),
         "problems": snap.problems_to_json(problems),
         "counts": snap.counts_to_json(
-            model_tie_counts(model), intro_counts(model.edges), loaded.universe.people
+            tie_counts(model.edges), intro_counts(model.edges), loaded.universe.people
         ),
         "checked": str(checked),
     }
@@ -148,12 +150,10 @@ def read_edits(
     vault: Vault, store: NoteStore, changed: list[NoteFile], gone: list[str]
 ) -> dict[str, Edit]:
     """Read the changed notes (the store keeps their new records) next to their old ones."""
-    from handful import engine
-
     edits: dict[str, Edit] = {}
     for file in changed:
         before = store.stored(file.path)
-        after, _ = engine.read_one(vault, file, store)
+        after, _ = read_one(vault, file, store)
         edits[file.path] = Edit(file.path, before, after)
     for path in gone:
         edits[path] = Edit(path, store.stored(path), None)
@@ -411,8 +411,6 @@ def try_refresh(
 ) -> tuple[RefreshResult, Loaded, int] | None:
     """Refresh from the snapshot, or None when the full refresh must run (nothing written).
     ``key`` names the day, settings and options; ``base`` the same but for the day."""
-    from handful import engine
-
     if not usable(vault):
         return None
     shot = snap.Snapshot.read(store, key, base=base)
@@ -429,12 +427,18 @@ def try_refresh(
         )
         return None
     loaded, plan = ready.loaded, ready.plan
-    result = engine.refresh(
+    result = refresh(
         loaded,
         day,
         today=today,
         recorders=[
-            engine.CacheRecorder(vault, store, loaded, day, plain=plan.touched),
+            OwnWrites(
+                store,
+                vault.root,
+                records=loaded.records,
+                plain=plan.touched,
+                list_note=reconnect_target(vault, day)[0],
+            ),
             *recorders,
         ],
         people=plan.touched,
@@ -452,8 +456,6 @@ def prepare(
 ) -> Prepared:
     """Read the edits, rebuild the people they touch, and assess: the partial model and every
     person's assessment, as a full refresh would have them. Raises FullRefresh."""
-    from handful import engine
-
     changed, gone = changed_files(scan, store)
     if len(changed) + len(gone) > MAX_CHANGES:
         raise FullRefresh(f"{len(changed) + len(gone)} notes changed")
@@ -494,7 +496,7 @@ def prepare(
     read_problems = {
         path: found for path in store.problem_paths() if (found := store.stored_problem(path))
     }
-    loaded = engine.Loaded(
+    loaded = Loaded(
         vault,
         {f.path: f for f in scan.files},
         {path: e.after for path, e in plan.edits.items() if e.after is not None},
@@ -507,7 +509,7 @@ def prepare(
     assessments: dict[str, Assessment] = {}
     for person in model.people:  # in the model's order, as assess_all gives them
         if person in plan.touched or not shot.same_day:
-            assessments[person] = engine.assess_one(loaded, person, day)
+            assessments[person] = assess_one(loaded, person, day)
         else:
             assessments[person] = scores[person][0]
     facts = {person: score[1] for person, score in scores.items()}

@@ -55,13 +55,29 @@ MAX_MANIFEST = 16 * 1024 * 1024
 _BLOB = re.compile(r"^\d{6}\.before$")
 _HASH = re.compile(r"^[0-9a-f]{32}$")
 _KEYS = frozenset({"path", "before", "after", "blob"})
-_last_prune: dict[Path, float] = {}
+
+
+class PruneClock:
+    """When each undo folder was last pruned: a long-lived process (the watcher) keeps one and
+    prunes at most every ``PRUNE_EVERY_SECONDS``; a command that runs once prunes every time."""
+
+    def __init__(self) -> None:
+        self._last: dict[Path, float] = {}
+
+    def due(self, folder: Path) -> bool:
+        now = time.monotonic()
+        last = self._last.get(folder)
+        if last is not None and now - last < PRUNE_EVERY_SECONDS:
+            return False
+        self._last[folder] = now
+        return True
 
 
 class UndoLog(Recorder):
     """Records one batch. Created lazily: a run that writes nothing leaves nothing behind."""
 
-    def __init__(self, state_dir: Path, command: str) -> None:
+    def __init__(self, state_dir: Path, command: str, *, prunes: PruneClock | None = None) -> None:
+        self.prunes = prunes or PruneClock()
         self.root = state_dir / UNDO_FOLDER
         self.command = command
         self.folder: Path | None = None
@@ -151,12 +167,8 @@ class UndoLog(Recorder):
         if not self.installed:
             _remove_batch(self.folder)
             return
-        now = time.monotonic()
-        last = _last_prune.get(self.root)
-        if last is not None and now - last < PRUNE_EVERY_SECONDS:
-            return
-        _last_prune[self.root] = now
-        prune(self.root)
+        if self.prunes.due(self.root):
+            prune(self.root)
 
 
 def _lstat(path: Path) -> os.stat_result | None:

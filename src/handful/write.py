@@ -162,23 +162,33 @@ SETTLE_SECONDS = 0.3
 SETTLE_LIMIT = 3.0
 
 
-#: (inode, size, mtime_ns) of the files this process installed, by path: a file that still
-#: has exactly those is handful's own finished write, not an editor's save in progress.
-_OWN_WRITES: dict[str, tuple[int, int, int]] = {}
-_OWN_WRITES_MAX = 50_000
-
-
 def _identity(info: os.stat_result) -> tuple[int, int, int]:
     return (info.st_ino, info.st_size, info.st_mtime_ns)
 
 
-def _remember_own(path: Path, info: os.stat_result) -> None:
-    if len(_OWN_WRITES) >= _OWN_WRITES_MAX:
-        _OWN_WRITES.pop(next(iter(_OWN_WRITES)))
-    _OWN_WRITES[str(path)] = _identity(info)
+class Installed:
+    """(inode, size, mtime_ns) of the files a writer installed, by path: a file that still has
+    exactly those is handful's own finished write, not an editor's save in progress. A writer
+    keeps its own; the watcher's session hands the same one to every writer it makes, so it
+    never waits on its own last write when edits come quickly."""
+
+    LIMIT = 50_000
+
+    def __init__(self) -> None:
+        self._files: dict[str, tuple[int, int, int]] = {}
+
+    def remember(self, path: Path, info: os.stat_result) -> None:
+        if len(self._files) >= self.LIMIT:
+            self._files.pop(next(iter(self._files)))
+        self._files[str(path)] = _identity(info)
+
+    def holds(self, path: Path, info: os.stat_result) -> bool:
+        return self._files.get(str(path)) == _identity(info)
 
 
-def _settled_read(path: Path) -> tuple[bool, bytes | None, os.stat_result | None]:
+def _settled_read(
+    path: Path, installed: Installed
+) -> tuple[bool, bytes | None, os.stat_result | None]:
     """(settled, bytes, stat): wait until the file has not changed for ``SETTLE_SECONDS``.
 
     Replacing a file by rename while an editor still writes into it would send the editor's
@@ -206,7 +216,7 @@ def _settled_read(path: Path) -> tuple[bool, bytes | None, os.stat_result | None
                 )
             )
         age = time.time() - info.st_mtime
-        if age >= SETTLE_SECONDS or _OWN_WRITES.get(str(path)) == _identity(info):
+        if age >= SETTLE_SECONDS or installed.holds(path, info):
             data = _read(path)
             try:
                 again = os.stat(path)
@@ -448,7 +458,9 @@ def _replace_checked(temp: Path, path: Path, expected: bytes, staged: os.stat_re
     )
 
 
-def _install(temp: Path, path: Path, expected: bytes | None) -> bool:
+def _install(
+    temp: Path, path: Path, expected: bytes | None, installed: Installed | None = None
+) -> bool:
     """Move a durable temporary file over ``path`` if it still holds ``expected``."""
     staged = os.stat(temp)  # an exchange keeps inode, size and mtime: what the note will have
     try:
@@ -475,7 +487,8 @@ def _install(temp: Path, path: Path, expected: bytes | None) -> bool:
                     return False
             except FileNotFoundError:
                 return False  # the note was deleted meanwhile: never recreate it
-        _remember_own(path, staged)
+        if installed is not None:
+            installed.remember(path, staged)
         return True
     finally:
         _unlink_own(temp, staged)
@@ -550,9 +563,15 @@ class Writer:
     """Applies changes inside one vault. ``dry_run`` computes diffs and writes nothing."""
 
     def __init__(
-        self, root: Path, *, dry_run: bool = False, recorders: Iterable[Recorder] = ()
+        self,
+        root: Path,
+        *,
+        dry_run: bool = False,
+        recorders: Iterable[Recorder] = (),
+        installed: Installed | None = None,
     ) -> None:
         self.root = root
+        self.installed = installed or Installed()
         self.root_real = Path(os.path.realpath(root))
         self.dry_run = dry_run
         self.recorders = list(recorders)
@@ -641,7 +660,7 @@ class Writer:
 
     def _compute(self, change: Change, real: Path, report: WriteReport) -> _Pending | None:
         try:
-            settled, before, info = _settled_read(real)
+            settled, before, info = _settled_read(real, self.installed)
         except OSError as exc:
             report.problems.append(
                 error(
@@ -728,7 +747,7 @@ class Writer:
         """Put a staged file in place: True when done, False when the file changed since it
         was read (the caller starts again from the new version), None when reported."""
         try:
-            installed = _install(temp, item.real, item.before)
+            installed = _install(temp, item.real, item.before, self.installed)
         except LeftAlone as left:
             report.problems.append(_located(left.problem, item.change.path))
             return None
@@ -776,7 +795,7 @@ class Writer:
         report = WriteReport()
         try:
             real = self._real(source)
-            settled, data, info = _settled_read(real)
+            settled, data, info = _settled_read(real, self.installed)
         except ValueError as exc:
             report.problems.append(error(source, None, "path-outside", str(exc)))
             return report

@@ -66,49 +66,26 @@ class NetworkReport:
     intros: tuple[Intro, ...]
 
 
-#: The last answer of ``_contact_facts`` per person. The model keeps one contacts tuple per
-#: person until their contacts change, so the watcher, which reports on the whole network
-#: after every save, recounts only the people a save touched (an answer is reused only for
-#: the very same tuple, day and settings).
-_FACTS: dict[str, tuple[Sequence[Interaction], dt.date, ScoringParams, int, float | None]] = {}
-_FACTS_MAX = 100_000
-
-
 def _contact_facts(
-    key: str, contacts: Sequence[Interaction], as_of: dt.date, params: ScoringParams
+    contacts: Sequence[Interaction], as_of: dt.date, params: ScoringParams
 ) -> tuple[int, float | None]:
-    """(distinct contacts in the effort window, share they started or None): a pure function
-    of ``contacts``, ``as_of`` and ``params``, remembered per person."""
-    hit = _FACTS.get(key)
-    if hit is not None and hit[0] is contacts and hit[1] == as_of and hit[2] is params:
-        return hit[3], hit[4]
+    """(distinct contacts in the effort window, share they started or None)."""
     since = as_of - dt.timedelta(days=EFFORT_WINDOW_DAYS)
     effort = len(
         {(i.date, i.kind) for i in contacts if since < i.date <= as_of and i.kind != MENTION}
     )
     found = inbound_share(contacts, as_of, params)
-    share = found[0] if found is not None else None
-    if len(_FACTS) >= _FACTS_MAX:
-        _FACTS.clear()
-    _FACTS[key] = (contacts, as_of, params, effort, share)
-    return effort, share
-
-
-_INTROS: list[tuple[Sequence[Edge], tuple[Intro, ...]]] = []
+    return effort, (found[0] if found is not None else None)
 
 
 def _intros(edges: Sequence[Edge]) -> tuple[Intro, ...]:
-    """Who introduced whom, remembered for the last edge tuple (it changes only with edges)."""
-    if _INTROS and _INTROS[0][0] is edges:
-        return _INTROS[0][1]
-    found = tuple(
+    """Who introduced whom."""
+    return tuple(
         sorted(
             {Intro(e.a, e.b) for e in edges if e.kind is EdgeKind.INTRODUCED},
             key=lambda i: (i.introducer, i.introduced),
         )
     )
-    _INTROS[:] = [(edges, found)]
-    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +98,44 @@ class Ties:
 
 def network_ties(model: Model) -> Ties:
     return Ties(person_graph(model), _intros(model.edges))
+
+
+class NetworkMemo:
+    """What the network's figures can reuse from one refresh to the next: each person's
+    contact facts while their contacts tuple is the same one (the model keeps a person's
+    tuple until their contacts change), and the ties while the edges are. A session keeps one:
+    the watcher reports on the whole network after every save, and most saves touch one or
+    two people and no tie."""
+
+    def __init__(self) -> None:
+        self._facts: dict[str, tuple[Sequence[Interaction], tuple[int, float | None]]] = {}
+        self._day: tuple[dt.date, ScoringParams] | None = None
+        self._ties: tuple[Sequence[Edge], tuple[str, ...], Ties] | None = None
+
+    def facts(
+        self, model: Model, as_of: dt.date, params: ScoringParams
+    ) -> dict[str, tuple[int, float | None]]:
+        if self._day != (as_of, params):
+            self._day = (as_of, params)
+            self._facts.clear()
+        found: dict[str, tuple[int, float | None]] = {}
+        kept: dict[str, tuple[Sequence[Interaction], tuple[int, float | None]]] = {}
+        for key in model.people:
+            contacts = model.interactions_of(key)
+            hit = self._facts.get(key)
+            facts = hit[1] if hit is not None and hit[0] is contacts else None
+            if facts is None:
+                facts = _contact_facts(contacts, as_of, params)
+            found[key] = facts
+            kept[key] = (contacts, facts)
+        self._facts = kept
+        return found
+
+    def ties(self, model: Model) -> Ties:
+        people = tuple(model.people)
+        if self._ties is None or self._ties[0] is not model.edges or self._ties[1] != people:
+            self._ties = (model.edges, people, network_ties(model))
+        return self._ties[2]
 
 
 def intro_counts(
@@ -152,7 +167,7 @@ def contact_facts(
     model: Model, keys: Iterable[str], as_of: dt.date, params: ScoringParams
 ) -> dict[str, tuple[int, float | None]]:
     """Per person: (distinct contacts in the effort window, share they started or None)."""
-    return {key: _contact_facts(key, model.interactions_of(key), as_of, params) for key in keys}
+    return {key: _contact_facts(model.interactions_of(key), as_of, params) for key in keys}
 
 
 def needs_you(assessment: Assessment) -> bool:

@@ -28,38 +28,9 @@ MET_TOGETHER_CAP, MET_TOGETHER_DECAY = 0.6, 0.7
 MENTIONED_TOGETHER_CAP, MENTIONED_TOGETHER_DECAY = 0.4, 0.85
 
 
-_graph_memo: tuple[tuple[object, ...], dict[str, dict[str, float]]] | None = None
-
-
 def person_graph(model: Model) -> dict[str, dict[str, float]]:
-    """Undirected weighted ties between people (not including you).
-
-    Remembered for the last model's edges and people: the watcher asks again after every
-    change, and most changes leave the ties as they were.
-    """
-    global _graph_memo
-    key = (model.edges, tuple(model.people))
-    if _graph_memo is not None and _graph_memo[0][0] is key[0] and _graph_memo[0][1] == key[1]:
-        return _graph_memo[1]
-    graph = _build_graph(model)
-    _graph_memo = (key, graph)
-    return graph
-
-
-def _build_graph(model: Model) -> dict[str, dict[str, float]]:
-    return graph_from_counts(model_tie_counts(model), model.people)
-
-
-_counts_memo: tuple[tuple[Edge, ...], dict[tuple[str, str], list[int]]] | None = None
-
-
-def model_tie_counts(model: Model) -> dict[tuple[str, str], list[int]]:
-    """``tie_counts`` of the model's edges, counted once per edge tuple (the graph and the
-    refresh snapshot both need them). Read it; never change it."""
-    global _counts_memo
-    if _counts_memo is None or _counts_memo[0] is not model.edges:
-        _counts_memo = (model.edges, tie_counts(model.edges))
-    return _counts_memo[1]
+    """Undirected weighted ties between people (not including you)."""
+    return graph_from_counts(tie_counts(model.edges), model.people)
 
 
 #: Per pair of people (sorted): how many ties of each kind the notes state, in this order.

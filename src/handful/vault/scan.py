@@ -29,6 +29,11 @@ class NoteFile:
     mtime_ns: int
     symlink: bool = False
 
+    @property
+    def key(self) -> tuple[int, int]:
+        """What tells one version of the file from the next: (size, mtime)."""
+        return (self.size, self.mtime_ns)
+
 
 @dataclass(frozen=True, slots=True)
 class Scan:

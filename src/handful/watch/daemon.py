@@ -1,11 +1,12 @@
 """``handful watch``: keep the vault's generated notes current while the user edits.
 
-The daemon owns the vault's lock for its whole life. It brings everything up to date, then
-sleeps until the file system reports a change. After a quiet period (the debounce) it re-reads
-only the changed notes, rebuilds the model reusing every unchanged note's facts, and rewrites
-only the regions whose content changed. Its own writes are recognised by content hash, never by
-timing. At local midnight it writes the new day's reconnect note; a cheap stat-only rescan
-catches what the OS dropped. Idle, it blocks on a queue and uses no CPU.
+The daemon only schedules: it owns the vault's lock for its whole life, turns file events into
+batches (after a quiet period, the debounce), and hands each batch to a ``Session``, the
+library's vault kept current, which reads only the changed notes, works out whom they touched
+and rewrites only those regions (its own writes are recognised there, by the file's identity
+after the write, never by timing). At local midnight it asks for the new day's reconnect note;
+a cheap stat-only rescan catches what the OS dropped. Idle, it blocks on a queue and uses no
+CPU. Failed writes (a full disk) are tried again later, waiting longer each time.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import logging
-import os
 import queue
 import threading
 import time
@@ -29,14 +29,11 @@ from handful import engine
 from handful.cache import SqliteStore
 from handful.errors import HandfulError, Problem, Severity, VaultNotFoundError
 from handful.lock import VaultLock, shown
-from handful.model.record import NoteRecord
-from handful.score.assess import Assessment
-from handful.store import NoteStore, digest
+from handful.session import Session
+from handful.store import NoteStore
 from handful.undo import UndoLog
-from handful.vault.conflicts import conflict_of, read_limited
-from handful.vault.scan import NoteFile
 from handful.watch.events import CONFIG, RESCAN, STOP, VaultEventHandler, collect
-from handful.write import Recorder, clean_temp_files
+from handful.write import clean_temp_files
 
 log = logging.getLogger("handful.watch")
 
@@ -47,21 +44,6 @@ RETRY_FIRST = 5.0
 RETRY_LONGEST = 300.0
 #: What a failed write is reported as: the watcher tries such writes again by itself.
 FAILED = frozenset({"write-failed", "undo-failed"})
-
-
-class OwnWrites(Recorder):
-    """Remembers each file handful last wrote, to recognise the events it causes: the hash of
-    what it wrote, and of what it replaced."""
-
-    def __init__(self) -> None:
-        self.hashes: dict[str, str] = {}
-        self.replaced: dict[str, str | None] = {}
-        self.count = 0
-
-    def record(self, path: str, before: bytes | None, after: bytes) -> None:
-        self.hashes[path] = digest(after)
-        self.replaced[path] = digest(before) if before is not None else None
-        self.count += 1
 
 
 @dataclass
@@ -83,8 +65,8 @@ class Daemon:
         today: Callable[[], dt.date] = dt.date.today,
         use_cache: bool = True,
     ) -> None:
-        self.vault = engine.open_vault(root)
-        watch = self.vault.config.watch
+        vault = engine.open_vault(root)
+        watch = vault.config.watch
         self.debounce = watch.debounce_ms / 1000 if debounce is None else debounce
         self.rescan_every = watch.rescan_seconds if rescan is None else rescan
         self.polling = polling
@@ -92,19 +74,21 @@ class Daemon:
         self.use_cache = use_cache
         self.events: queue.Queue[str] = queue.Queue()
         self.stopping = threading.Event()
-        self.own = OwnWrites()
         self.stats = Stats()
         self.observer: BaseObserver | None = None
-        self.state = self.vault.state_dir  # checked (and made if need be) by run()
-        self.store: NoteStore = NoteStore()
-        self.loaded: engine.Loaded | None = None
+        self.state = vault.state_dir  # checked (and made if need be) by run()
+        #: the vault, its model and what was written: the library does the work
+        self.session = Session(vault, NoteStore())
         self.day = today()
-        self._assessments: dict[str, Assessment] = {}
         #: regions to write again: their note was being saved, or the write failed
         self._busy: set[str] = set()
         self._retry_at: float | None = None
         self._busy_all = False  # everything to write again (after an error)
         self._backoff = RETRY_FIRST
+
+    @property
+    def vault(self) -> engine.Vault:
+        return self.session.vault
 
     # lifecycle ----------------------------------------------------------------------------------
 
@@ -124,9 +108,9 @@ class Daemon:
             for path in removed:
                 log.info("removed a temporary file left by an interrupted write: %s", path)
             if self.use_cache:
-                self.store = SqliteStore(self.state, fingerprint=self.vault.fingerprint())
-            self.loaded = engine.load(self.vault, store=self.store)
-            self._report(self.loaded.problems)
+                store = SqliteStore(self.state, fingerprint=self.vault.fingerprint())
+                self.session = Session(self.vault, store)
+            self._report(self.session.load().problems)
             self._refresh_all("start")
             self._start_observer()
             log.info("watching %s (debounce %d ms)", self.vault.root, round(self.debounce * 1000))
@@ -135,7 +119,7 @@ class Daemon:
             if self.observer is not None:
                 self.observer.stop()
                 self.observer.join(timeout=5)
-            self.store.close()
+            self.session.store.close()
             lock.release()
             log.info(
                 "stopped after %d batches and %d writes", self.stats.batches, self.stats.writes
@@ -196,7 +180,6 @@ class Daemon:
         """One turn of the loop: the day, the batch of changes, the writes to try again."""
         if self.today() != self.day:
             self.day = self.today()
-            self._assessments.clear()
             log.info("a new day: %s", self.day.isoformat())
             self._refresh_all("midnight")
         if batch:
@@ -226,9 +209,7 @@ class Daemon:
                 log.error("%s; the previous settings stay until it is fixed", exc)
                 return
             log.info("settings changed: reloading the vault")
-            self.vault = vault
-            self.loaded = engine.load(self.vault, store=self.store)
-            self._assessments.clear()
+            self.session.reopen(vault)
             self._refresh_all("settings")
             return
         if RESCAN in batch:
@@ -238,127 +219,47 @@ class Daemon:
 
     def _rescan(self) -> None:
         """Stat every note; process whatever differs from what is known."""
-        assert self.loaded is not None
         self.stats.rescans += 1
-        scan = engine.scan_checked(self.vault)
-        known = self.loaded.files
-        current = {f.path: f for f in scan.files}
-        differing = [
-            p
-            for p, f in current.items()
-            if p not in known or (known[p].size, known[p].mtime_ns) != (f.size, f.mtime_ns)
-        ]
-        differing += [p for p in known if p not in current]
-        self.loaded.scan_problems = list(scan.problems)
+        differing = self.session.stale()
         if differing:
             log.debug("rescan found %d changed notes", len(differing))
-            self._apply_paths(sorted(differing))
+            self._apply_paths(differing)
 
     def _apply_paths(self, paths: list[str]) -> None:
-        assert self.loaded is not None
-        loaded = self.loaded
-        state = loaded.state
-        assert state is not None  # the watcher always loads the whole model
-        files = dict(loaded.files)
-        problems = dict(loaded.read_problems)
-        changes: dict[str, NoteRecord | None] = {}
-        own: set[str] = set()  # handful's own writes: read again, never logged as changes
-        for path in paths:
-            file = _stat(self.vault.root, path)
-            if file is None:
-                if path in files:
-                    files.pop(path)
-                    problems.pop(path, None)
-                    changes[path] = None
-                continue
-            old = files.get(path)
-            if old is not None and (old.size, old.mtime_ns) == (file.size, file.mtime_ns):
-                continue
-            files[path] = file
-            written = self.own.hashes.get(path)
-            if written is not None and self._is_own_write(path):
-                own.add(path)
-                if path in state.records and self.own.replaced.get(path) == self.store.hash_of(
-                    path
-                ):
-                    # handful's own write changed only its region of the very bytes the record
-                    # was read from: the record stays. (If the user saved just before, handful
-                    # wrote over their new text, which must be read.)
-                    self.store.put(file, state.records[path], None, written)
-                    continue
-            record, problem = engine.read_one(self.vault, file, self.store)
-            problems.pop(path, None)
-            if problem is not None:
-                problems[path] = problem
-            changes[path] = record
-        self.store.flush()
-        affected = state.update(changes) if changes else set()
-        self.loaded = engine.Loaded(
-            self.vault,
-            files,
-            state.records,
-            problems,
-            state.universe,
-            state.model() if changes else loaded.model,
-            state,
-            loaded.scan_problems,
-        )
-        if not changes:
+        applied = self.session.apply(paths)
+        if not applied.changed:
             return
-        theirs = sorted(set(changes) - own)
+        changed = applied.changed
+        theirs = [path for path in changed if path not in applied.own]  # not handful's writes
         if theirs:
             log.info(
                 "changed: %s",
                 ", ".join(theirs[:5]) + (f" and {len(theirs) - 5} more" if len(theirs) > 5 else ""),
             )
-        self._report([p for p in self.loaded.problems if p.path in changes])
-        if affected is None:
-            self._assessments.clear()
-        else:
-            for key in affected:
-                self._assessments.pop(key, None)
-        self._write(affected)
-
-    def _is_own_write(self, path: str) -> bool:
-        expected = self.own.hashes.get(path)
-        if expected is None:
-            return False
-        try:
-            data = (self.vault.root / path).read_bytes()
-        except OSError:
-            return False
-        return digest(data) == expected
+        loaded = self.session.loaded
+        assert loaded is not None
+        self._report([p for p in loaded.problems if p.path in set(changed)])
+        self._write(None if applied.people is None else set(applied.people))
 
     def _refresh_all(self, why: str) -> None:
         log.debug("refreshing everything (%s)", why)
         self._write(None)
 
-    def _current_assessments(self) -> dict[str, Assessment]:
-        """Assessments for today, recomputed only for people whose data changed."""
-        assert self.loaded is not None
-        model = self.loaded.model
-        for key in [k for k in self._assessments if k not in model.people]:
-            del self._assessments[key]
-        for key in model.people:
-            if key not in self._assessments:
-                self._assessments[key] = engine.assess_one(self.loaded, key, self.day)
-        return self._assessments
-
     def _write(self, people: set[str] | None) -> None:
-        assert self.loaded is not None
-        before = self.own.count
-        undo = UndoLog(self.state, "watch")
-        result = engine.refresh(
-            self.loaded,
-            self.day,
-            today=self.today(),
-            recorders=[self.own, undo],
-            people=people,
-            stop=self.stopping.is_set,
-            assessments=self._current_assessments(),
-        )
-        undo.close()
-        written = self.own.count - before
+        own = self.session.own
+        before = own.count
+        undo = UndoLog(self.state, "watch", prunes=self.session.prunes)
+        try:
+            result = self.session.write(
+                people,
+                day=self.day,
+                today=self.today(),
+                recorders=[undo],
+                stop=self.stopping.is_set,
+            )
+        finally:
+            undo.close()
+        written = own.count - before
         self.stats.writes += written
         for path in result.report.written:
             log.info("wrote %s", path)
@@ -367,7 +268,8 @@ class Daemon:
         failed = {p.path for p in result.report.problems if p.code in FAILED}
         # A note being saved was left alone: try its region again once it has settled. A write
         # that failed (a full disk...) is tried again later, waiting longer each time.
-        retry = (busy | failed) & set(self.loaded.records)
+        loaded = self.session.loaded
+        retry = (busy | failed) & set(loaded.records if loaded is not None else ())
         self._busy = (self._busy - set(result.report.written)) | retry
         if failed:
             log.error(
@@ -386,21 +288,6 @@ class Daemon:
         for problem in problems:
             if problem.severity is Severity.ERROR:
                 log.warning("%s", problem)
-
-
-def _stat(root: Path, relative: str) -> NoteFile | None:
-    try:
-        info = os.stat(root / relative)
-    except OSError:
-        return None
-    if not os.path.isfile(root / relative):
-        return None
-    real = os.path.realpath(root / relative)
-    if not real.startswith(os.path.realpath(root) + os.sep):
-        return None  # a symlink out of the vault is never read or written
-    if conflict_of(relative, lambda p: os.path.lexists(root / p), read_limited(root)):
-        return None  # a sync tool's conflict copy: never a note (the rescan names it)
-    return NoteFile(relative, info.st_size, info.st_mtime_ns, os.path.islink(root / relative))
 
 
 def _seconds_to_midnight() -> float:
