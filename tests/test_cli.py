@@ -133,7 +133,7 @@ def test_today_json(capsys: pytest.CaptureFixture[str], example: Path) -> None:
     )
     data = json.loads(out)
     assert code == 0 and data["date"] == EXAMPLE_DAY
-    assert data["path"] == f"Reconnect/{EXAMPLE_DAY}.md"
+    assert data["path"] == f"Reconnect/Reconnect {EXAMPLE_DAY}.md"
     assert len(data["suggestions"]) == 3
     assert set(data["suggestions"][0]) == {"name", "path", "priority", "state", "reasons", "hook"}
     assert (example / data["path"]).exists()
@@ -212,7 +212,7 @@ def test_demo_changes_nothing_in_the_repository(capsys: pytest.CaptureFixture[st
     before = snapshot(EXAMPLE)
     code, out, _ = run(capsys, "demo")
     assert code == 0
-    assert "=== Reconnect/2026-11-25.md ===" in out and "<!-- handful:begin -->" in out
+    assert "=== Reconnect/Reconnect 2026-11-25.md ===" in out and "<!-- handful:begin -->" in out
     assert snapshot(EXAMPLE) == before
     assert not (REPO / "vault_example" / "Reconnect").exists()
 

@@ -241,6 +241,8 @@ def today(ctx: Context, day: str | None, limit: int | None, as_json: bool, dry_r
     from handful.generate.reconnect import render_region
 
     vault = ctx.open()
+    if not dry_run:
+        _move_old_notes(ctx, vault)
     loaded = ctx.load(vault, writing=not dry_run)
     when = parse_day(day)
     try:
@@ -271,6 +273,31 @@ def today(ctx: Context, day: str | None, limit: int | None, as_json: bool, dry_r
         if result.report.written:
             click.echo(f"\n{verb} {result.reconnect_path}", err=True)
     report_problems(loaded.problems, result.report.problems)
+
+
+def _move_old_notes(ctx: Context, vault: engine.Vault) -> None:
+    """Give reconnect notes named by the day alone their new names, in an undo batch of their
+    own; left for later while the watcher (or another command) holds the vault."""
+    from handful.errors import LockHeldError
+    from handful.migrate import move_reconnect_notes, old_reconnect_notes
+
+    if not old_reconnect_notes(vault):
+        return
+    try:
+        with (
+            _writing(vault, "rename reconnect notes", dry_run=False) as recorders,
+            ctx.store(vault, writing=True) as store,
+        ):
+            moved = move_reconnect_notes(vault, store=store, recorders=recorders)
+    except LockHeldError:
+        return
+    if moved.removed:
+        click.echo(
+            f"handful: gave {len(moved.removed)} reconnect note(s) their new name, "
+            "'Reconnect YYYY-MM-DD' (CHANGELOG.md says why; 'handful undo' puts them back)",
+            err=True,
+        )
+    report_problems([], moved.problems)
 
 
 def _plan_json(loaded: engine.Loaded, result: engine.RefreshResult) -> dict[str, Any]:
@@ -315,6 +342,8 @@ def _plan_json(loaded: engine.Loaded, result: engine.RefreshResult) -> dict[str,
 def refresh(ctx: Context, day: str | None, dry_run: bool) -> None:
     """Write that day's reconnect note, every person region and the network note."""
     vault = ctx.open()
+    if not dry_run:
+        _move_old_notes(ctx, vault)
     with (
         _writing(vault, "refresh", dry_run=dry_run) as recorders,
         ctx.store(vault, writing=not dry_run) as store,

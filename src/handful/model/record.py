@@ -23,6 +23,7 @@ from handful.model.types import Person
 from handful.parse import Note
 from handful.parse.dates import ISO_DAY, parse_date
 from handful.parse.regions import unclosed_tail
+from handful.vault.names import note_day
 from handful.vault.resolve import fold
 from handful.vault.settings import VaultLayout
 from handful.vault.templates import placeholder_in
@@ -60,12 +61,11 @@ def note_role(note: Note, layout: VaultLayout, config: Config) -> NoteRole:
     reconnect = tuple((r.begin, r.end) for r in note.regions if r.name == "reconnect")
     if fold(note.path) == fold(config.output.network_note):
         return NoteRole(None, False, True, ())
-    if _under(note.path, config.output.reconnect_folder):
-        try:
-            day = ISO_DAY.match(note.title)
-        except ValueError:
-            day = None
-        return NoteRole(day, False, True, reconnect)
+    folder = config.output.reconnect_folder
+    if _under(note.path, folder) or (
+        not folder and "/" not in note.path and note_day(note.title, old_names=False)
+    ):
+        return NoteRole(note_day(note.title), False, True, reconnect)
     stem = note.path[:-3] if note.path.lower().endswith(".md") else note.path
     daily_problem: Problem | None = None
     if layout.daily_folder:
