@@ -668,9 +668,29 @@ def log_command(
         )
     with _writing(vault, "log", dry_run=False, exclusive=False) as recorders:
         report = Writer(vault.root, recorders=recorders).apply([change])
-    if report.problems:
-        raise HandfulError(str(report.problems[0]))
-    click.echo(f"logged in {target}: {line}")
+        if report.problems:
+            raise HandfulError(str(report.problems[0]))
+        click.echo(f"logged in {target}: {line}")
+        _follow_log(ctx, vault, key, recorders)
+
+
+def _follow_log(ctx: Context, vault: engine.Vault, key: str, recorders: list[Recorder]) -> None:
+    """The person's region and today's list, at once, in the log's undo batch; left to the
+    watcher when it runs (it holds the vault's lock, and picks up the new line itself)."""
+    from handful.errors import LockHeldError
+    from handful.lock import VaultLock
+    from handful.logged import follow_log
+
+    try:
+        with VaultLock(vault.own_state(), "log"), ctx.store(vault, writing=True) as store:
+            report = follow_log(vault, key, today=dt.date.today(), store=store, recorders=recorders)
+    except LockHeldError as exc:
+        # The watcher (or a refresh) holds the vault: it picks up the new line and writes both.
+        click.echo(f"handful: {exc}; the region is left to it", err=True)
+        return
+    for path in report.written:
+        click.echo(f"updated {path}", err=True)
+    report_problems([], report.problems)
 
 
 @cli.command()
