@@ -694,6 +694,60 @@ def _follow_log(ctx: Context, vault: engine.Vault, key: str, recorders: list[Rec
 
 
 @cli.command()
+@click.option("--yes", is_flag=True, help="Write handful.toml without asking (for scripts).")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print what was found as JSON (writes only with --yes)."
+)
+@pass_context
+def init(ctx: Context, yes: bool, as_json: bool) -> None:
+    """Look at the vault, say how handful reads it, and write handful.toml when you say so."""
+    from handful.loading import vault_at
+    from handful.setup import init as setup
+    from handful.setup.survey import init_root, survey
+
+    found = survey(init_root(ctx.vault_option))
+    text = setup.config_text(found.settings) if setup.needs_file(found) else None
+    if not as_json:
+        for line in setup.describe(found):
+            click.echo(line)
+    written = False
+    if text is not None and (yes or (not as_json and _confirm_config(text))):
+        with _writing(vault_at(found.root), "init", dry_run=False, exclusive=False) as recorders:
+            report = setup.write_config(found, recorders=recorders)
+        if report.problems:
+            raise HandfulError(str(report.problems[0]))
+        written = bool(report.written)
+    if as_json:
+        data = {**found.as_json(), "handful_toml": text, "written": written}
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    click.echo("")
+    if text is None:
+        if found.config_exists and found.settings:
+            click.echo("handful.toml exists; init leaves it as it is. Lines it would add:")
+            click.echo("\n".join(f"  [{t}] {k} = {json.dumps(v)}" for t, k, v in found.settings))
+        else:
+            click.echo("Nothing to set: handful reads this vault as it is.")
+    elif written:
+        click.echo(f"wrote {found.root / 'handful.toml'} ('handful undo' removes it)")
+    else:
+        click.echo("Nothing written; run 'handful init --yes' to write it.")
+    if found.people:
+        click.echo("Next: 'handful triage' to place people in circles, then 'handful today'.")
+
+
+def _confirm_config(text: str) -> bool:
+    """Show handful.toml and ask; no answer (a script, end of input) is no."""
+    click.echo("\nhandful.toml would say:")
+    click.echo("".join(f"  {line}\n" for line in text.splitlines()), nl=False)
+    try:
+        return click.confirm("Write handful.toml?", default=False)
+    except click.exceptions.Abort:
+        click.echo("")
+        return False
+
+
+@cli.command()
 @pass_context
 def undo(ctx: Context) -> None:
     """Put back what the last writing command changed (files edited since are left alone)."""
