@@ -20,7 +20,7 @@ from handful import __version__, engine
 from handful.errors import HandfulError, NotFoundError, Problem, Severity
 from handful.setup import no_people_message
 from handful.store import NoteStore
-from handful.write import Recorder
+from handful.write import Recorder, WriteReport
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -745,6 +745,65 @@ def _confirm_config(text: str) -> bool:
     except click.exceptions.Abort:
         click.echo("")
         return False
+
+
+@cli.command()
+@click.option(
+    "--limit", type=click.IntRange(1, 10_000), default=None, help="Ask about at most N people."
+)
+@click.option("--date", "day", metavar="YYYY-MM-DD", help="Judge as of this day (default: today).")
+@click.option("--json", "as_json", is_flag=True, help="List the proposals as JSON; ask nothing.")
+@pass_context
+def triage(ctx: Context, limit: int | None, day: str | None, as_json: bool) -> None:
+    """Place each person with no circle in one, the most contacted and mentioned first."""
+    from handful import triage as walk
+
+    vault = ctx.open()
+    loaded = ctx.load(vault, writing=not as_json)
+    found = walk.proposals(loaded.model, engine.assess_all(loaded, parse_day(day)), limit=limit)
+    if as_json:
+        click.echo(json.dumps([p.as_json() for p in found], indent=2, ensure_ascii=False))
+        return
+    if not found:
+        click.echo("Everyone has a circle (or is marked 'tie: none'): nothing to triage.")
+        return
+    console = _console()
+    with _writing(vault, "triage", dry_run=False, exclusive=False) as recorders:
+
+        def ask(proposal: walk.Proposal, index: int) -> str:
+            first, *rest = walk.describe(proposal, index, len(found))
+            console.print("")
+            console.print(first, style="bold")
+            for line in rest:
+                console.print(line)
+            return _read_key("> ")
+
+        def write(proposal: walk.Proposal, answer: str) -> WriteReport:
+            return walk.write_answer(vault.root, proposal.key, answer, recorders=recorders)
+
+        session = walk.walk(found, ask=ask, write=write, said=click.echo)
+    click.echo("")
+    click.echo(walk.summary(session))
+
+
+def _console() -> Any:
+    """A rich console that prints text as it is: no markup, no wrapping, colour on a terminal."""
+    from rich.console import Console
+
+    return Console(highlight=False, markup=False, soft_wrap=True, emoji=False)
+
+
+def _read_key(prompt: str) -> str:
+    """One key on a terminal (no Enter needed); else one line of input. End of input is q."""
+    click.echo(prompt, nl=False)
+    stdin = sys.stdin
+    if stdin.isatty():
+        char = click.getchar()
+        click.echo(char if char.isprintable() else "")
+        return "" if char in "\r\n" else char
+    line = stdin.readline()
+    click.echo(line.strip())
+    return "q" if line == "" else line.strip()[:1]
 
 
 @cli.command()
