@@ -36,7 +36,7 @@ def test_benchmark_smoke_run(tmp_path: Path) -> None:
     )
     assert "handful benchmark: size S" in stdout
     data = json.loads(out.read_text())
-    for key in ("floor", "cold", "warm", "one_change", "new_day"):
+    for key in ("floor", "cold", "warm", "one_change", "person_edit", "new_day"):
         assert data[key]["seconds"] > 0 and data[key]["rss_kib"] > 0
     assert data["notes"] > 900 and data["watch"]["edits"] == 3
     assert data["watch"]["p95"] >= data["watch"]["p50"] > 0

@@ -313,3 +313,28 @@ def test_nobody_without_contact_among_the_strongest_ties(
     assert json.loads(out)["strength"] < 20
     code, out, _ = run(capsys, "--vault", str(example), "path", "me", "Never Met")
     assert not out.startswith("you -(") or out.count("-(") > 1  # no direct tie to a stranger
+
+
+def test_read_only_commands_leave_the_committed_example_untouched(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Tests may read vault_example/ itself, never write into it (nor create .handful/)."""
+
+    def tree() -> dict[str, bytes]:
+        return {
+            str(p.relative_to(EXAMPLE)): p.read_bytes() if p.is_file() else b"<dir>"
+            for p in sorted(EXAMPLE.rglob("*"))
+        }
+
+    before = tree()
+    for args in (
+        ["doctor"],
+        ["person", "Zoë Whitfield", "--date", EXAMPLE_DAY],
+        ["network", "--date", EXAMPLE_DAY],
+        ["path", "me", "Mei Tanaka", "--date", EXAMPLE_DAY],
+        ["intro", "Helio Robotics", "--date", EXAMPLE_DAY],
+        ["today", "--dry-run", "--date", EXAMPLE_DAY],
+        ["refresh", "--dry-run", "--date", EXAMPLE_DAY],
+    ):
+        run(capsys, "--vault", str(EXAMPLE), *args)
+    assert tree() == before

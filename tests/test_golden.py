@@ -74,3 +74,28 @@ def test_person_json_for_everyone(refreshed: tuple[Path, dict[str, bytes]]) -> N
     }
     text = json.dumps(people, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
     _check(GOLDEN / "people.json", text.encode())
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [
+        ("today.json", ["today", "--json", "--dry-run"]),
+        ("network.json", ["network", "--json"]),
+        ("intro.json", ["intro", "Helio Robotics", "--json"]),
+        ("doctor.json", ["doctor", "--json"]),
+        ("person-hannah.json", ["person", "Hannah Lindqvist", "--json"]),
+    ],
+)
+def test_every_json_output(
+    example: Path, capsys: pytest.CaptureFixture[str], name: str, args: list[str]
+) -> None:
+    """What scripts read is held to golden files: a changed count, name or shape fails here."""
+    from handful.cli import main
+
+    dated = [*args, "--date", EXAMPLE_DAY] if args[0] != "doctor" else args
+    code = main(["--vault", str(example), *dated])
+    out = capsys.readouterr().out
+    assert code in (0, 1), out  # doctor exits 1 when there are errors
+    data = json.loads(out)
+    text = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    _check(GOLDEN / name, text.replace(str(example), "<vault>").encode())

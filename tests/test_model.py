@@ -506,3 +506,29 @@ def test_an_embed_inside_a_task_is_not_a_follow_up(vault: Path, write) -> None:
     assert m.follow_ups_of("People/Aiko.md") == ()
     assert [f.text for f in m.follow_ups_of("People/Jo.md")] == ["call Jo Aiko"]
     assert len(m.mentions_of("People/Aiko.md")) == 2
+
+
+def test_the_universe_updated_in_place_is_the_universe_built_again(vault: Path, write) -> None:
+    """``update_universe`` (the quick refresh's way) gives what ``build_universe`` gives."""
+    from handful.model.build import build_universe, update_universe
+
+    write("People/Jo.md", "---\ncircle: close\nknows: ['[[Sam]]', '[[Nobody]]']\n---\n")
+    write("People/Sam.md", "---\naliases: [Sammy]\n---\n")
+    write("People/Ann.md", "---\ncompany: '[[Acme]]'\n---\n")
+    write("Acme.md", "---\ntype: company\n---\n")
+    before = load(vault).records
+    old = build_universe(before)
+    write("People/Jo.md", "---\ncircle: inner\nknows: ['[[Ann]]']\naliases: [Joey, Sam]\n---\n")
+    write("People/Bo.md", "---\nintroduced_by: '[[Jo]]'\n---\n")
+    (vault / "People" / "Ann.md").unlink()
+    after = load(vault).records
+    new = build_universe(after)
+    changed = {"People/Jo.md", "People/Bo.md", "People/Ann.md"}
+    drafts = {p: (after[p].person if p in after else None) for p in changed}
+    resolver = old.resolver.with_paths(["People/Bo.md"], ["People/Ann.md"]).with_aliases(
+        {"People/Jo.md": after["People/Jo.md"].aliases}
+    )
+    updated = update_universe(old, drafts, resolver)
+    assert updated.people == new.people
+    assert sorted(updated.problems, key=str) == sorted(new.problems, key=str)
+    assert updated.resolver.state() == new.resolver.state()

@@ -125,6 +125,39 @@ def create_the_linked_note(root: Path) -> None:
     (root / "Projects" / "Nobody Yet.md").write_text("A fair stand.\n", encoding="utf-8")
 
 
+def add_an_alias(root: Path) -> None:
+    note = person(root, "Grace Obi")
+    text = note.read_text(encoding="utf-8")
+    note.write_text(text.replace("---\n", "---\naliases: [Gracie O]\n", 1), encoding="utf-8")
+
+
+def change_knows(root: Path) -> None:
+    note = person(root, "Grace Obi")
+    text = note.read_text(encoding="utf-8")
+    note.write_text(
+        text.replace("---\n", '---\nknows: ["[[Sam Okafor]]", "[[Jo Martinez]]"]\n', 1),
+        encoding="utf-8",
+    )
+
+
+def add_a_person(root: Path) -> None:
+    (root / "People" / "Ines Novak.md").write_text(
+        "---\ncircle: close\naliases: [Ines N]\n---\n## Log\n- 2026-11-02 #coffee hello\n",
+        encoding="utf-8",
+    )
+
+
+def remove_a_person(root: Path) -> None:
+    (root / "People" / "Arjun Mehta.md").unlink()  # nobody links him
+
+
+def link_a_name_then_add_the_person(root: Path) -> None:
+    add_a_person(root)
+    note = root / "Daily" / "2026" / "11" / "2026-11-22.md"
+    with note.open("a", encoding="utf-8") as out:
+        out.write("- coffee with [[Ines Novak]]\n")
+
+
 EDITS: dict[str, tuple[Edit, bool]] = {
     # name: (edit, whether the quick path handles it)
     "a daily note added, one person": (add_daily_one, True),
@@ -135,7 +168,12 @@ EDITS: dict[str, tuple[Edit, bool]] = {
     "a region edited by hand": (edit_a_region_by_hand, True),
     "the reconnect list ticked": (tick_the_list, True),
     "a note made unreadable": (break_a_note, True),
-    "a person's circle changed": (change_person_field, False),
+    "a person's circle changed": (change_person_field, True),
+    "an alias added that no note uses yet": (add_an_alias, True),
+    "a person's knows changed": (change_knows, True),
+    "a person note added": (add_a_person, True),
+    "a person note removed that nothing links": (remove_a_person, True),
+    "a person note added with a link to it": (link_a_name_then_add_the_person, True),
 }
 
 
@@ -157,8 +195,9 @@ def test_one_edit_gives_what_a_full_refresh_gives(
     edit, quick_path = EDITS[name]
     start(example, views=views)
     # The people an edit touches are patched, never rebuilt note by note; except when a tick
-    # takes back a suggestion day (another note may give the same day: the days are a set).
-    if views and edit is not tick_the_list:
+    # takes back a suggestion day (another note may give the same day: the days are a set),
+    # and a new person, who has no view to patch.
+    if views and edit not in (tick_the_list, add_a_person, link_a_name_then_add_the_person):
 
         def no(*args: object, **kwargs: object) -> None:
             raise AssertionError("rebuilt from the notes")
@@ -182,6 +221,20 @@ def test_a_new_note_that_links_already_use_needs_the_full_refresh(
     create_the_linked_note(example)
     done = refresh(example)
     assert not done.quick  # "[[Nobody Yet]]" resolves now
+    assert_same_as_full(example, tmp_path)
+
+
+def test_a_new_person_whose_name_links_already_use_needs_the_full_refresh(
+    example: Path, tmp_path: Path
+) -> None:
+    refresh(example)
+    note = example / "Daily" / "2026" / "11" / "2026-11-22.md"
+    with note.open("a", encoding="utf-8") as out:
+        out.write("- coffee with [[Ines Novak]]\n")
+    assert refresh(example).quick
+    add_a_person(example)
+    done = refresh(example)
+    assert not done.quick  # "[[Ines Novak]]" names a person now
     assert_same_as_full(example, tmp_path)
 
 
@@ -255,9 +308,22 @@ def test_a_run_of_random_edits_stays_identical_to_full_refreshes(
     for step in range(8):
         note = example / "Daily" / "2026" / "12" / f"2026-12-0{chooser.randint(1, 4)}.md"
         note.parent.mkdir(parents=True, exist_ok=True)
-        action = chooser.choice(["write", "append", "delete", "log"])
+        action = chooser.choice(["write", "append", "delete", "log", "field", "person"])
         who = chooser.sample(people, 2)
-        if action == "delete" and note.exists():
+        if action == "field":
+            target = person(example, who[0])
+            text = target.read_text(encoding="utf-8")
+            circle = chooser.choice(["inner", "close", "active", "acquaintance"])
+            target.write_text(
+                text.replace("---\n", f"---\ncloseness: {chooser.randint(1, 5)}\n", 1)
+                if "closeness:" not in text
+                else text.replace("circle:", f"circle: {circle}\nold-circle:", 1),
+                encoding="utf-8",
+            )
+        elif action == "person":
+            new = example / "People" / f"New {step}.md"
+            new.write_text(f"---\ncircle: close\n---\n## Log\n- 2026-11-2{step % 5} #call\n")
+        elif action == "delete" and note.exists():
             note.unlink()
         elif action == "append" and note.exists():
             with note.open("a", encoding="utf-8") as out:

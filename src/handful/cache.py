@@ -800,12 +800,13 @@ class SqliteStore(NoteStore):
         *,
         everyone: bool,
         uses: Mapping[str, int] | None = None,
+        gone: Iterable[str] = (),
     ) -> bool:
         """Store snapshot values and per-person rows ((key, paths, score, view); None keeps what
         is there; read lazily, so that a large vault's rows need not all be in memory) with the
         current generation, in one transaction. ``everyone``: the rows given are all there
-        are (others are dropped); ``uses``: how many
-        notes link each name (all of them with ``everyone``, else changes to add)."""
+        are (others are dropped), else ``gone`` names rows to drop; ``uses``: how many notes
+        link each name (all of them with ``everyone``, else changes to add)."""
         if self._db is None:
             return False
         self.flush()
@@ -831,6 +832,9 @@ class SqliteStore(NoteStore):
                         "DO UPDATE SET uses = uses + excluded.uses",
                         sorted(uses.items()),
                     )
+                self._db.executemany(
+                    "DELETE FROM snapshot_people WHERE key = ?", [(key,) for key in gone]
+                )
                 rows = list(people)
                 self._db.executemany(
                     "INSERT OR REPLACE INTO snapshot_people VALUES (?, ?, ?, ?)",

@@ -18,6 +18,7 @@ import click
 
 from handful import __version__, engine
 from handful.errors import HandfulError, NotFoundError, Problem, Severity
+from handful.generate.json_output import network_json, plan_json
 from handful.setup import no_people_message
 from handful.store import NoteStore
 from handful.write import Recorder, WriteReport
@@ -264,7 +265,17 @@ def today(ctx: Context, day: str | None, limit: int | None, as_json: bool, dry_r
         )
         dry_run = True
     if as_json:
-        click.echo(json.dumps(_plan_json(loaded, result), indent=2, ensure_ascii=False))
+        click.echo(
+            json.dumps(
+                plan_json(
+                    loaded.model,
+                    result.plan,
+                    result.reconnect_path if loaded.model.people else None,
+                ),
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
     elif not loaded.model.people:
         click.echo(f"handful: {no_people_message(vault.layout.people_folder)}", err=True)
     else:
@@ -298,41 +309,6 @@ def _move_old_notes(ctx: Context, vault: engine.Vault) -> None:
             err=True,
         )
     report_problems([], moved.problems)
-
-
-def _plan_json(loaded: engine.Loaded, result: engine.RefreshResult) -> dict[str, Any]:
-    plan = result.plan
-
-    def entry(s: Any) -> dict[str, Any]:
-        a = s.assessment
-        return {
-            "name": a.person.name,
-            "path": a.person.key,
-            "priority": a.priority,
-            "state": a.state.value,
-            "reasons": [r.text for r in s.reasons],
-            "hook": s.hook,
-        }
-
-    return {
-        "date": plan.date.isoformat(),
-        "path": result.reconnect_path if loaded.model.people else None,
-        "people": len(loaded.model.people),
-        "suggestions": [entry(s) for s in plan.suggestions],
-        "rekindle": entry(plan.rekindle) if plan.rekindle else None,
-        "birthdays": [
-            {
-                "name": loaded.model.people[b.key].name,
-                "path": b.key,
-                "date": b.day.isoformat(),
-                "age": b.age,
-            }
-            for b in plan.birthdays
-        ],
-        "follow_ups": [
-            {"name": loaded.model.people[f.person].name, **f.as_dict()} for f in plan.follow_ups
-        ],
-    }
 
 
 @cli.command()
@@ -390,57 +366,12 @@ def network(ctx: Context, day: str | None, as_json: bool) -> None:
     report = network_report(loaded.model, assessments, when, vault.params)
     if as_json:
         click.echo(
-            json.dumps(_network_json(loaded, report, assessments), indent=2, ensure_ascii=False)
+            json.dumps(
+                network_json(loaded.model, report, assessments), indent=2, ensure_ascii=False
+            )
         )
     else:
         click.echo(render_text(loaded.model, report, assessments), nl=False)
-
-
-def _network_json(loaded: engine.Loaded, report: Any, assessments: Any) -> dict[str, Any]:
-    people = loaded.model.people
-
-    def named(keys: tuple[str, ...]) -> list[dict[str, Any]]:
-        return [
-            {
-                "name": people[k].name,
-                "path": k,
-                "strength": None
-                if assessments[k].strength.score is None
-                else round(assessments[k].strength.score, 1),
-            }
-            for k in keys
-        ]
-
-    return {
-        "date": report.date.isoformat(),
-        "people": report.people,
-        "circles": [
-            {
-                "circle": c.circle.value,
-                "count": c.count,
-                "range": [c.low, c.high],
-                "due_or_overdue": c.due,
-            }
-            for c in report.circles
-        ],
-        "unplaced": report.unplaced,
-        "strongest": named(report.strongest),
-        "due_inner_close": named(report.due_inner_close),
-        "due_share": report.due_share,
-        "effort": {"top5": report.effort_top5, "next10": report.effort_next10},
-        "drifting": named(report.drifting),
-        "one_sided": named(report.one_sided),
-        "only_you": named(report.only_you),
-        "dormant": named(report.dormant),
-        "bridges": [
-            {"via": people[b.via].name, "reaches": [people[k].name for k in b.reaches]}
-            for b in report.bridges
-        ],
-        "introductions": [
-            {"introducer": people[i.introducer].name, "introduced": people[i.introduced].name}
-            for i in report.intros
-        ],
-    }
 
 
 @cli.command("path")

@@ -24,7 +24,14 @@ from typing import TYPE_CHECKING
 from handful import snapshot as snap
 from handful.errors import Problem
 from handful.loading import Loaded, Vault, assess_one, read_one
-from handful.model.build import Contribution, PersonPart, Universe, resolve_record
+from handful.model.build import (
+    Contribution,
+    PersonPart,
+    Universe,
+    resolve_record,
+    update_universe,
+)
+from handful.model.people import PersonDraft
 from handful.model.record import NoteRecord
 from handful.model.state import (
     PersonView,
@@ -133,7 +140,8 @@ class Plan:
 
     edits: dict[str, Edit]
     universe: Universe
-    universe_changed: bool
+    universe_changed: bool  # the resolver changed
+    people_changed: bool  # a person's fields changed, or a person came or went
     touched: set[str] = field(default_factory=set)
 
 
@@ -163,38 +171,63 @@ def read_edits(
 
 def plan_edits(edits: dict[str, Edit], shot: snap.Snapshot, store: NoteStore) -> Plan:
     """Resolve the edits against the snapshot's universe; raise FullRefresh when they change
-    what links resolve to in a way only a full rebuild handles."""
+    what links resolve to in a way only a full rebuild handles.
+
+    A person's fields may change, and a person note, or a note with aliases, may come or go, as
+    long as no other note links a name whose meaning that changes: the people and the resolver
+    are then updated in place (``update_universe``), as building them again would."""
     added: list[str] = []
     dropped: list[str] = []
     resolver = shot.universe.resolver
     namesakes: set[str] = set()
     own: list[str] = []  # handful's own notes among those added: user notes win their names
+    drafts: dict[str, PersonDraft | None] = {}
+    aliases: dict[str, tuple[str, ...]] = {}
     for edit in edits.values():
         if not names_differ(edit.before, edit.after):
             continue
-        record = edit.before or edit.after
+        before, after = edit.before, edit.after
+        record = before or after
         assert record is not None
-        if edit.before is not None and edit.after is not None:
-            raise FullRefresh(f"{edit.path}: a person's fields, aliases or role changed")
-        if record.aliases or record.person is not None:
-            raise FullRefresh(f"{edit.path}: a person or a note with aliases came or went")
+        if before is not None and after is not None:
+            if before.role.generated != after.role.generated:
+                raise FullRefresh(f"{edit.path}: it became or stopped being handful's own")
+            if (before.person is None) != (after.person is None) and store.linked(
+                link_name(edit.path)
+            ):
+                raise FullRefresh(f"{edit.path}: it became or stopped being a person")
+            _unlinked(set(before.aliases) ^ set(after.aliases), store, edit.path)
+            if before.aliases != after.aliases:
+                aliases[edit.path] = after.aliases
+            if before.person != after.person:
+                drafts[edit.path] = after.person
+            continue
         name = link_name(edit.path)
         if edit.before is None and edit.path in resolver.notes_named(name):
             raise FullRefresh(f"{edit.path}: its cached record cannot be read")
         if store.linked(name):
             raise FullRefresh(f"{edit.path}: links use its name")
+        _unlinked(set(record.aliases), store, edit.path)
+        if record.aliases:
+            aliases[edit.path] = after.aliases if after is not None else ()
+        if record.person is not None:
+            drafts[edit.path] = after.person if after is not None else None
         # Notes with the same file name are now linked by their path, or by their name again:
         # the regions that link them are rewritten.
         namesakes.update(set(resolver.notes_named(name)) - {edit.path})
-        (added if edit.after is not None else dropped).append(edit.path)
-        if edit.after is not None and edit.after.role.generated:
+        (added if after is not None else dropped).append(edit.path)
+        if after is not None and after.role.generated:
             own.append(edit.path)
     universe = shot.universe
     if added or dropped:
-        universe = Universe(
-            universe.people, resolver.with_paths(added, dropped, secondary=own), universe.problems
-        )
-    plan = Plan(edits, universe, bool(added or dropped))
+        resolver = resolver.with_paths(added, dropped, secondary=own)
+    if aliases:
+        resolver = resolver.with_aliases(aliases)
+    if drafts:
+        universe = update_universe(universe, drafts, resolver)
+    elif resolver is not universe.resolver:
+        universe = Universe(universe.people, resolver, universe.problems)
+    plan = Plan(edits, universe, resolver is not shot.universe.resolver, bool(drafts))
     for edit in edits.values():
         # A note that came or went is linked by no other note (checked above): every link
         # resolves the same before and after, so both sides resolve against the new universe.
@@ -219,6 +252,13 @@ def plan_edits(edits: dict[str, Edit], shot: snap.Snapshot, store: NoteStore) ->
     return plan
 
 
+def _unlinked(names: Iterable[str], store: NoteStore, path: str) -> None:
+    """Raise FullRefresh when a note links one of these names (their meaning changes)."""
+    for name in names:
+        if store.linked(link_name(name)):
+            raise FullRefresh(f"{path}: links use its alias {name!r}")
+
+
 def rebuild_people(
     plan: Plan, store: NoteStore
 ) -> tuple[dict[str, PersonView], dict[str, tuple[str, ...]]]:
@@ -236,9 +276,9 @@ def rebuild_people(
     views: dict[str, PersonView] = {}
     paths_of: dict[str, tuple[str, ...]] = {}
     for person in touched:
-        if person not in rows:
+        if person not in rows and person not in plan.edits:
             raise FullRefresh(f"{person}: not in the snapshot")
-        paths = set(json.loads(rows[person])) - set(plan.edits)
+        paths = set(json.loads(rows.get(person, "[]"))) - set(plan.edits)
         paths |= {path for path, c in edited.items() if person in c.people}
         paths_of[person] = tuple(sorted(paths))
         view = _patched(person, stored.get(person), plan, edited, store)
@@ -352,11 +392,13 @@ def partial_model(
 
 def new_ties(plan: Plan, shot: snap.Snapshot) -> tuple[Ties, str | None]:
     """The ties after the edits, and their counts to remember if any edit changed them."""
-    if not any(
+    if not plan.people_changed and not any(
         (e.old is not None and e.old.edges) or (e.new is not None and e.new.edges)
         for e in plan.edits.values()
     ):
         return shot.ties(), None
+    # The counts are stored by each person's place among the people: when people come or go,
+    # they are stored again even if no tie changed.
     pairs, intros = shot.pairs, shot.intros
     for edit in plan.edits.values():
         for found, sign in ((edit.old, -1), (edit.new, 1)):
@@ -396,6 +438,7 @@ class Prepared:
     counts_json: str | None
     uses: dict[str, int]
     same_day: bool  # else every assessment is new
+    gone: tuple[str, ...] = ()  # people whose notes are no longer people
 
 
 def try_refresh(
@@ -464,21 +507,29 @@ def prepare(
     touched_views = dict(views)
     people = plan.universe.people
     scores: dict[str, snap.Score] = {}
+    before = set(shot.universe.people)
+    came, went = set(people) - before, before - set(people)
     if shot.same_day:
         rows = store.read_snapshot_people("score")
-        if set(rows) != set(people):
+        if set(rows) != before:
             raise FullRefresh("the snapshot's people differ")
-        scores = {person: snap.score_from_json(text, people) for person, text in rows.items()}
+        scores = {
+            person: snap.score_from_json(text, people)
+            for person, text in rows.items()
+            if person not in went
+        }
         suggested = {person: score[2] for person, score in scores.items()}
     else:  # another day: everyone is assessed again, from the views the snapshot keeps
         seen = set()
         for person, text in store.iter_snapshot_people("view"):
             seen.add(person)
-            if person not in views:
+            if person not in views and person not in went:
                 views[person] = snap.view_from_json(text)
-        if seen != set(people):
+        if seen != before:
             raise FullRefresh("the snapshot has no views to assess another day from")
         suggested = {person: view.suggested for person, view in views.items()}
+    if not came <= plan.touched:
+        raise FullRefresh("a new person is not among the people rebuilt")
     for person in plan.touched:
         suggested[person] = views[person].suggested
     ties, counts_json = new_ties(plan, shot)
@@ -526,6 +577,7 @@ def prepare(
         counts_json,
         new_uses(plan),
         shot.same_day,
+        tuple(sorted(went)),
     )
 
 
@@ -537,8 +589,8 @@ def _remember_quick(store: NoteStore, ready: Prepared, *, key: str, checked: int
         "problems": snap.problems_to_json(ready.problems),
         "checked": str(checked),
     }
-    if plan.universe_changed:
-        values["resolver"] = snap.plain(plan.universe.resolver.state())
+    if plan.universe_changed or plan.people_changed:
+        values.update(snap.universe_values(plan.universe))
     if ready.counts_json is not None:
         values["counts"] = ready.counts_json
     facts, suggested = loaded.facts or {}, loaded.model.suggested
@@ -552,4 +604,5 @@ def _remember_quick(store: NoteStore, ready: Prepared, *, key: str, checked: int
             rows.append((person, snap.plain(ready.paths_of[person]), score, view))
         else:
             rows.append((person, None, score, None))
-    store.write_snapshot(values, rows, everyone=False, uses=ready.uses)
+    gone = set(ready.gone)
+    store.write_snapshot(values, rows, everyone=False, uses=ready.uses, gone=sorted(gone))

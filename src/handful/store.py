@@ -121,6 +121,7 @@ class NoteStore:
         *,
         everyone: bool,
         uses: Mapping[str, int] | None = None,
+        gone: Iterable[str] = (),
     ) -> bool:
         return False
 

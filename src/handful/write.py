@@ -23,7 +23,6 @@ import contextlib
 import ctypes
 import difflib
 import errno
-import hashlib
 import os
 import stat
 import sys
@@ -127,10 +126,6 @@ class LeftAlone(Exception):
     def __init__(self, problem: Problem) -> None:
         super().__init__(problem.message)
         self.problem = problem
-
-
-def content_hash(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 _umask_lock = threading.Lock()

@@ -8,13 +8,13 @@ names and aliases they answer to. ``assemble`` resolves every raw fact's link ta
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from itertools import combinations
 
-from handful.config import Config
 from handful.errors import Problem, error, info, warning
-from handful.model.kinds import CONTACT, Kinds
+from handful.model.kinds import CONTACT
+from handful.model.people import PersonDraft
 from handful.model.raw import (
     SELF,
     RawContact,
@@ -25,21 +25,17 @@ from handful.model.raw import (
     RawMention,
     RawTick,
 )
-from handful.model.record import NoteRecord, record_for
-from handful.model.sources import DEFAULT_SOURCES, Source
+from handful.model.record import NoteRecord
 from handful.model.types import (
     Edge,
     EdgeKind,
     FollowUp,
     Interaction,
     Mention,
-    Model,
     Origin,
     Person,
 )
-from handful.parse import Note
 from handful.vault.resolve import Resolver, Status, fold
-from handful.vault.settings import VaultLayout
 
 #: Meetings and lines naming more people than this add no pairwise ties (a town hall is no tie).
 MAX_GROUP_FOR_EDGES = 12
@@ -71,23 +67,53 @@ def build_universe(records: Mapping[str, NoteRecord]) -> Universe:
     problems: list[Problem] = []
     people: dict[str, Person] = {}
     for path, draft in sorted(drafts.items()):
-        knows = _resolve_people(draft.knows_targets, path, resolver, drafts, problems, "knows")
-        introducers = _resolve_people(
-            draft.introduced_by_targets, path, resolver, drafts, problems, "introduced_by"
-        )
-        companies = tuple(_company_name(target, path, resolver) for target in draft.company_targets)
-        people[path] = replace(
-            draft.person, knows=knows, introduced_by=introducers, company=companies
-        )
+        people[path] = _person(path, draft, resolver, drafts, problems)
     problems.extend(_name_clashes(people))
     return Universe(people, resolver, tuple(problems))
+
+
+#: Problems about names shared between people: redone whenever a person's names change.
+CLASH_CODES = frozenset({"duplicate-person", "alias-ambiguous", "alias-shadowed"})
+
+
+def _person(
+    path: str,
+    draft: PersonDraft,
+    resolver: Resolver,
+    people: Container[str],
+    problems: list[Problem],
+) -> Person:
+    """A person with their ``knows``, introducers and companies resolved."""
+    knows = _resolve_people(draft.knows_targets, path, resolver, people, problems, "knows")
+    introducers = _resolve_people(
+        draft.introduced_by_targets, path, resolver, people, problems, "introduced_by"
+    )
+    companies = tuple(_company_name(target, path, resolver) for target in draft.company_targets)
+    return replace(draft.person, knows=knows, introduced_by=introducers, company=companies)
+
+
+def update_universe(
+    universe: Universe, drafts: Mapping[str, PersonDraft | None], resolver: Resolver
+) -> Universe:
+    """The universe after some person notes changed, came or went (``None``), with the
+    ``resolver`` of the vault after the change: what ``build_universe`` gives over all the
+    records, as long as no other note's links change meaning (the caller makes sure of that)."""
+    keys = (set(universe.people) - set(drafts)) | {p for p, d in drafts.items() if d is not None}
+    problems = [p for p in universe.problems if p.code not in CLASH_CODES and p.path not in drafts]
+    people = {path: person for path, person in universe.people.items() if path not in drafts}
+    for path, draft in sorted(drafts.items()):
+        if draft is not None:
+            people[path] = _person(path, draft, resolver, keys, problems)
+    ordered = dict(sorted(people.items()))
+    problems.extend(_name_clashes(ordered))
+    return Universe(ordered, resolver, tuple(problems))
 
 
 def _resolve_people(
     targets: Iterable[tuple[str, int | None]],
     source: str,
     resolver: Resolver,
-    drafts: Mapping[str, object],
+    drafts: Container[str],
     problems: list[Problem],
     field: str,
 ) -> tuple[str, ...]:
@@ -396,31 +422,3 @@ def field_contact(person: str, source: str, day: dt.date, line: int) -> Interact
         False,
         Origin.FIELD,
     )
-
-
-def assemble(universe: Universe, records: Iterable[NoteRecord]) -> Model:
-    """The model of all records at once (``ModelState`` does the same note by note)."""
-    from handful.model.state import ModelState
-
-    return ModelState({r.path: r for r in records}, universe=universe).model()
-
-
-def _newest_first(item: Mention | FollowUp) -> tuple[int, str, int]:
-    ordinal = item.date.toordinal() if item.date else 0
-    return (-ordinal, item.source, item.line)
-
-
-def build_model(
-    notes: Mapping[str, Note],
-    layout: VaultLayout,
-    config: Config,
-    *,
-    sources: Sequence[Source] = DEFAULT_SOURCES,
-) -> Model:
-    """The whole model from parsed notes (engine.load does the same through the cache)."""
-    kinds = Kinds.with_overrides(config.kinds)
-    records = {
-        path: record_for(note, layout, config, kinds, sources)
-        for path, note in sorted(notes.items())
-    }
-    return assemble(build_universe(records), records.values())

@@ -61,9 +61,6 @@ KIND_TAGS: dict[str, str] = {
     "introduction": "intro",
 }
 
-#: Kinds that happen face to face (docs/scoring.md, "Intensity").
-IN_PERSON = frozenset({"coffee", "lunch", "dinner", "drinks", "meeting", "visit"})
-
 #: Words that name a kind when no tag does. Checked in order; the first match wins.
 KEYWORDS: tuple[tuple[str, str], ...] = (
     (r"video ?call(?:ed)?|facetimed?|zoom(?:ed)? with|on zoom|videochat", "video"),

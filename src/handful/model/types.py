@@ -172,26 +172,6 @@ class Edge:
     label: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class ContactField:
-    """A ``last_contact``-style property: contact on that date when nothing newer is known."""
-
-    person: str
-    date: dt.date
-    source: str
-    line: int
-
-
-@dataclass(frozen=True, slots=True, order=True)
-class Suggested:
-    """A person left unticked on a reconnect list: feeds "suggested 3 days running -> rest"."""
-
-    date: dt.date
-    person: str
-    source: str
-    line: int
-
-
 @dataclass(frozen=True)
 class Model:
     """Everything handful knows about the vault's people, sorted and deduplicated."""

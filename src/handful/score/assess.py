@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from handful.model.kinds import MENTION
@@ -64,10 +64,6 @@ class Assessment:
         """Could appear on the daily list at all (not archived, paused, snoozed or ``tie:
         none``)."""
         return self.person.counted and not (self.person.paused or self.snoozed)
-
-    @property
-    def reciprocity(self) -> float | None:
-        return next((p.value for p in self.strength.parts if p.name == "reciprocity"), None)
 
 
 def assess_person(model: Model, key: str, as_of: dt.date, params: ScoringParams) -> Assessment:
@@ -142,10 +138,6 @@ def assess_person(model: Model, key: str, as_of: dt.date, params: ScoringParams)
         round(priority, 6),
         reasons,
     )
-
-
-def assess(model: Model, as_of: dt.date, params: ScoringParams) -> Mapping[str, Assessment]:
-    return {key: assess_person(model, key, as_of, params) for key in model.people}
 
 
 #: Words on an inbound line that say you answered it: "Sam texted me about Friday, replied".

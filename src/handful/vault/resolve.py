@@ -211,6 +211,28 @@ class Resolver:
         state["by_path"], state["by_name"] = by_path, by_name
         return Resolver.from_state(state)
 
+    def with_aliases(self, changed: Mapping[str, Iterable[str]]) -> Resolver:
+        """The same resolver with the aliases of some notes replaced (an empty list: none):
+        the same as building it again."""
+        aliases = dict(self.signature[1])
+        for path, names in changed.items():
+            if tuple(names):
+                aliases[path] = tuple(names)
+            else:
+                aliases.pop(path, None)
+        state = self.state()
+        state["aliases"] = [[path, list(names)] for path, names in sorted(aliases.items())]
+        by_alias: dict[str, list[str]] = {}
+        for path, names in sorted(aliases.items()):
+            for name in names:
+                key = fold(name.strip())
+                if key and path not in by_alias.setdefault(key, []):
+                    by_alias[key].append(path)
+        for candidates in by_alias.values():
+            candidates.sort(key=_rank)
+        state["by_alias"] = by_alias
+        return Resolver.from_state(state)
+
     def knows(self, path: str) -> bool:
         """Is ``path`` one of the notes this resolver resolves to?"""
         return path in self._by_name.get(fold(_stem(path).rsplit("/", 1)[-1]), ())
