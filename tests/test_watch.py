@@ -222,11 +222,11 @@ def test_midnight_writes_the_new_days_note(small: Path) -> None:
     daemon = Daemon(small, debounce=0.05, rescan=0.2, today=lambda: today[0])
     thread = _run_in_thread(daemon)
     try:
-        wait_until(lambda: (small / "Reconnect" / "2026-11-01.md").exists(), timeout=10)
-        first = (small / "Reconnect" / "2026-11-01.md").read_bytes()
+        wait_until(lambda: (small / "Reconnect" / "Reconnect 2026-11-01.md").exists(), timeout=10)
+        first = (small / "Reconnect" / "Reconnect 2026-11-01.md").read_bytes()
         today[0] = dt.date(2026, 11, 2)
-        wait_until(lambda: (small / "Reconnect" / "2026-11-02.md").exists(), timeout=10)
-        assert (small / "Reconnect" / "2026-11-01.md").read_bytes() == first
+        wait_until(lambda: (small / "Reconnect" / "Reconnect 2026-11-02.md").exists(), timeout=10)
+        assert (small / "Reconnect" / "Reconnect 2026-11-01.md").read_bytes() == first
     finally:
         daemon.stop()
         thread.join(timeout=10)  # type: ignore[attr-defined]
