@@ -602,21 +602,29 @@ def log_command(
         if report.problems:
             raise HandfulError(str(report.problems[0]))
         click.echo(f"logged in {target}: {line}")
-        _follow_log(ctx, vault, key, recorders)
+        _follow_edits(ctx, vault, [key], recorders, command="log", today=dt.date.today())
 
 
-def _follow_log(ctx: Context, vault: engine.Vault, key: str, recorders: list[Recorder]) -> None:
-    """The person's region and today's list, at once, in the log's undo batch; left to the
-    watcher when it runs (it holds the vault's lock, and picks up the new line itself)."""
+def _follow_edits(
+    ctx: Context,
+    vault: engine.Vault,
+    keys: list[str],
+    recorders: list[Recorder],
+    *,
+    command: str,
+    today: dt.date,
+) -> None:
+    """The people's regions and today's list, at once, in the command's undo batch; left to
+    the watcher when it runs (it holds the vault's lock, and picks up the edits itself)."""
     from handful.errors import LockHeldError
     from handful.lock import VaultLock
-    from handful.logged import follow_log
+    from handful.logged import follow_edits
 
     try:
-        with VaultLock(vault.own_state(), "log"), ctx.store(vault, writing=True) as store:
-            report = follow_log(vault, key, today=dt.date.today(), store=store, recorders=recorders)
+        with VaultLock(vault.own_state(), command), ctx.store(vault, writing=True) as store:
+            report = follow_edits(vault, keys, today=today, store=store, recorders=recorders)
     except LockHeldError as exc:
-        # The watcher (or a refresh) holds the vault: it picks up the new line and writes both.
+        # The watcher (or a refresh) holds the vault: it picks up the edits and writes both.
         click.echo(f"handful: {exc}; the region is left to it", err=True)
         return
     for path in report.written:
@@ -691,7 +699,8 @@ def triage(ctx: Context, limit: int | None, day: str | None, as_json: bool) -> N
 
     vault = ctx.open()
     loaded = ctx.load(vault, writing=not as_json)
-    found = walk.proposals(loaded.model, engine.assess_all(loaded, parse_day(day)), limit=limit)
+    when = parse_day(day)
+    found = walk.proposals(loaded.model, engine.assess_all(loaded, when), limit=limit)
     if as_json:
         click.echo(json.dumps([p.as_json() for p in found], indent=2, ensure_ascii=False))
         return
@@ -700,19 +709,24 @@ def triage(ctx: Context, limit: int | None, day: str | None, as_json: bool) -> N
         return
     console = _console()
     with _writing(vault, "triage", dry_run=False, exclusive=False) as recorders:
+        shown: set[int] = set()
 
         def ask(proposal: walk.Proposal, index: int) -> str:
-            first, *rest = walk.describe(proposal, index, len(found))
-            console.print("")
-            console.print(first, style="bold")
-            for line in rest:
-                console.print(line)
+            if index not in shown:  # asked again after a wrong key: the prompt alone
+                shown.add(index)
+                first, *rest = walk.describe(proposal, index, len(found))
+                console.print("")
+                console.print(first, style="bold")
+                for line in rest:
+                    console.print(line)
             return _read_key("> ")
 
         def write(proposal: walk.Proposal, answer: str) -> WriteReport:
             return walk.write_answer(vault.root, proposal.key, answer, recorders=recorders)
 
         session = walk.walk(found, ask=ask, write=write, said=click.echo)
+        if session.placed:
+            _follow_edits(ctx, vault, list(session.placed), recorders, command="triage", today=when)
     click.echo("")
     click.echo(walk.summary(session))
 

@@ -1,7 +1,8 @@
-"""After ``handful log``: the person's region and today's list, at once.
+"""After ``handful log`` or ``handful triage``: the people's regions and today's list, at once.
 
 With no watcher running, a line added by ``handful log`` used to sit right above a region still
-saying the old "Last contact". This writes what a refresh would write for that one person, and
+saying the old "Last contact" (and a circle chosen in triage under one saying "not set"). This
+writes what a refresh would write for those people, and
 today's reconnect note when it exists, with the refresh's own builders (``generate/changes.py``):
 no second engine, and the next refresh finds both unchanged.
 """
@@ -18,23 +19,24 @@ from handful.store import NoteStore
 from handful.write import Change, Recorder, Writer, WriteReport
 
 
-def follow_log(
+def follow_edits(
     vault: Vault,
-    person: str,
+    people: Sequence[str],
     *,
     today: dt.date,
     store: NoteStore,
     recorders: Sequence[Recorder] = (),
 ) -> WriteReport:
-    """Write ``person``'s region and today's reconnect list (only if the note exists: a log
-    line is no reason to create one), as of ``today``."""
+    """Write the regions of ``people`` and today's reconnect list (only if the note exists: an
+    edit is no reason to create one), as of ``today``."""
     loaded = load(vault, store=store)
-    if person not in loaded.model.people:
+    people = [key for key in people if key in loaded.model.people]
+    if not people:
         return WriteReport()
     output = vault.config.output
     assessments = assess_all(loaded, today)
     found = changes.person_region_changes(
-        loaded.model, assessments, output=output, params=vault.params, people=[person]
+        loaded.model, assessments, output=output, params=vault.params, people=people
     )
     listed = changes.reconnect_change(
         loaded.model,
