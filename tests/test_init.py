@@ -158,6 +158,23 @@ def test_guesses_from_the_notes_themselves(vault: Path, write) -> None:
     assert sorted(p.name for p in model(vault).people.values()) == ["Jo", "Sam"]
 
 
+def test_init_says_which_notes_count_as_people_until_it_writes(vault: Path, write) -> None:
+    """A template with no placeholder, in a folder only init recognises as the templates folder
+    (its other notes hold them), is a person until handful.toml says so: init tells the user."""
+    write("People/Jo.md", "---\ntype: person\n---\n")
+    write("Extras/Meeting.md", "# <% tp.file.title %>\n")
+    write("Extras/Daily.md", "# {{date}}\n")
+    write("Extras/Actor Template.md", "---\ntype: person\n---\n")
+    code, out = invoke("--vault", str(vault), "init", stdin="")
+    assert code == 0 and "Templates: Extras/" in out
+    assert "People: 1" in out
+    assert "Until it is written, handful reads 1 more note(s) as people" in out
+    assert "Extras/Actor Template.md" in out
+    assert "Next: 'handful init --yes' to keep these settings" in out
+    data = json.loads(invoke("--vault", str(vault), "init", "--json")[1])
+    assert data["people_until_written"] == ["Extras/Actor Template.md"]
+
+
 @pytest.mark.parametrize(
     ("paths", "expected"),
     [

@@ -73,8 +73,10 @@ def test_thresholds_are_ordered() -> None:
     assert lows == sorted(lows, reverse=True)
 
 
-def walk_with(keys: list[str], proposals: list[triage.Proposal], root: Path) -> triage.Session:
-    said: list[str] = []
+def walk_with(
+    keys: list[str], proposals: list[triage.Proposal], root: Path, said: list[str] | None = None
+) -> triage.Session:
+    said = [] if said is None else said
     answers = iter(keys)
     return triage.walk(
         proposals,
@@ -113,16 +115,36 @@ def test_enter_without_a_proposal_asks_again(people: Path) -> None:
     assert session.placed == {} and session.skipped == []
 
 
-def test_a_note_that_cannot_be_edited_is_left_alone(vault: Path, write) -> None:
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("---\ntype: person\naliases: [Jo\n---\n", "People/Jo.md:"),  # not YAML: file and line
+        ("---\n{type: person, company: X}\n---\n", "People/Jo.md:"),  # a flow mapping
+        ("---\ntype: person\ncircle: close\n---\n", "it already sets 'circle'"),
+    ],
+)
+def test_a_note_that_cannot_be_edited_is_left_alone_and_says_why(
+    vault: Path, write, text: str, why: str
+) -> None:
     write("handful.toml", "")
-    # Front matter with a flow mapping the surgical editor does not rewrite: the note stays.
     note = write("People/Jo.md", "---\ntype: person\n---\n## Log\n- 2026-11-01 #call hi\n")
     proposals = found(vault)
-    note.write_text("---\ntype: person\n: broken: [\n---\n", encoding="utf-8")
+    note.write_text(text, encoding="utf-8")  # changed after the proposals were made
     before = note.read_bytes()
-    session = walk_with(["2"], proposals, vault)
-    assert session.placed == {}
+    said: list[str] = []
+    session = walk_with(["2"], proposals, vault, said)
+    assert session.placed == {} and list(session.left) == ["People/Jo.md"]
+    assert why in session.left["People/Jo.md"] and why in said[-1]
+    assert "1 left as they are" in triage.summary(session)
     assert note.read_bytes() == before
+
+
+def test_answers_are_whole_words(people: Path) -> None:
+    """From a pipe the whole line is the answer: 'no thanks' is not 'n', '10' is not '1'."""
+    proposals = found(people)[:2]
+    session = walk_with(["no thanks", "10", "close", "skip"], proposals, people)
+    assert session.placed == {"People/Ana.md": "close"}
+    assert session.skipped == ["People/Bo.md"]
 
 
 def test_the_command_writes_one_undo_batch_and_brings_regions_up_to_date(
@@ -167,11 +189,55 @@ def test_json_lists_proposals_and_writes_nothing(
     assert snapshot(people) == before
 
 
+def test_a_vault_without_people_says_how_to_mark_them(
+    vault: Path, write, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write("handful.toml", "")
+    write("Notes/Idea.md", "An idea.\n")
+    code, out, err = run(capsys, "--vault", str(vault), "triage")
+    assert code == 0 and "nothing to triage" not in out
+    assert "no people" in err.lower() and "type: person" in err
+
+
+def test_problems_are_reported(people: Path, write, capsys: pytest.CaptureFixture[str]) -> None:
+    write("People/Una.md", "---\ntype: person\ncircle: bestie\n---\n")
+    code, _, err = run(capsys, "--vault", str(people), "triage", "--json", "--date", DAY)
+    assert code == 0 and "People/Una.md:3" in err and "invalid-circle" in err
+
+
 def test_nothing_to_triage(vault: Path, write, capsys: pytest.CaptureFixture[str]) -> None:
     write("handful.toml", "")
     write("People/Jo.md", "---\ncircle: inner\n---\n")
     code, out, _ = run(capsys, "--vault", str(vault), "triage")
     assert code == 0 and "nothing to triage" in out
+
+
+@pytest.mark.parametrize("raised", [KeyboardInterrupt, EOFError])
+def test_ctrl_c_and_ctrl_d_quit_like_q(
+    people: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    raised: type[BaseException],
+) -> None:
+    """On a terminal: the first answer is written, then Ctrl-C (or D) ends the walk as q does,
+    with the summary and the regions brought up to date."""
+    keys = iter(["2"])
+
+    def getchar() -> str:
+        for key in keys:
+            return key
+        raise raised
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr("sys.stdin", Terminal(""))
+    monkeypatch.setattr("click.getchar", getchar)
+    code, out, _ = run(capsys, "--vault", str(people), "triage", "--date", DAY)
+    assert code == 0, out
+    assert "placed 1 close; 0 skipped" in out
+    assert "**Circle:** close" in (people / "People" / "Ana.md").read_text(encoding="utf-8")
 
 
 def test_end_of_input_quits(

@@ -21,7 +21,7 @@ from handful.errors import HandfulError, NotFoundError, Problem, Severity
 from handful.generate.json_output import network_json, plan_json
 from handful.setup import no_people_message
 from handful.store import NoteStore
-from handful.write import Recorder, WriteReport
+from handful.write import Recorder
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -671,8 +671,17 @@ def init(ctx: Context, yes: bool, as_json: bool) -> None:
         click.echo(f"wrote {found.root / 'handful.toml'} ('handful undo' removes it)")
     else:
         click.echo("Nothing written; run 'handful init --yes' to write it.")
-    if found.people:
+        if found.only_without:
+            shown = ", ".join(found.only_without[:3])
+            more = f" and {len(found.only_without) - 3} more" if len(found.only_without) > 3 else ""
+            click.echo(
+                f"Until it is written, handful reads {len(found.only_without)} more note(s) as "
+                f"people that the settings above leave out: {shown}{more}."
+            )
+    if found.people and (written or text is None):
         click.echo("Next: 'handful triage' to place people in circles, then 'handful today'.")
+    elif found.people:
+        click.echo("Next: 'handful init --yes' to keep these settings, then 'handful triage'.")
 
 
 def _confirm_config(text: str) -> bool:
@@ -703,9 +712,14 @@ def triage(ctx: Context, limit: int | None, day: str | None, as_json: bool) -> N
     found = walk.proposals(loaded.model, engine.assess_all(loaded, when), limit=limit)
     if as_json:
         click.echo(json.dumps([p.as_json() for p in found], indent=2, ensure_ascii=False))
+        report_problems(loaded.problems, [])
+        return
+    if not loaded.model.people:
+        click.echo(f"handful: {no_people_message(vault.layout.people_folder)}", err=True)
         return
     if not found:
         click.echo("Everyone has a circle (or is marked 'tie: none'): nothing to triage.")
+        report_problems(loaded.problems, [])
         return
     console = _console()
     with _writing(vault, "triage", dry_run=False, exclusive=False) as recorders:
@@ -721,7 +735,7 @@ def triage(ctx: Context, limit: int | None, day: str | None, as_json: bool) -> N
                     console.print(line)
             return _read_key("> ")
 
-        def write(proposal: walk.Proposal, answer: str) -> WriteReport:
+        def write(proposal: walk.Proposal, answer: str) -> walk.Written:
             return walk.write_answer(vault.root, proposal.key, answer, recorders=recorders)
 
         session = walk.walk(found, ask=ask, write=write, said=click.echo)
@@ -729,6 +743,7 @@ def triage(ctx: Context, limit: int | None, day: str | None, as_json: bool) -> N
             _follow_edits(ctx, vault, list(session.placed), recorders, command="triage", today=when)
     click.echo("")
     click.echo(walk.summary(session))
+    report_problems(loaded.problems, [])
 
 
 def _console() -> Any:
@@ -738,17 +753,26 @@ def _console() -> Any:
     return Console(highlight=False, markup=False, soft_wrap=True, emoji=False)
 
 
+#: Keys that end the walk as ``q`` does: Ctrl-C, Ctrl-D, Escape.
+QUIT_KEYS = frozenset({"\x03", "\x04", "\x1b"})
+
+
 def _read_key(prompt: str) -> str:
-    """One key on a terminal (no Enter needed); else one line of input. End of input is q."""
+    """One key on a terminal (no Enter needed); else one line of input, the whole line the
+    answer. End of input, Ctrl-C and Ctrl-D quit as ``q`` does: what was answered is kept."""
     click.echo(prompt, nl=False)
     stdin = sys.stdin
-    if stdin.isatty():
-        char = click.getchar()
-        click.echo(char if char.isprintable() else "")
-        return "" if char in "\r\n" else char
-    line = stdin.readline()
+    try:
+        if stdin.isatty():
+            char = click.getchar()
+            click.echo(char if char.isprintable() else "")
+            return "q" if char in QUIT_KEYS else "" if char in "\r\n" else char
+        line = stdin.readline()
+    except (EOFError, KeyboardInterrupt):
+        click.echo("")
+        return "q"
     click.echo(line.strip())
-    return "q" if line == "" else line.strip()[:1]
+    return "q" if line == "" else line.strip()
 
 
 @cli.command()

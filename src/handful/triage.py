@@ -156,32 +156,52 @@ class Session:
 
     placed: dict[str, str] = field(default_factory=dict)  # path -> circle or NO_TIE
     skipped: list[str] = field(default_factory=list)
+    left: dict[str, str] = field(default_factory=dict)  # path -> why it could not be written
     report: WriteReport = field(default_factory=WriteReport)
 
 
-def answer_change(key: str, answer: str) -> Change:
+@dataclass(frozen=True, slots=True)
+class Written:
+    """What came of one answer: the writer's report, and why the note was left as it was
+    when it was (None when it was written)."""
+
+    report: WriteReport
+    left_because: str | None
+
+
+def answer_change(key: str, answer: str, why: list[str]) -> Change:
     """The front matter edit for one answer: ``circle: close`` or ``tie: none``, added only when
     the note does not set it already; a note whose front matter cannot be edited safely is left
-    as it is (the writer reports front matter that does not read)."""
+    as it is, and ``why`` says so."""
     values = {"tie": NO_TIE} if answer == NO_TIE else {"circle": answer}
 
     def update(current: str | None) -> str | None:
         if current is None:
+            why.append("the note is gone")
             return None
         try:
             edit = edit_properties(current, values)
-        except FrontMatterError:
+        except FrontMatterError as exc:
+            why.append(f"{key}: {exc}")
             return None
-        return edit.text if edit.added else None
+        if not edit.added:
+            why.append(f"it already sets '{next(iter(values))}'")
+            return None
+        return edit.text
 
     return Change(key, update, "triage")
 
 
 def write_answer(
     root: Path, key: str, answer: str, *, recorders: Sequence[Recorder] = ()
-) -> WriteReport:
+) -> Written:
     """Write one answer into the person's note (``answer_change``)."""
-    return Writer(root, recorders=recorders).apply([answer_change(key, answer)])
+    why: list[str] = []
+    report = Writer(root, recorders=recorders).apply([answer_change(key, answer, why)])
+    if key in report.written:
+        return Written(report, None)
+    reasons = [str(p) for p in report.problems] + why
+    return Written(report, reasons[0] if reasons else "the writer left it as it is")
 
 
 def describe(proposal: Proposal, index: int, total: int) -> list[str]:
@@ -226,40 +246,46 @@ def summary(session: Session) -> str:
     order = [c.value for c in Circle] + [NO_TIE]
     parts = [f"{counts[a]} {_answer_words(a)}" for a in order if a in counts]
     placed = ", ".join(parts) if parts else "nobody"
+    left = f"; {len(session.left)} left as they are" if session.left else ""
     tail = "; 'handful undo' takes the session back" if session.placed else ""
-    return f"placed {placed}; {len(session.skipped)} skipped{tail}"
+    return f"placed {placed}; {len(session.skipped)} skipped{left}{tail}"
 
 
 def _answer_words(answer: str) -> str:
     return "not a personal tie" if answer == NO_TIE else answer
 
 
-#: The keys of the walk: a circle, no tie, skip, quit; Enter takes the proposal.
+#: The answers of the walk, by key or by word: a circle, no tie; "" (Enter) takes the proposal,
+#: ``s`` skips and ``q`` quits. Anything else is asked again (``10`` is not ``1``).
 KEYS: Mapping[str, str] = {
     "1": Circle.INNER.value,
     "2": Circle.CLOSE.value,
     "3": Circle.ACTIVE.value,
     "4": Circle.ACQUAINTANCE.value,
     "n": NO_TIE,
+    **{circle.value: circle.value for circle in Circle},
+    NO_TIE: NO_TIE,
 }
+SKIP = frozenset({"s", "skip"})
+QUIT = frozenset({"q", "quit"})
 
 
 def walk(
     found: Sequence[Proposal],
     *,
     ask: Callable[[Proposal, int], str],
-    write: Callable[[Proposal, str], WriteReport],
+    write: Callable[[Proposal, str], Written],
     said: Callable[[str], None],
 ) -> Session:
-    """Ask about each proposal in turn and write each answer at once: ``ask`` returns one key
-    (``""`` for Enter), ``write`` writes an answer, ``said`` shows a line."""
+    """Ask about each proposal in turn and write each answer at once: ``ask`` returns the
+    answer (``""`` for Enter), ``write`` writes it, ``said`` shows a line."""
     session = Session()
     for index, proposal in enumerate(found, start=1):
         while True:
-            key = ask(proposal, index).strip().lower()[:1]
-            if key == "q":
+            key = ask(proposal, index).strip().lower()
+            if key in QUIT:
                 return session
-            if key == "s":
+            if key in SKIP:
                 session.skipped.append(proposal.key)
                 said("  skipped")
                 break
@@ -267,14 +293,14 @@ def walk(
             if answer is None:
                 said("  press 1-4, n, s or q" + ("" if key else " (there is no proposal)"))
                 continue
-            report = write(proposal, answer)
-            session.report.merge(report)
-            if proposal.key in report.written:
+            written = write(proposal, answer)
+            session.report.merge(written.report)
+            if written.left_because is None:
                 session.placed[proposal.key] = answer
                 said(f"  {_property(answer)} written to {proposal.key}")
             else:
-                why = str(report.problems[0]) if report.problems else "it already says"
-                said(f"  left {proposal.key} as it is: {why}")
+                session.left[proposal.key] = written.left_because
+                said(f"  left {proposal.key} as it is: {written.left_because}")
             break
     return session
 

@@ -101,6 +101,9 @@ class Survey:
     undecided: tuple[str, ...]
     #: what handful.toml should say, (table, key, value): only what handful would not find alone
     settings: tuple[tuple[str, str, str], ...]
+    #: people handful reads *until* handful.toml says what init guessed (a template in a folder
+    #: only init recognises as the templates folder), by path
+    only_without: tuple[str, ...] = ()
 
     def as_json(self) -> dict[str, Any]:
         def found(item: Found) -> dict[str, str]:
@@ -123,6 +126,7 @@ class Survey:
             "daily_notes": self.daily_notes,
             "templates": found(self.templates),
             "template_notes": list(self.template_notes),
+            "people_until_written": list(self.only_without),
             "undecided": list(self.undecided),
             "settings": [{"table": t, "key": k, "value": v} for t, k, v in self.settings],
         }
@@ -190,7 +194,8 @@ def survey(root: Path) -> Survey:
     templates, template_notes = _templates(vault, notes, undecided)
     if templates.source in ("guess", "placeholders"):
         settings.append(("vault", "templates_folder", templates.value))
-    # Read as handful will read it with these settings.
+    # Read as handful will read it with these settings, and as it reads it until they are written.
+    as_now = _load(vault, scan.files, notes).model.people if settings else {}
     vault = _with_settings(vault, settings)
     loaded = _load(vault, scan.files, notes)
     people = loaded.model.people
@@ -211,6 +216,7 @@ def survey(root: Path) -> Survey:
         template_notes=template_notes,
         undecided=tuple(undecided),
         settings=tuple(settings),
+        only_without=tuple(sorted(set(as_now) - set(people))),
     )
 
 
