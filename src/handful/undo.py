@@ -318,8 +318,8 @@ def undo_last(vault_root: Path, state_dir: Path) -> UndoReport:
     batches = _batches(root)
     if not batches:
         raise HandfulError(
-            "nothing to undo: no command has written anything yet "
-            f"(or its history in {root} was removed)"
+            "nothing to undo: no change is recorded (every recorded command was undone, none "
+            f"has written yet, or its history in {root} was removed)"
         )
     batch = batches[-1]
     hidden = os.path.relpath(state_dir, vault_root).replace(os.sep, "/")
