@@ -54,7 +54,7 @@ from population import (  # noqa: E402
     write_vault,
 )
 
-from handful import engine  # noqa: E402
+from handful import engine, triage  # noqa: E402
 from handful.model.kinds import MENTION  # noqa: E402
 from handful.score.params import load_params  # noqa: E402
 
@@ -83,7 +83,14 @@ TARGETS = (
     Target("list_precision", "list precision", 0.85),
 )
 #: Shown beside the targets, with none of their own.
-EXTRA = (("list_precision_quiet", "list precision, active friends gone quiet counted too"),)
+EXTRA = (
+    ("list_precision_quiet", "list precision, active friends gone quiet counted too"),
+    ("triage_exact", "triage: proposed circle is the true layer"),
+    ("triage_near", "triage: proposed circle at most one layer off"),
+    ("triage_balanced", "triage: mean of the four layers' recalls"),
+    ("triage_no_tie", "triage: 'not a personal tie' proposals that are right"),
+)
+LAYER_ORDER = ("inner", "close", "active", "acquaintance")
 
 
 def ranks(values: Sequence[float]) -> list[float]:
@@ -185,6 +192,7 @@ def evaluate(
         ]
 
     results: dict[str, dict[str, float | None]] = {}
+    triage = _triage(world, loaded, assessments, by_name)
     for method in METHODS:
         method_scores = [scores[method][n] for n in names]
         chosen = set(top(scores[method], TOP))
@@ -213,8 +221,45 @@ def evaluate(
                 ),
                 len(suggested),
             ),
+            **(triage if method == "handful" else dict.fromkeys(triage)),
         }
     return results
+
+
+def _triage(
+    world: World,
+    loaded: engine.Loaded,
+    assessments: Mapping[str, Any],
+    by_name: Mapping[str, str],
+) -> dict[str, float | None]:
+    """How often ``handful triage`` proposes the right answer for the people it asks about
+    (no circle in their note): the true layer for those with contact, ``tie: none`` for the
+    people the world only mentions (docs/scoring.md, "Triage")."""
+    found = {p.key: p for p in triage.proposals(loaded.model, assessments)}
+    layered: list[tuple[str, str]] = []
+    no_tie = []
+    for person in world.people:
+        proposal = found.get(by_name[person.name])
+        if proposal is None or proposal.suggested is None:
+            continue
+        if proposal.suggested == triage.NO_TIE:
+            no_tie.append(person.layer == "none")
+        elif person.layer != "none":
+            layered.append((proposal.suggested, person.layer))
+    recalls = [
+        statistics.fmean(s == t for s, t in layered if t == layer)
+        for layer in LAYER_ORDER
+        if any(t == layer for _, t in layered)
+    ]
+    return {
+        "triage_exact": share(sum(s == t for s, t in layered), len(layered)),
+        "triage_near": share(
+            sum(abs(LAYER_ORDER.index(s) - LAYER_ORDER.index(t)) <= 1 for s, t in layered),
+            len(layered),
+        ),
+        "triage_balanced": statistics.fmean(recalls) if recalls else None,
+        "triage_no_tie": share(sum(no_tie), len(no_tie)),
+    }
 
 
 def _naive_drift(

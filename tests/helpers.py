@@ -77,3 +77,12 @@ def as_another_user(tmp_path: Path, uid: int = 65534) -> Iterator[None]:
         os.setgroups(groups)
         for path, mode in modes.items():
             path.chmod(mode)
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """``handful ARGS`` in this process: (exit status, stdout, stderr)."""
+    from handful.cli import main
+
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err

@@ -5,6 +5,7 @@ bad exports as problems; people without a note, and their notes created."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import os
 import shutil
@@ -374,6 +375,20 @@ def test_people_without_a_note(captured: Path, capsys: pytest.CaptureFixture[str
     assert json.loads(out) == []
     loaded = engine.load(engine.open_vault(captured), day=dt.date(2026, 3, 10))
     assert len(loaded.model.interactions_of("People/Carla Diaz.md")) == 2
+
+
+def test_triage_ends_with_the_people_without_a_note(
+    captured: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 15, item 6: triage shows them too, after its walk, with how to make their notes."""
+    monkeypatch.setattr("sys.stdin", io.StringIO("q\n"))
+    code, out, _ = run(capsys, "--vault", str(captured), "triage", "--date", DAY)
+    assert code == 0
+    walk_end = out.index("placed nobody")
+    listed = out.index("People you are in touch with who have no note:")
+    assert walk_end < listed
+    assert "Carla Diaz <carla@example.com>" in out[listed:]
+    assert "handful capture people --create --dry-run" in out[listed:]
 
 
 def test_capture_status(captured: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -91,7 +91,7 @@ def test_unknown_person_is_status_1_with_one_line(capsys: pytest.CaptureFixture[
 
 def test_doctor_on_the_example_vault_finds_nothing(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "--vault", str(EXAMPLE), "doctor", "--json")
-    assert code == 0 and json.loads(out) == {"errors": [], "warnings": []}
+    assert code == 0 and json.loads(out) == {"errors": [], "warnings": [], "info": []}
 
 
 def test_doctor_names_file_and_line(capsys: pytest.CaptureFixture[str], vault: Path, write) -> None:
@@ -133,7 +133,7 @@ def test_today_json(capsys: pytest.CaptureFixture[str], example: Path) -> None:
     )
     data = json.loads(out)
     assert code == 0 and data["date"] == EXAMPLE_DAY
-    assert data["path"] == f"Reconnect/{EXAMPLE_DAY}.md"
+    assert data["path"] == f"Reconnect/Reconnect {EXAMPLE_DAY}.md"
     assert len(data["suggestions"]) == 3
     assert set(data["suggestions"][0]) == {"name", "path", "priority", "state", "reasons", "hook"}
     assert (example / data["path"]).exists()
@@ -172,7 +172,7 @@ def test_network_path_and_intro(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0 and data["kind"] == "company"
     assert "Daniel Kowalczyk" in data["members"]
     code, _, err = run(capsys, "--vault", str(EXAMPLE), "intro", "Nowhere Inc")
-    assert code == 2 and "no person, company or tag" in err
+    assert code == 1 and "no person, company or tag" in err  # not found
 
 
 def test_no_traceback_on_bad_input(capsys: pytest.CaptureFixture[str], vault: Path, write) -> None:
@@ -212,7 +212,7 @@ def test_demo_changes_nothing_in_the_repository(capsys: pytest.CaptureFixture[st
     before = snapshot(EXAMPLE)
     code, out, _ = run(capsys, "demo")
     assert code == 0
-    assert "=== Reconnect/2026-11-25.md ===" in out and "<!-- handful:begin -->" in out
+    assert "=== Reconnect/Reconnect 2026-11-25.md ===" in out and "<!-- handful:begin -->" in out
     assert snapshot(EXAMPLE) == before
     assert not (REPO / "vault_example" / "Reconnect").exists()
 
@@ -226,6 +226,7 @@ def test_a_config_cannot_point_handful_outside_the_vault(
         assert code == 2 and "inside the vault" in err
     assert not (tmp_path / "outside").exists()
     write("handful.toml", '[output]\nreconnect_folder = "../escape"\n')
+    write("People/Jo.md", "---\ncircle: close\n---\n")  # someone, so a list is written
     code, _, err = run(capsys, "--vault", str(vault), "refresh")
     assert not (tmp_path / "escape").exists()
     assert "outside the vault" in err

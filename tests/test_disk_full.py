@@ -82,7 +82,7 @@ def test_a_full_disk_never_leaves_a_write_without_its_undo_record(
     vault = small_disk / "vault"
     shutil.copytree(EXAMPLE, vault, ignore=shutil.ignore_patterns(".handful"))
     assert handful("--vault", str(vault), "refresh", "--date", EXAMPLE_DAY).returncode == 0
-    note = vault / "Reconnect" / "2026-11-26.md"
+    note = vault / "Reconnect" / "Reconnect 2026-11-26.md"
     fill(small_disk, leave_kib * 1024)
     done = handful("--vault", str(vault), "today", "--date", "2026-11-26")
     assert "internal error" not in done.stderr and "Traceback" not in done.stderr, done.stderr
@@ -90,7 +90,7 @@ def test_a_full_disk_never_leaves_a_write_without_its_undo_record(
     if done.returncode == 2:  # stopped before writing, with what to do
         assert "free some space" in done.stderr and not note.exists()
     if note.exists():
-        assert "Reconnect/2026-11-26.md" in undo_records(vault)
+        assert "Reconnect/Reconnect 2026-11-26.md" in undo_records(vault)
     else:
         assert "free some space" in done.stderr
     assert not list(vault.rglob("*.handful-tmp"))

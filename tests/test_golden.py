@@ -84,6 +84,7 @@ def test_person_json_for_everyone(refreshed: tuple[Path, dict[str, bytes]]) -> N
         ("intro.json", ["intro", "Helio Robotics", "--json"]),
         ("doctor.json", ["doctor", "--json"]),
         ("person-hannah.json", ["person", "Hannah Lindqvist", "--json"]),
+        ("triage.json", ["triage", "--json"]),
     ],
 )
 def test_every_json_output(

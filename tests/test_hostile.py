@@ -360,7 +360,7 @@ def test_good_notes_are_still_processed(
             assert text in region, f"{rel}: '{text}' missing from\n{region}"
     # Bob was introduced by Alice; Alice knows Bob: the connections survive the noise.
     assert "[[Bob Good]]" in region_of((hostile.root / "People/Alice Good.md").read_text())
-    reconnect = (hostile.root / "Reconnect" / f"{DAY}.md").read_text(encoding="utf-8")
+    reconnect = (hostile.root / "Reconnect" / f"Reconnect {DAY}.md").read_text(encoding="utf-8")
     assert reconnect.rstrip().endswith("<!-- handful:end reconnect -->")
     assert any(f"[[{name}]]" in reconnect for name in GOOD_PEOPLE)
     network = (hostile.root / "Handful" / "Network.md").read_text(encoding="utf-8")
@@ -462,7 +462,7 @@ def test_marker_in_a_file_name_does_not_stop_refresh(
     _, err = capsys.readouterr()
     assert code == 0, err
     assert BEGIN in (vault / "People" / "Alice.md").read_text(encoding="utf-8")
-    assert (vault / "Reconnect" / f"{DAY}.md").exists()
+    assert (vault / "Reconnect" / f"Reconnect {DAY}.md").exists()
 
 
 def test_marker_in_a_file_name_never_leaves_a_region_silently_stale(
@@ -471,7 +471,7 @@ def test_marker_in_a_file_name_never_leaves_a_region_silently_stale(
     _evil_vault(vault, MARKER_NAME)
     # The reconnect note exists already (so its creation cannot fail the whole refresh).
     (vault / "Reconnect").mkdir()
-    (vault / "Reconnect" / f"{DAY}.md").write_text("my own list\n", encoding="utf-8")
+    (vault / "Reconnect" / f"Reconnect {DAY}.md").write_text("my own list\n", encoding="utf-8")
     code = main(["--vault", str(vault), "refresh", "--date", DAY])
     _, err = capsys.readouterr()
     alice = (vault / "People" / "Alice.md").read_text(encoding="utf-8")
@@ -486,7 +486,7 @@ def test_odd_characters_in_a_name_still_close_the_loop(
 ) -> None:
     _evil_vault(vault, evil_name)
     assert main(["--vault", str(vault), "refresh", "--date", DAY]) == 0
-    note = vault / "Reconnect" / f"{DAY}.md"
+    note = vault / "Reconnect" / f"Reconnect {DAY}.md"
     ticked = note.read_text(encoding="utf-8").replace("- [ ] ", "- [x] ")
     assert "- [x] " in ticked
     note.write_text(ticked, encoding="utf-8")

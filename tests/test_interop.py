@@ -341,7 +341,7 @@ def test_vcard_fields_and_broken_cards() -> None:
     by_name = {c.name: c for c in found.contacts}
     assert list(by_name) == ["Ada Quill", "Bram Otieno", "Zoe Whitfield", "Cleo Marsh"]
     ada = by_name["Ada Quill"]
-    assert ada.aliases == ("Ada", "Quilly")
+    assert ada.aliases == ("Dr. Ada Quill", "Ada", "Quilly")  # the full name kept
     assert ada.emails == ("ada.quill@example.org",)
     assert ada.phone == "+44 7700 900555"
     assert (ada.company, ada.role, ada.location) == (
@@ -414,7 +414,7 @@ def test_import_vcard_creates_notes_and_never_overwrites(
     assert ada == (
         "---\n"
         "type: person\n"
-        "aliases: [Ada, Quilly]\n"
+        "aliases: [Dr. Ada Quill, Ada, Quilly]\n"
         'company: "[[Tern Health]]"\n'
         "role: Clinical data lead\n"
         "location: Bristol\n"

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from handful import parse_note
 from handful.parse import BlockKind, Link, Note
+from helpers import model
 
 FIXTURES = Path(__file__).parent / "fixtures" / "parse"
 
@@ -205,21 +206,46 @@ def test_tags_from_body_and_front_matter() -> None:
 
 
 @pytest.mark.parametrize(
-    ("yaml_line", "expected"),
+    ("yaml_line", "expected", "reported"),
     [
-        ("tags: one, two", ("one", "two")),
-        ("tags: one two", ("one", "two")),
-        ("tags: '#one'", ("one",)),
-        ("tags:\n  - one\n  - '#two/three'", ("one", "two/three")),
-        ("Tags: [Upper]", ("Upper",)),
-        ("tag: single", ("single",)),
-        ("tags: 123", ()),
-        ("tags:", ()),
-        ("tags: [[nested]]", ()),
+        # As Obsidian 1.9.4 reads them (recorded by the Tasks plugin's test data): a list, or a
+        # single word; ``TAGS`` still counts, ``tag`` and ``TAG`` no longer, and text with a
+        # comma gives no tag at all (Obsidian 1.8 read two).
+        ("tags: one, two", (), True),
+        ("tags: one two", (), True),
+        ("tags: '#one'", ("one",), False),
+        ("tags: single", ("single",), False),
+        ("tags:\n  - one\n  - '#two/three'", ("one", "two/three"), False),
+        ("Tags: [Upper]", ("Upper",), False),
+        ("TAGS:\n  - value1\n  - value2", ("value1", "value2"), False),
+        ("tag: single", (), True),
+        ("TAG:\n  - value1\n  - value2", (), True),
+        ("tags: 123", (), False),
+        ("tags:", (), False),
+        ("tag:", (), False),
+        ("tags: [[nested]]", (), False),
     ],
 )
-def test_front_matter_tag_forms(yaml_line: str, expected: tuple[str, ...]) -> None:
-    assert parse(f"---\n{yaml_line}\n---\n").tags == expected
+def test_front_matter_tag_forms(yaml_line: str, expected: tuple[str, ...], reported: bool) -> None:
+    note = parse(f"---\n{yaml_line}\n---\n")
+    assert note.tags == expected
+    codes = [(p.code, p.line, p.severity.value) for p in note.errors]
+    assert codes == ([("tags-not-read", 2, "warning")] if reported else [])
+
+
+def test_a_comma_string_of_tags_is_reported_with_the_list_to_write() -> None:
+    (problem,) = parse("---\ntype: person\ntags: person, friends\n---\n").errors
+    assert problem.line == 3
+    assert problem.message.endswith("write a list: tags: [person, friends]")
+
+
+def test_a_person_tag_counts_only_where_obsidian_reads_it(vault: Path, write) -> None:
+    write("Ann.md", "---\ntags: [person]\n---\n")
+    write("Bob.md", "---\ntags: person, friends\n---\n")
+    write("Cid.md", "---\nTAG: person\n---\n")
+    write("Dee.md", "tags:: person, friends\n")  # a Logseq page property: a comma list
+    people = sorted(p.name for p in model(vault).people.values())
+    assert people == ["Ann", "Dee"]
 
 
 def test_tags_are_deduplicated_ignoring_case_first_spelling_wins() -> None:

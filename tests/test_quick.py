@@ -259,22 +259,38 @@ def test_the_touched_people_are_the_only_regions_rendered(example: Path) -> None
 def test_a_note_named_like_another_rewrites_the_regions_that_link_the_other(
     example: Path, tmp_path: Path
 ) -> None:
-    """Today's daily note takes the name of today's reconnect list: the regions that linked
-    the list as [[2026-11-25]] now need its path."""
+    """A note of the user's takes the name of today's reconnect list: the regions that linked
+    the list as [[Reconnect 2026-11-25]] now need its path. (Since issue 13 a daily note never
+    takes the list's name: the list is "Reconnect 2026-11-25".)"""
     refresh(example)
     tick_the_list(example)
     assert refresh(example).quick
     ticked = [
-        p for p in (example / "People").glob("*.md") if "[[2026-11-25]]" in p.read_text("utf-8")
+        p
+        for p in (example / "People").glob("*.md")
+        if "[[Reconnect 2026-11-25]]" in p.read_text("utf-8")
     ]
     assert ticked
-    add_daily_one(example)
+    (example / "Projects" / "Reconnect 2026-11-25.md").write_text("my notes\n", encoding="utf-8")
     done = refresh(example)
     assert done.quick and done.result is not None
     for note in ticked:
         assert f"People/{note.name}" in done.result.report.written
-        assert "[[Reconnect/2026-11-25|" in note.read_text("utf-8")
+        assert "[[Reconnect/Reconnect 2026-11-25|" in note.read_text("utf-8")
     assert_same_as_full(example, tmp_path)
+
+
+def test_todays_daily_note_no_longer_takes_the_lists_name(example: Path) -> None:
+    """Before issue 13 the list was Reconnect/2026-11-25.md and this rewrote every region that
+    linked it; now the daily note and the list have different names, and nothing moves."""
+    refresh(example)
+    tick_the_list(example)
+    assert refresh(example).quick
+    add_daily_one(example)
+    done = refresh(example)
+    assert done.quick and done.result is not None
+    written = {p for p in done.result.report.written if p.startswith("People/")}
+    assert written == {"People/Zoë Whitfield.md"}  # the call itself, nothing else
 
 
 @pytest.mark.parametrize(("seed", "days"), [(1, False), (2, False), (3, True), (4, True)])

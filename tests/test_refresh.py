@@ -42,7 +42,7 @@ def test_next_day_changes_no_person_note_when_nothing_happened(example: Path) ->
     before = snapshot(example)
     result = refresh(example, "2026-11-26")
     changed = {path for path, data in snapshot(example).items() if before.get(path) != data}
-    assert changed == {"Reconnect/2026-11-26.md", "Handful/Network.md"}
+    assert changed == {"Reconnect/Reconnect 2026-11-26.md", "Handful/Network.md"}
     assert set(result.report.written) == changed
 
 
@@ -232,12 +232,12 @@ def test_generated_regions_never_supply_person_fields(vault: Path, write) -> Non
 def test_links_to_the_daily_note_already_allow_for_the_list_about_to_be_created(
     vault: Path, write
 ) -> None:
-    """Today's list is named like today's daily note: the regions link the daily note by its
-    path from the refresh that creates the list on, so the next refresh rewrites nothing."""
+    """Today's list and today's daily note have different names (since issue 13): the regions
+    link the daily note by its name, and the next refresh rewrites nothing."""
     write(".obsidian/daily-notes.json", '{"folder": "Daily", "format": "YYYY-MM-DD"}')
     write("People/Jo.md", "---\ntype: person\ncircle: close\n---\n")
     write("Daily/2026-12-01.md", "- #call with [[Jo]]\n")
     first = refresh(vault, "2026-12-01")
-    assert "Reconnect/2026-12-01.md" in first.report.written
-    assert "· [[Daily/2026-12-01|2026-12-01]]" in (vault / "People/Jo.md").read_text()
+    assert "Reconnect/Reconnect 2026-12-01.md" in first.report.written
+    assert "· [[2026-12-01]]" in (vault / "People/Jo.md").read_text()
     assert refresh(vault, "2026-12-01").report.written == []

@@ -268,7 +268,8 @@ def test_no_write_without_its_undo_record(
     monkeypatch.setattr(undo_module, "_write_all", full)
     code, _, err = run(capsys, "--vault", str(example), "today", "--date", "2026-11-26")
     assert code == 0 and "internal error" not in err
-    assert "Reconnect/2026-11-26.md: error: cannot record this write in the undo history" in err
+    note = "Reconnect/Reconnect 2026-11-26.md"
+    assert f"{note}: error: cannot record this write in the undo history" in err
     assert "free some space" in err
     assert snapshot(example) == before  # the note was not written without its record
     batches = list((example / ".handful" / "undo").iterdir())

@@ -52,6 +52,17 @@ def test_start_brings_everything_up_to_date(watching: WatchProcess) -> None:
     assert "wrote People/Jo.md" in watching.log()
 
 
+def test_the_log_names_the_users_changes_not_handfuls_own_writes(watching: WatchProcess) -> None:
+    daily = watching.root / "Daily" / "2026-10-01.md"
+    with open(daily, "a", encoding="utf-8") as handle:
+        handle.write("- [x] called [[Jo]] again\n")
+    wait_until(lambda: "2026-10-01 · call" in region(watching.root))
+    watching.wait_for_log("wrote People/Jo.md")
+    time.sleep(0.5)  # the events of handful's own writes come back meanwhile
+    changed = [line for line in watching.log().splitlines() if "changed: " in line]
+    assert changed and all(line.endswith("changed: Daily/2026-10-01.md") for line in changed)
+
+
 def test_rename_save_like_vim(watching: WatchProcess) -> None:
     daily = watching.root / "Daily" / "2026-10-02.md"
     folder = daily.parent
@@ -211,11 +222,11 @@ def test_midnight_writes_the_new_days_note(small: Path) -> None:
     daemon = Daemon(small, debounce=0.05, rescan=0.2, today=lambda: today[0])
     thread = _run_in_thread(daemon)
     try:
-        wait_until(lambda: (small / "Reconnect" / "2026-11-01.md").exists(), timeout=10)
-        first = (small / "Reconnect" / "2026-11-01.md").read_bytes()
+        wait_until(lambda: (small / "Reconnect" / "Reconnect 2026-11-01.md").exists(), timeout=10)
+        first = (small / "Reconnect" / "Reconnect 2026-11-01.md").read_bytes()
         today[0] = dt.date(2026, 11, 2)
-        wait_until(lambda: (small / "Reconnect" / "2026-11-02.md").exists(), timeout=10)
-        assert (small / "Reconnect" / "2026-11-01.md").read_bytes() == first
+        wait_until(lambda: (small / "Reconnect" / "Reconnect 2026-11-02.md").exists(), timeout=10)
+        assert (small / "Reconnect" / "Reconnect 2026-11-01.md").read_bytes() == first
     finally:
         daemon.stop()
         thread.join(timeout=10)  # type: ignore[attr-defined]

@@ -37,6 +37,8 @@ def handful_extra_records(vault: Vault, day: dt.date, store: NoteStore) -> Itera
 def handful_generators(context: GenerateContext) -> Iterable[Change]:
     """The reconnect list, then (for a full refresh) every person region and the network."""
     loaded = context.loaded
+    if not loaded.model.people:
+        return []  # a list of nobody, "Nobody is due today", helps no one: the CLI says why
     vault = loaded.vault
     output = vault.config.output
     found = [

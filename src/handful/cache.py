@@ -50,7 +50,7 @@ from handful.vault.scan import NoteFile
 log = logging.getLogger(__name__)
 
 #: Bump when the stored shape or what parse_note returns changes.
-SCHEMA_VERSION = "12"
+SCHEMA_VERSION = "13"
 #: Rows written to SQLite in one go; the text of written rows is then dropped from memory.
 FLUSH_EVERY = 2000
 CACHE_FILE = "cache.sqlite"

@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 import click
 
 from handful import __version__, engine
-from handful.errors import HandfulError, Problem, Severity
+from handful.errors import HandfulError, NotFoundError, Problem, Severity
 from handful.generate.json_output import network_json, plan_json
+from handful.setup import no_people_message
 from handful.store import NoteStore
 from handful.write import Recorder
 
@@ -108,7 +109,7 @@ def report_problems(problems: list[Problem], written: list[Problem] | None = Non
     errors = [p for p in problems if p.severity is Severity.ERROR]
     for problem in errors:
         click.echo(f"handful: {problem}", err=True)
-    warnings = len(problems) - len(errors)
+    warnings = sum(1 for p in problems if p.severity is Severity.WARNING)
     if warnings:
         click.echo(f"handful: {warnings} warning(s); run 'handful doctor' to see them", err=True)
     known = set(problems)
@@ -207,39 +208,45 @@ def person(ctx: Context, name: str, day: str | None, as_json: bool) -> None:
 
 
 @cli.command()
-@click.option("--json", "as_json", is_flag=True, help="Print {errors, warnings} as JSON.")
+@click.option("--json", "as_json", is_flag=True, help="Print {errors, warnings, info} as JSON.")
+@click.option(
+    "--all", "everything", is_flag=True, help="Also list what is only counted (missing notes)."
+)
 @pass_context
-def doctor(ctx: Context, as_json: bool) -> None:
+def doctor(ctx: Context, as_json: bool, everything: bool) -> None:
     """Everything wrong with the vault, with file and line. Exit status 1 when errors exist."""
+    from handful.doctor import DoctorReport
+
     vault = ctx.open()
     loaded = ctx.load(vault)
-    problems = loaded.problems
-    errors = [p for p in problems if p.severity is Severity.ERROR]
-    warnings = [p for p in problems if p.severity is Severity.WARNING]
+    report = DoctorReport.of(loaded.problems)
     no_note = _no_note(loaded)
     if as_json:
-        data: dict[str, Any] = {
-            "errors": [p.as_dict() for p in errors],
-            "warnings": [p.as_dict() for p in warnings],
-        }
+        data: dict[str, Any] = report.as_json()
         if no_note is not None:
             data["no_note"] = [s.as_dict() for s in no_note]
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
     else:
-        for problem in problems:
-            click.echo(str(problem))
-        if no_note:
-            click.echo("People you are in touch with who have no note:")
-            for stranger in no_note:
-                click.echo(f"  {stranger.describe()}")
-            click.echo("  (plan their notes: handful capture people --create --dry-run)")
+        for line in report.lines(everything=everything):
+            click.echo(line)
+        _print_no_note(no_note)
         people = len(loaded.model.people)
         click.echo(
-            f"{len(loaded.files)} notes, {people} people: {len(errors)} error(s), "
-            f"{len(warnings)} warning(s)"
+            f"{len(loaded.files)} notes, {people} people: {len(report.errors)} error(s), "
+            f"{len(report.warnings)} warning(s)"
         )
-    if errors:
+    if report.errors:
         raise click.exceptions.Exit(1)
+
+
+def _print_no_note(no_note: list[Stranger] | None) -> None:
+    """The people exports show you in touch with who have no note, and how to make theirs."""
+    if not no_note:
+        return
+    click.echo("People you are in touch with who have no note:")
+    for stranger in no_note:
+        click.echo(f"  {stranger.describe()}")
+    click.echo("  (plan their notes: handful capture people --create --dry-run)")
 
 
 def _no_note(loaded: engine.Loaded) -> list[Stranger] | None:
@@ -269,6 +276,8 @@ def today(ctx: Context, day: str | None, limit: int | None, as_json: bool, dry_r
     from handful.generate.reconnect import render_region
 
     vault = ctx.open()
+    if not dry_run:
+        _move_old_notes(ctx, vault)
     when = parse_day(day)
     loaded = ctx.load(vault, when, writing=not dry_run)
     try:
@@ -292,17 +301,48 @@ def today(ctx: Context, day: str | None, limit: int | None, as_json: bool, dry_r
     if as_json:
         click.echo(
             json.dumps(
-                plan_json(loaded.model, result.plan, result.reconnect_path),
+                plan_json(
+                    loaded.model,
+                    result.plan,
+                    result.reconnect_path if loaded.model.people else None,
+                ),
                 indent=2,
                 ensure_ascii=False,
             )
         )
+    elif not loaded.model.people:
+        click.echo(f"handful: {no_people_message(vault.layout.people_folder)}", err=True)
     else:
         click.echo(render_region(loaded.model, result.plan), nl=False)
         verb = "would write" if dry_run else "wrote"
         if result.report.written:
             click.echo(f"\n{verb} {result.reconnect_path}", err=True)
     report_problems(loaded.problems, result.report.problems)
+
+
+def _move_old_notes(ctx: Context, vault: engine.Vault) -> None:
+    """Give reconnect notes named by the day alone their new names, in an undo batch of their
+    own; left for later while the watcher (or another command) holds the vault."""
+    from handful.errors import LockHeldError
+    from handful.migrate import move_reconnect_notes, old_reconnect_notes
+
+    if not old_reconnect_notes(vault):
+        return
+    try:
+        with (
+            _writing(vault, "rename reconnect notes", dry_run=False) as recorders,
+            ctx.store(vault, writing=True) as store,
+        ):
+            moved = move_reconnect_notes(vault, store=store, recorders=recorders)
+    except LockHeldError:
+        return
+    if moved.removed:
+        click.echo(
+            f"handful: gave {len(moved.removed)} reconnect note(s) their new name, "
+            "'Reconnect YYYY-MM-DD' (CHANGELOG.md says why; 'handful undo' puts them back)",
+            err=True,
+        )
+    report_problems([], moved.problems)
 
 
 @cli.command()
@@ -312,6 +352,8 @@ def today(ctx: Context, day: str | None, limit: int | None, as_json: bool, dry_r
 def refresh(ctx: Context, day: str | None, dry_run: bool) -> None:
     """Write that day's reconnect note, every person region and the network note."""
     vault = ctx.open()
+    if not dry_run:
+        _move_old_notes(ctx, vault)
     with (
         _writing(vault, "refresh", dry_run=dry_run) as recorders,
         ctx.store(vault, writing=not dry_run) as store,
@@ -329,6 +371,8 @@ def refresh(ctx: Context, day: str | None, dry_run: bool) -> None:
     if done.result is None or done.loaded is None:
         click.echo(f"wrote 0 file(s); {done.unchanged} unchanged")
         return
+    if not done.loaded.model.people:
+        click.echo(f"handful: {no_people_message(vault.layout.people_folder)}", err=True)
     report = done.result.report
     if dry_run:
         for diff in report.diffs:
@@ -346,7 +390,7 @@ def refresh(ctx: Context, day: str | None, dry_run: bool) -> None:
 @pass_context
 def network(ctx: Context, day: str | None, as_json: bool) -> None:
     """The shape of your network: circles, strongest, drifting, one-sided and dormant ties."""
-    from handful.generate.network import render_region
+    from handful.generate.network import render_text
     from handful.score.network import network_report
 
     vault = ctx.open()
@@ -361,7 +405,7 @@ def network(ctx: Context, day: str | None, as_json: bool) -> None:
             )
         )
     else:
-        click.echo(render_region(loaded.model, report, assessments), nl=False)
+        click.echo(render_text(loaded.model, report, assessments), nl=False)
 
 
 @cli.command("path")
@@ -370,24 +414,30 @@ def network(ctx: Context, day: str | None, as_json: bool) -> None:
 @click.option("--date", "day", metavar="YYYY-MM-DD", help="As of this day (default: today).")
 @pass_context
 def path_command(ctx: Context, source: str, target: str, day: str | None) -> None:
-    """The most reliable chain of people from FROM to TO (FROM may be 'me')."""
+    """The most reliable chain of people from FROM to TO (either may be 'me')."""
     from handful.model.lookup import find_person
-    from handful.score.reach import ME, best_path, my_ties, person_graph, with_me
+    from handful.score.reach import ME, SELF_WORDS, best_path, my_ties, person_graph, with_me
 
     vault = ctx.open()
     when = parse_day(day)
     loaded = ctx.load(vault, when)
+
+    def who(name: str) -> str:
+        return ME if name.strip().casefold() in SELF_WORDS else find_person(loaded.model, name)
+
+    start, goal = who(source), who(target)
+    if start == goal:
+        click.echo(
+            "that is you: no chain needed"
+            if start == ME
+            else f"{_name(loaded, start)} is {_name(loaded, goal)}: no chain needed"
+        )
+        return
     assessments = engine.assess_all(loaded, when)
     graph = with_me(person_graph(loaded.model), my_ties(assessments))
-    start = (
-        ME
-        if source.strip().lower() in {"me", "you", "i", "myself"}
-        else find_person(loaded.model, source)
-    )
-    goal = find_person(loaded.model, target)
     found = best_path(graph, start, goal)
     if found is None:
-        raise HandfulError(f"no chain of at most 3 people links {source} to {target}")
+        raise NotFoundError(f"no chain of at most 3 people links {source} to {target}")
     click.echo(_describe_path(loaded, found))
 
 
@@ -585,9 +635,182 @@ def log_command(
         )
     with _writing(vault, "log", dry_run=False, exclusive=False) as recorders:
         report = Writer(vault.root, recorders=recorders).apply([change])
-    if report.problems:
-        raise HandfulError(str(report.problems[0]))
-    click.echo(f"logged in {target}: {line}")
+        if report.problems:
+            raise HandfulError(str(report.problems[0]))
+        click.echo(f"logged in {target}: {line}")
+        _follow_edits(ctx, vault, [key], recorders, command="log", today=dt.date.today())
+
+
+def _follow_edits(
+    ctx: Context,
+    vault: engine.Vault,
+    keys: list[str],
+    recorders: list[Recorder],
+    *,
+    command: str,
+    today: dt.date,
+) -> None:
+    """The people's regions and today's list, at once, in the command's undo batch; left to
+    the watcher when it runs (it holds the vault's lock, and picks up the edits itself)."""
+    from handful.errors import LockHeldError
+    from handful.lock import VaultLock
+    from handful.logged import follow_edits
+
+    try:
+        with VaultLock(vault.own_state(), command), ctx.store(vault, writing=True) as store:
+            report = follow_edits(vault, keys, today=today, store=store, recorders=recorders)
+    except LockHeldError as exc:
+        # The watcher (or a refresh) holds the vault: it picks up the edits and writes both.
+        click.echo(f"handful: {exc}; the region is left to it", err=True)
+        return
+    for path in report.written:
+        click.echo(f"updated {path}", err=True)
+    report_problems([], report.problems)
+
+
+@cli.command()
+@click.option("--yes", is_flag=True, help="Write handful.toml without asking (for scripts).")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print what was found as JSON (writes only with --yes)."
+)
+@pass_context
+def init(ctx: Context, yes: bool, as_json: bool) -> None:
+    """Look at the vault, say how handful reads it, and write handful.toml when you say so."""
+    from handful.loading import vault_at
+    from handful.setup import init as setup
+    from handful.setup.survey import init_root, survey
+
+    found = survey(init_root(ctx.vault_option))
+    text = setup.config_text(found.settings) if setup.needs_file(found) else None
+    if not as_json:
+        for line in setup.describe(found):
+            click.echo(line)
+    written = False
+    if text is not None and (yes or (not as_json and _confirm_config(text))):
+        with _writing(vault_at(found.root), "init", dry_run=False, exclusive=False) as recorders:
+            report = setup.write_config(found, recorders=recorders)
+        if report.problems:
+            raise HandfulError(str(report.problems[0]))
+        written = bool(report.written)
+    if as_json:
+        data = {**found.as_json(), "handful_toml": text, "written": written}
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    click.echo("")
+    if text is None:
+        if found.config_exists and found.settings:
+            click.echo("handful.toml exists; init leaves it as it is. Lines it would add:")
+            click.echo("\n".join(f"  [{t}] {k} = {json.dumps(v)}" for t, k, v in found.settings))
+        else:
+            click.echo("Nothing to set: handful reads this vault as it is.")
+    elif written:
+        click.echo(f"wrote {found.root / 'handful.toml'} ('handful undo' removes it)")
+    else:
+        click.echo("Nothing written; run 'handful init --yes' to write it.")
+        if found.only_without:
+            shown = ", ".join(found.only_without[:3])
+            more = f" and {len(found.only_without) - 3} more" if len(found.only_without) > 3 else ""
+            click.echo(
+                f"Until it is written, handful reads {len(found.only_without)} more note(s) as "
+                f"people that the settings above leave out: {shown}{more}."
+            )
+    if found.people and (written or text is None):
+        click.echo("Next: 'handful triage' to place people in circles, then 'handful today'.")
+    elif found.people:
+        click.echo("Next: 'handful init --yes' to keep these settings, then 'handful triage'.")
+
+
+def _confirm_config(text: str) -> bool:
+    """Show handful.toml and ask; no answer (a script, end of input) is no."""
+    click.echo("\nhandful.toml would say:")
+    click.echo("".join(f"  {line}\n" for line in text.splitlines()), nl=False)
+    try:
+        return click.confirm("Write handful.toml?", default=False)
+    except click.exceptions.Abort:
+        click.echo("")
+        return False
+
+
+@cli.command()
+@click.option(
+    "--limit", type=click.IntRange(1, 10_000), default=None, help="Ask about at most N people."
+)
+@click.option("--date", "day", metavar="YYYY-MM-DD", help="Judge as of this day (default: today).")
+@click.option("--json", "as_json", is_flag=True, help="List the proposals as JSON; ask nothing.")
+@pass_context
+def triage(ctx: Context, limit: int | None, day: str | None, as_json: bool) -> None:
+    """Place each person with no circle in one, the most contacted and mentioned first."""
+    from handful import triage as walk
+
+    vault = ctx.open()
+    when = parse_day(day)
+    loaded = ctx.load(vault, when, writing=not as_json)
+    found = walk.proposals(loaded.model, engine.assess_all(loaded, when), limit=limit)
+    if as_json:
+        click.echo(json.dumps([p.as_json() for p in found], indent=2, ensure_ascii=False))
+        report_problems(loaded.problems, [])
+        return
+    if not loaded.model.people:
+        click.echo(f"handful: {no_people_message(vault.layout.people_folder)}", err=True)
+        return
+    if not found:
+        click.echo("Everyone has a circle (or is marked 'tie: none'): nothing to triage.")
+        _print_no_note(_no_note(loaded))
+        report_problems(loaded.problems, [])
+        return
+    console = _console()
+    with _writing(vault, "triage", dry_run=False, exclusive=False) as recorders:
+        shown: set[int] = set()
+
+        def ask(proposal: walk.Proposal, index: int) -> str:
+            if index not in shown:  # asked again after a wrong key: the prompt alone
+                shown.add(index)
+                first, *rest = walk.describe(proposal, index, len(found))
+                console.print("")
+                console.print(first, style="bold")
+                for line in rest:
+                    console.print(line)
+            return _read_key("> ")
+
+        def write(proposal: walk.Proposal, answer: str) -> walk.Written:
+            return walk.write_answer(vault.root, proposal.key, answer, recorders=recorders)
+
+        session = walk.walk(found, ask=ask, write=write, said=click.echo)
+        if session.placed:
+            _follow_edits(ctx, vault, list(session.placed), recorders, command="triage", today=when)
+    click.echo("")
+    click.echo(walk.summary(session))
+    _print_no_note(_no_note(loaded))
+    report_problems(loaded.problems, [])
+
+
+def _console() -> Any:
+    """A rich console that prints text as it is: no markup, no wrapping, colour on a terminal."""
+    from rich.console import Console
+
+    return Console(highlight=False, markup=False, soft_wrap=True, emoji=False)
+
+
+#: Keys that end the walk as ``q`` does: Ctrl-C, Ctrl-D, Escape.
+QUIT_KEYS = frozenset({"\x03", "\x04", "\x1b"})
+
+
+def _read_key(prompt: str) -> str:
+    """One key on a terminal (no Enter needed); else one line of input, the whole line the
+    answer. End of input, Ctrl-C and Ctrl-D quit as ``q`` does: what was answered is kept."""
+    click.echo(prompt, nl=False)
+    stdin = sys.stdin
+    try:
+        if stdin.isatty():
+            char = click.getchar()
+            click.echo(char if char.isprintable() else "")
+            return "q" if char in QUIT_KEYS else "" if char in "\r\n" else char
+        line = stdin.readline()
+    except (EOFError, KeyboardInterrupt):
+        click.echo("")
+        return "q"
+    click.echo(line.strip())
+    return "q" if line == "" else line.strip()
 
 
 @cli.command()
@@ -609,6 +832,8 @@ def undo(ctx: Context) -> None:
         click.echo(f"removed {path} (the command had created it)")
     for path in report.declined:
         click.echo(f"left {path} as it is: it changed after handful wrote it", err=True)
+    for made in report.folders:
+        click.echo(f"removed the folder {made}/ (the command had created it)")
     click.echo(
         f"undid '{report.command}' ({report.batch}): {len(report.restored)} restored, "
         f"{len(report.removed)} removed, {len(report.declined)} left alone"

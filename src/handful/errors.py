@@ -30,10 +30,16 @@ class ConfigError(HandfulError):
     """``handful.toml`` cannot be read or holds a wrong value."""
 
 
-class PersonNotFoundError(HandfulError):
-    """A NAME given on the command line matches no person (or several)."""
+class NotFoundError(HandfulError):
+    """What a command was asked about is not in the vault: no such person, company or tag, or
+    no chain of people between two. Exit status 1 (docs/cli.md): the command ran, the answer
+    is "none", unlike a usage or vault error (2)."""
 
     exit_code = 1
+
+
+class PersonNotFoundError(NotFoundError):
+    """A NAME given on the command line matches no person (or several)."""
 
     def __init__(self, message: str, candidates: tuple[str, ...] = ()) -> None:
         super().__init__(message)
@@ -62,6 +68,9 @@ def os_advice(exc: OSError) -> str:
 class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
+    #: Worth knowing, not wrong: a template that is never a person, a link to a note that does
+    #: not exist yet. ``doctor`` shows or counts it; other commands do not count it as a warning.
+    INFO = "info"
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,3 +104,7 @@ def error(path: str, line: int | None, code: str, message: str) -> Problem:
 
 def warning(path: str, line: int | None, code: str, message: str) -> Problem:
     return Problem(path, line, code, message, Severity.WARNING)
+
+
+def info(path: str, line: int | None, code: str, message: str) -> Problem:
+    return Problem(path, line, code, message, Severity.INFO)

@@ -124,7 +124,11 @@ def scan_checked(vault: Vault) -> Scan:
 
 
 def open_vault(path: str | os.PathLike[str] | None = None) -> Vault:
-    root = find_vault(path)
+    return vault_at(find_vault(path))
+
+
+def vault_at(root: Path) -> Vault:
+    """The vault at ``root``, whatever marks it (``handful init`` opens a plain folder)."""
     config = load_config(root)
     manager = plugins.manager(config.plugins)
     problems: list[Problem] = []

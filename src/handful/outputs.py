@@ -112,7 +112,7 @@ def refresh(
     ]
     writer = Writer(loaded.vault.root, dry_run=dry_run, recorders=recorders, installed=installed)
     result = writer.apply(changes, stop=stop)
-    return RefreshResult(plan, result, changes[0].path, assessments)
+    return RefreshResult(plan, result, reconnect_target(loaded.vault, day)[0], assessments)
 
 
 def with_outputs(loaded: Loaded, day: dt.date, *, everything: bool) -> Loaded:

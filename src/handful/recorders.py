@@ -44,10 +44,14 @@ class OwnWrites(Recorder):
         self.list_note = list_note
         self.count = 0  # files written through this recorder
         self._kept: dict[str, tuple[int, int]] = {}
+        #: the hash of what handful last wrote to each file: a change that holds exactly it is
+        #: handful's own (the watcher reads its reconnect note again, but does not log it)
+        self.written: dict[str, str] = {}
 
     def record(self, path: str, before: bytes | None, after: bytes) -> None:
         self.count += 1
         self._kept.pop(path, None)
+        self.written[path] = digest(after)
         record = self.records.get(path)
         if before is None or path == self.list_note or (record is None and path not in self.plain):
             return

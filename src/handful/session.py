@@ -117,6 +117,9 @@ class Applied:
 
     changed: tuple[str, ...]
     people: frozenset[str] | None
+    #: the changed notes that hold exactly what handful wrote (its reconnect and network notes,
+    #: read again for their ticks): not the user's changes
+    own: frozenset[str] = frozenset()
 
 
 class Session:
@@ -212,7 +215,7 @@ class Session:
                     *recorders,
                 ],
             )
-        if not dry_run and result.report.settled:
+        if not dry_run and result.report.settled and loaded.model.people:
             checked = len(result.report.written) + len(result.report.unchanged)
             _remember_stamp(vault, store, loaded, result, day, options, checked, exports)
             if everything and limit is None and quick.usable(vault):
@@ -272,6 +275,7 @@ class Session:
         files = dict(loaded.files)
         problems = dict(loaded.read_problems)
         changes: dict[str, NoteRecord | None] = {}
+        own: set[str] = set()
         for path in paths:
             file = stat_note(root, path)
             if file is None:
@@ -291,8 +295,10 @@ class Session:
             if problem is not None:
                 problems[path] = problem
             changes[path] = record
+            if path in self.own.written and self.own.written[path] == self.store.hash_of(path):
+                own.add(path)
         self.store.flush()
-        return self._update(changes, files, problems)
+        return self._update(changes, files, problems, own=frozenset(own))
 
     def recapture(self, day: dt.date) -> Applied:
         """Exports send no file events (most live outside the vault): stat them, and read again,
@@ -311,15 +317,20 @@ class Session:
         }
         gone = set(state.records) - set(loaded.files) - set(found)  # an export removed
         changes.update(dict.fromkeys(gone))
-        return self._update(changes, dict(loaded.files), dict(loaded.read_problems))
+        return self._update(
+            changes, dict(loaded.files), dict(loaded.read_problems), own=frozenset()
+        )
 
     def _update(
         self,
         changes: dict[str, NoteRecord | None],
         files: dict[str, NoteFile],
         problems: dict[str, Problem],
+        *,
+        own: frozenset[str],
     ) -> Applied:
-        """The model with ``changes`` (records, None for gone), and whom they touched."""
+        """The model with ``changes`` (records, None for gone), whom they touched, and which of
+        the changed notes were handful's own writes (``own``)."""
         loaded = self._loaded()
         state = loaded.state
         assert state is not None
@@ -337,10 +348,10 @@ class Session:
         self.own.records = self.loaded.records
         if touched is None:
             self._assessments.clear()
-            return Applied(tuple(sorted(changes)), None)
+            return Applied(tuple(sorted(changes)), None, own)
         for key in touched:
             self._assessments.pop(key, None)
-        return Applied(tuple(sorted(changes)), frozenset(touched))
+        return Applied(tuple(sorted(changes)), frozenset(touched), own)
 
     def assessments(self, day: dt.date) -> dict[str, Assessment]:
         """Everyone's assessment for ``day``, redone only for people whose data changed."""

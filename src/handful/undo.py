@@ -27,6 +27,7 @@ import os
 import re
 import stat
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,8 @@ from handful.write import Change, Recorder, Writer, WriteReport, fsync_dir
 
 MANIFEST = "manifest.jsonl"
 COMMAND = "command"
+#: The folders the batch's writes created, one vault-relative path a line.
+FOLDERS = "folders"
 #: Batches kept, and their total size: enough to step back through a day of work.
 KEEP_BATCHES = 20
 KEEP_BYTES = 64 * 1024 * 1024
@@ -131,6 +134,30 @@ class UndoLog(Recorder):
     def record(self, path: str, before: bytes | None, after: bytes) -> None:
         self.installed += 1
 
+    def folders(self, made: Sequence[str]) -> None:
+        """Keep the folders a write is about to create, so undo can remove them again."""
+        folder = self._open()
+        lines = "".join(f"{path}\n" for path in made).encode("utf-8")
+        _append(folder / FOLDERS, lines, durable=False)
+
+    def removing(self, path: str, before: bytes, *, durable: bool) -> None:
+        """A removal (``Writer.move``): the bytes, and a manifest line whose "after" is null."""
+        folder = self._open()
+        blob = f"{self.count:06d}.before"
+        _write_new(folder / blob, before, durable=durable)
+        entry = {"path": path, "before": digest(before), "after": None, "blob": blob}
+        line = (json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8")
+        try:
+            _append(folder / MANIFEST, line, durable=durable)
+        except OSError:
+            with contextlib.suppress(OSError):
+                (folder / blob).unlink()
+            raise
+        self.count += 1
+
+    def removed(self, path: str, before: bytes) -> None:
+        self.installed += 1
+
     def close(self) -> None:
         """Drop a batch none of whose writes happened; prune old batches after a batch that
         wrote, at most once a minute per process (the watcher closes a batch per save; pruning
@@ -189,7 +216,7 @@ def _append(path: Path, data: bytes, *, durable: bool) -> None:
 
 
 def _known_file(name: str) -> bool:
-    return name in (COMMAND, MANIFEST) or bool(_BLOB.match(name))
+    return name in (COMMAND, MANIFEST, FOLDERS) or bool(_BLOB.match(name))
 
 
 def _remove_batch(folder: Path) -> None:
@@ -268,13 +295,15 @@ class UndoReport:
     restored: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     declined: list[str] = field(default_factory=list)
+    #: folders the command had created, removed once undo emptied them
+    folders: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
 class _Entry:
     path: str
     before: str | None
-    after: str
+    after: str | None  # None: the write removed the file (a note moved to a new name)
     blob: str | None
     line: int
 
@@ -289,8 +318,8 @@ def undo_last(vault_root: Path, state_dir: Path) -> UndoReport:
     batches = _batches(root)
     if not batches:
         raise HandfulError(
-            "nothing to undo: no command has written anything yet "
-            f"(or its history in {root} was removed)"
+            "nothing to undo: no change is recorded (every recorded command was undone, none "
+            f"has written yet, or its history in {root} was removed)"
         )
     batch = batches[-1]
     hidden = os.path.relpath(state_dir, vault_root).replace(os.sep, "/")
@@ -300,6 +329,7 @@ def undo_last(vault_root: Path, state_dir: Path) -> UndoReport:
     by_path: dict[str, list[_Entry]] = {}
     for entry in entries:
         by_path.setdefault(entry.path, []).append(entry)
+    folders = _read_folders(batch, vault_root, hidden)
     writer = Writer(vault_root)
     for path, writes in sorted(by_path.items()):
         try:
@@ -310,25 +340,69 @@ def undo_last(vault_root: Path, state_dir: Path) -> UndoReport:
         target = _undo_target(digest(current) if current is not None else None, writes)
         if target is None:
             continue  # none of its writes happened: nothing to put back
-        if target is EDITED or current is None:
+        if target is EDITED or (current is None and target.after is not None):
             report.declined.append(path)
             continue
         outcome = WriteReport()
         if target.blob is None:
+            assert current is not None
             done = writer.remove(path, current, outcome)
             (report.removed if done else report.declined).append(path)
             continue
         old = blobs[target.blob]
 
-        def restore(text: str | None, expected: bytes = current, old: str = old) -> str | None:
-            if text is None or text.encode("utf-8") != expected:
+        def restore(
+            text: str | None, expected: bytes | None = current, old: str = old
+        ) -> str | None:
+            # The file must still hold what handful left: these bytes, or (a removal) nothing.
+            if (text.encode("utf-8") if text is not None else None) != expected:
                 return None
             return old
 
         result = writer.apply([Change(path, restore, "undo", check_frontmatter=False)])
         (report.restored if result.written else report.declined).append(path)
+    report.folders = _remove_folders(vault_root, folders, report.removed)
     _remove_batch(batch)
     return report
+
+
+def _remove_folders(vault_root: Path, folders: Sequence[str], removed: Sequence[str]) -> list[str]:
+    """Remove, deepest first, the folders the batch created that held a file undo just removed
+    and are empty now (``rmdir`` never removes anything else)."""
+    emptied: list[str] = []
+    holding = {parent for path in removed for parent in _parents(path)}
+    for folder in sorted(set(folders) & holding, key=lambda f: (-f.count("/"), f)):
+        path = vault_root / folder
+        info = _lstat(path)
+        if info is None or not stat.S_ISDIR(info.st_mode):
+            continue
+        try:
+            path.rmdir()
+        except OSError:
+            continue  # not empty: something of yours is in it
+        emptied.append(folder)
+    return emptied
+
+
+def _parents(path: str) -> list[str]:
+    parts = path.split("/")[:-1]
+    return ["/".join(parts[: n + 1]) for n in range(len(parts))]
+
+
+def _read_folders(batch: Path, vault_root: Path, hidden: str) -> list[str]:
+    """The folders the batch says it created, each checked like a manifest path."""
+    data = _batch_file(batch, FOLDERS, "list of folders", missing_ok=True)
+    if data is None:
+        return []
+    try:
+        lines = data.decode("utf-8").split("\n")
+    except UnicodeDecodeError:
+        raise _refuse(batch, "its list of folders is not UTF-8 text") from None
+    found: list[str] = []
+    for number, line in enumerate(lines[:-1], start=1):
+        _check_path(batch, _Entry(line, None, None, None, number), vault_root, hidden)
+        found.append(line)
+    return found
 
 
 #: ``_undo_target``'s answer for a file edited after handful's last write to it.
@@ -383,19 +457,8 @@ def _refuse(batch: Path, why: str, line: int | None = None) -> BadBatchError:
 
 def _read_batch(batch: Path, vault_root: Path, hidden: str) -> list[_Entry]:
     """Every write of the batch, checked; BadBatchError at the first thing handful did not write."""
-    path = batch / MANIFEST
-    try:
-        fd = os.open(
-            path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-        )
-    except OSError as exc:
-        raise _refuse(batch, f"its manifest cannot be read ({exc.strerror})") from None
-    with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise _refuse(batch, "its manifest is not a file")
-        data = handle.read(MAX_MANIFEST + 1)
-    if len(data) > MAX_MANIFEST:
-        raise _refuse(batch, "its manifest is larger than any handful writes")
+    data = _batch_file(batch, MANIFEST, "manifest")
+    assert data is not None
     lines = data.split(b"\n")
     # A last line without its newline is a write cut short (the process was killed, the disk
     # was full): its file was never replaced, since the line is written first.
@@ -407,6 +470,29 @@ def _read_batch(batch: Path, vault_root: Path, hidden: str) -> list[_Entry]:
     return entries
 
 
+def _batch_file(batch: Path, name: str, what: str, *, missing_ok: bool = False) -> bytes | None:
+    """The bytes of one of the batch's own files: a plain file (no link, no FIFO) no larger
+    than handful writes; None when it is missing and may be."""
+    try:
+        fd = os.open(
+            batch / name,
+            os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0),
+        )
+    except FileNotFoundError:
+        if missing_ok:
+            return None
+        raise _refuse(batch, f"its {what} cannot be read (it is missing)") from None
+    except OSError as exc:
+        raise _refuse(batch, f"its {what} cannot be read ({exc.strerror})") from None
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise _refuse(batch, f"its {what} is not a file")
+        data = handle.read(MAX_MANIFEST + 1)
+    if len(data) > MAX_MANIFEST:
+        raise _refuse(batch, f"its {what} is larger than any handful writes")
+    return data
+
+
 def _entry(batch: Path, raw: bytes, number: int) -> _Entry:
     try:
         value: Any = json.loads(raw.decode("utf-8"))
@@ -415,7 +501,10 @@ def _entry(batch: Path, raw: bytes, number: int) -> _Entry:
     if not isinstance(value, dict) or set(value) != _KEYS:
         raise _refuse(batch, "a line does not hold exactly path, before, after and blob", number)
     path, before, after, blob = value["path"], value["before"], value["after"], value["blob"]
-    if not isinstance(path, str) or not isinstance(after, str) or not _HASH.match(after):
+    removal = after is None and blob is not None  # a note moved to a new name
+    if not isinstance(path, str) or not (
+        removal or (isinstance(after, str) and _HASH.match(after))
+    ):
         raise _refuse(batch, "a path or hash of the wrong type", number)
     if before is None and blob is None:
         return _Entry(path, None, after, None, number)

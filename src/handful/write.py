@@ -29,7 +29,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -79,6 +79,8 @@ class WriteReport:
     unchanged: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     diffs: list[str] = field(default_factory=list)
+    #: files given a new name by ``Writer.move`` (their new name is in ``written``)
+    removed: list[str] = field(default_factory=list)
 
     @property
     def settled(self) -> bool:
@@ -92,6 +94,7 @@ class WriteReport:
         self.unchanged += other.unchanged
         self.problems += other.problems
         self.diffs += other.diffs
+        self.removed += other.removed
 
 
 class Recorder:
@@ -105,6 +108,16 @@ class Recorder:
 
     def record(self, path: str, before: bytes | None, after: bytes) -> None:
         """The file now holds ``after``."""
+
+    def folders(self, made: Sequence[str]) -> None:
+        """A write is about to create these folders (vault-relative, outermost first): the undo
+        log keeps them, so ``undo`` can remove them again once it has emptied them."""
+
+    def removing(self, path: str, before: bytes, *, durable: bool) -> None:
+        """``path`` is about to be removed (``Writer.move``); told before, like ``prepare``."""
+
+    def removed(self, path: str, before: bytes) -> None:
+        """``path`` is gone."""
 
 
 class LeftAlone(Exception):
@@ -694,8 +707,17 @@ class Writer:
         return _Pending(change, real, before, new_text.encode("utf-8"), info)
 
     def _stage(self, item: _Pending, report: WriteReport, *, durable: bool) -> Path | None:
-        """The temporary file, with the recorders told; None (reported) when either fails."""
+        """The temporary file, with the recorders told; None (reported) when either fails.
+        Folders the file needs are told to the recorders before they are made."""
         path = item.change.path
+        made = self._missing_folders(item.real.parent)
+        try:
+            if made:
+                for recorder in self.recorders:
+                    recorder.folders(made)
+        except OSError as exc:
+            report.problems.append(_undo_failed(path, exc))
+            return None
         try:
             temp = _stage(item.real, item.data, item.info)
         except LeftAlone as left:
@@ -749,6 +771,76 @@ class Writer:
                 return
             item = again
         report.problems.append(_busy(item.change.path))
+
+    def _missing_folders(self, folder: Path) -> list[str]:
+        """The folders (vault-relative, outermost first) that do not exist yet up to ``folder``."""
+        missing: list[str] = []
+        while folder != self.root_real and self.root_real in folder.parents:
+            if os.path.lexists(folder):
+                break
+            missing.append(folder.relative_to(self.root_real).as_posix())
+            folder = folder.parent
+        return missing[::-1]
+
+    def move(self, source: str, target: str, what: str = "note") -> WriteReport:
+        """Give the file ``source`` the new name ``target``: ``target`` is created with its bytes
+        (never replacing a file), then ``source`` is removed while it still holds exactly those
+        bytes, both recorded first (``undo`` puts the old name back). A note that changed
+        meanwhile keeps its old name, and the copy goes again."""
+        report = WriteReport()
+        try:
+            real = self._real(source)
+            settled, data, info = _settled_read(real, self.installed)
+        except ValueError as exc:
+            report.problems.append(error(source, None, "path-outside", str(exc)))
+            return report
+        except LeftAlone as left:
+            report.problems.append(_located(left.problem, source))
+            return report
+        except OSError as exc:
+            report.problems.append(_write_failed(source, exc))
+            return report
+        if not settled:
+            report.problems.append(_busy(source))
+            return report
+        if data is None or info is None:
+            return report
+        try:
+            _check_identity(source, real, info)
+            text = data.decode("utf-8")
+        except LeftAlone as left:
+            report.problems.append(left.problem)
+            return report
+        except UnicodeDecodeError:
+            report.problems.append(
+                error(source, None, "note-not-utf8", "not UTF-8 text; handful leaves it untouched")
+            )
+            return report
+        created = self.apply(
+            [Change(target, lambda current: text if current is None else None, what, False)]
+        )
+        report.merge(created)
+        if target not in created.written or self.dry_run:
+            if self.dry_run and target in created.written:
+                report.removed.append(source)
+            return report
+        try:
+            for recorder in self.recorders:
+                recorder.removing(source, data, durable=True)
+            gone = _remove_if_unchanged(real, data)
+        except OSError as exc:
+            report.problems.append(_write_failed(source, exc))
+            gone = False
+        if gone:
+            report.removed.append(source)
+            for recorder in self.recorders:
+                recorder.removed(source, data)
+            return report
+        # The old note changed while it was copied: it keeps its name, the copy goes.
+        report.written.remove(target)
+        with contextlib.suppress(OSError, ValueError):
+            _remove_if_unchanged(self._real(target), data)
+        return report
 
     def remove(self, relative: str, expected: bytes, report: WriteReport) -> bool:
         """Delete a file handful created, only while it holds exactly what handful wrote."""

@@ -60,6 +60,7 @@ def person_json(model: Model, a: Assessment) -> dict[str, Any]:
         "kin": person.kin,
         "archived": person.archived,
         "paused": person.paused,
+        "personal_tie": not person.no_tie,
         "snooze_until": person.snooze_until.isoformat() if person.snooze_until else None,
         "tags": list(person.tags),
         "knows": [model.people[k].name for k in relations["knows"]],
@@ -111,7 +112,13 @@ def person_card(model: Model, a: Assessment, *, timeline: int = 15) -> str:
         facts.append(f"birthday {person.birthday.iso()}")
     out.append(" · ".join(facts))
     flags = [
-        label for label, on in (("archived", person.archived), ("paused", person.paused)) if on
+        label
+        for label, on in (
+            ("archived", person.archived),
+            ("paused", person.paused),
+            ("not a personal tie (tie: none)", person.no_tie),
+        )
+        if on
     ]
     if person.snooze_until and person.snooze_until > a.as_of:
         flags.append(f"snoozed until {person.snooze_until.isoformat()}")

@@ -21,6 +21,7 @@ from handful.score.assess import Assessment, assess_person
 from handful.score.daily import DailyPlan
 from handful.score.network import NetworkReport
 from handful.score.params import ScoringParams
+from handful.vault.names import note_path
 from handful.vault.settings import VaultLayout
 from handful.write import Change
 
@@ -86,7 +87,7 @@ def reconnect_target(output: OutputSettings, layout: VaultLayout, day: dt.date) 
     """(path, create) for that day's list: its own note, or a region in the daily note."""
     if output.reconnect_in_daily_note:
         return daily_note_path(layout, day), False
-    return reconnect.note_path(output.reconnect_folder, day), True
+    return note_path(output.reconnect_folder, day), True
 
 
 def reconnect_change(

@@ -15,8 +15,9 @@ from handful.score.daily import DailyPlan, Suggestion
 from handful.score.network import NetworkReport
 
 
-def plan_json(model: Model, plan: DailyPlan, path: str) -> dict[str, Any]:
-    """The day's list, as ``today --json`` prints it (``path``: where the note is)."""
+def plan_json(model: Model, plan: DailyPlan, path: str | None) -> dict[str, Any]:
+    """The day's list, as ``today --json`` prints it (``path``: where the note is, None when
+    there are no people and so no note)."""
 
     def entry(s: Suggestion) -> dict[str, Any]:
         a = s.assessment
@@ -32,6 +33,7 @@ def plan_json(model: Model, plan: DailyPlan, path: str) -> dict[str, Any]:
     return {
         "date": plan.date.isoformat(),
         "path": path,
+        "people": len(model.people),
         "suggestions": [entry(s) for s in plan.suggestions],
         "rekindle": entry(plan.rekindle) if plan.rekindle else None,
         "birthdays": [
@@ -57,7 +59,13 @@ def network_json(
 
     def named(keys: tuple[str, ...]) -> list[dict[str, Any]]:
         return [
-            {"name": people[k].name, "path": k, "strength": round(assessments[k].strength.score, 1)}
+            {
+                "name": people[k].name,
+                "path": k,
+                "strength": None
+                if assessments[k].strength.score is None
+                else round(assessments[k].strength.score, 1),
+            }
             for k in keys
         ]
 

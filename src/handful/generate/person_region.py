@@ -26,17 +26,29 @@ def render_person_region(
     """Markdown for the region of person ``key`` (``\\n`` line endings, no markers)."""
     person = model.people[key]
     interactions = [i for i in model.interactions_of(key) if i.kind != "mention"]
-    lines: list[str] = [
-        REGION_TITLE,
-        "",
-        *_summary(
-            person.circle.value if person.circle else None, cadence, interactions, warmth, drift
-        ),
+    sections = [
+        *_timeline(model, key, interactions, timeline_limit),
+        *_mentions(model, key, mentions_limit),
+        *_follow_ups(model, key),
+        *_connections(model, key),
     ]
-    lines += _timeline(model, key, interactions, timeline_limit)
-    lines += _mentions(model, key, mentions_limit)
-    lines += _follow_ups(model, key)
-    lines += _connections(model, key)
+    tie = interactions or person.circle or person.cadence_days or person.closeness
+    if person.no_tie:
+        # Not a personal tie: what the vault says about them, no circle or contact to track.
+        summary = (
+            []
+            if sections
+            else ["- Not a personal tie (`tie: none`): nothing mentions them yet.", ""]
+        )
+    elif not tie and sections:
+        # Someone you only read about (an author): their mentions, without "Circle: not set ·
+        # Cadence: none yet · Last contact: none recorded".
+        summary = []
+    else:
+        summary = _summary(
+            person.circle.value if person.circle else None, cadence, interactions, warmth, drift
+        )
+    lines = [REGION_TITLE, "", *summary, *sections]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 

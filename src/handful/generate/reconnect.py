@@ -9,7 +9,6 @@ rewritten.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import re
 from urllib.parse import unquote
@@ -118,8 +117,3 @@ def _append_newcomers(existing: str, model: Model, plan: DailyPlan) -> str:
     for suggestion in newcomers:
         lines += suggestion_lines(model, suggestion)
     return "\n".join(lines) + "\n"
-
-
-def note_path(folder: str, day: dt.date) -> str:
-    folder = folder.strip("/")
-    return f"{folder}/{day.isoformat()}.md" if folder else f"{day.isoformat()}.md"

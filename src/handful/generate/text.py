@@ -10,6 +10,9 @@ from handful.model.types import Model
 
 _TAG = re.compile(r"(?<!\S)#(?=[^\s#])")
 _MAX_CONTEXT = 160
+#: A ``[`` or ``%`` followed by another: escaped one by one, so no pair survives (``[[[``).
+_BRACKETS = re.compile(r"\[(?=\[)")
+_PERCENTS = re.compile(r"%(?=%)")
 
 
 #: What a wikilink cannot hold: a name with these (made outside Obsidian) gets a Markdown link.
@@ -38,8 +41,15 @@ def _markdown_link(path: str, shown: str, *, table: bool) -> str:
     text = " ".join(shown.split()).replace("\\", "\\\\")
     for char in "[]|":
         text = text.replace(char, "\\" + char)
-    text = text.replace("<!--", "<\u200b!--").replace("-->", "--\u200b>").replace("%%", "%\u200b%")
-    return f"[{text}]({quote(path, safe='/')})"
+    return f"[{_defuse(text)}]({quote(path, safe='/')})"
+
+
+def _defuse(text: str) -> str:
+    """Break up what would open a comment or end a region, with a Markdown backslash escape:
+    ``<\\!--`` shows as ``<!--`` and opens nothing. Never an invisible character, which would
+    stay in the text when it is copied."""
+    text = text.replace("<!--", "<\\!--").replace("-->", "--\\>")
+    return _PERCENTS.sub(r"%\\", text)
 
 
 def escape_alias(text: str) -> str:
@@ -58,15 +68,26 @@ def mermaid_label(text: str) -> str:
 def inline(text: str, *, limit: int = _MAX_CONTEXT) -> str:
     """User text made safe to quote inside generated Markdown: one line, no new tags or links.
 
-    ``#tag`` is escaped (so handful's output does not add to Obsidian's tag counts) and ``[[``
-    and HTML comment markers are broken up so a quote can never create a link or end a region.
+    A long text is cut at a word boundary. ``#tag`` is escaped (so handful's output does not add
+    to Obsidian's tag counts), and ``[[``, comment openers and ``-->`` are escaped the same way
+    (``[\\[``), so a quote can never create a link, open a comment or end a region.
     """
-    flat = " ".join(text.split())
-    if len(flat) > limit:
-        flat = flat[: limit - 1].rstrip() + "…"
+    flat = shorten(" ".join(text.split()), limit)
     flat = _TAG.sub(r"\\#", flat)
-    flat = flat.replace("[[", "[\u200b[").replace("<!--", "<\u200b!--").replace("-->", "--\u200b>")
-    return flat
+    return _defuse(_BRACKETS.sub(r"[\\", flat))
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` in at most ``limit`` characters, cut after a whole word and ended with "…" (a
+    single word longer than half the limit is cut inside)."""
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    if text[limit - 1] != " ":
+        space = head.rfind(" ")
+        if space >= limit // 2:
+            head = head[:space]
+    return head.rstrip(" ,;:.") + "…"
 
 
 def long_date(day: dt.date) -> str:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from handful.interop import InteropError
 from handful.interop.contact import Contact, Contacts, clean, parse_contact_birthday, read_text
-from handful.interop.names import display_name
+from handful.interop.names import display_name, full_name
 from handful.parse.dates import Birthday
 
 if TYPE_CHECKING:
@@ -174,7 +174,13 @@ def _read_google(cells: Row, where: str, problems: list[str]) -> Contact | None:
         name=name,
         where=where,
         other_names=others,
-        aliases=tuple(a for v in _values(cells, "nickname") if (a := clean(v))),
+        aliases=tuple(
+            dict.fromkeys(
+                a
+                for a in (full_name(full or "", name), *map(clean, _values(cells, "nickname")))
+                if a
+            )
+        ),
         emails=tuple(dict.fromkeys(emails)),
         phone=clean(phones[0]) if phones else None,
         company=_first(cells, "organization name", "organization 1 - name"),

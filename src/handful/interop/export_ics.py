@@ -34,7 +34,7 @@ def uid(path: str, kind: str) -> str:
 def build_calendar(model: Model, assessments: Mapping[str, Assessment], as_of: dt.date) -> bytes:
     """The ``.ics`` file: one yearly event per birthday, one event per due inner/close tie.
 
-    Archived people are left out; so are paused people's due dates.
+    Archived people and ``tie: none`` are left out; so are paused people's due dates.
     """
     calendar = Calendar()
     calendar.add("prodid", f"-//handful//handful {__version__}//EN")
@@ -44,7 +44,7 @@ def build_calendar(model: Model, assessments: Mapping[str, Assessment], as_of: d
     stamp = dt.datetime.combine(as_of, dt.time(0, 0), tzinfo=dt.UTC)
     for key in sorted(model.people):
         person = model.people[key]
-        if person.archived:
+        if not person.counted:
             continue
         if person.birthday is not None:
             calendar.add_component(_birthday(person, stamp))

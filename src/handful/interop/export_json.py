@@ -86,6 +86,7 @@ def _person(model: Model, person: Person, a: Assessment | None) -> dict[str, Any
         "kin": person.kin,
         "archived": person.archived,
         "paused": person.paused,
+        "personal_tie": not person.no_tie,
         "snooze_until": _iso(person.snooze_until),
         "last_contact_field": _iso(person.last_contact),
         "knows": sorted(person.knows),

@@ -78,10 +78,37 @@ def display_name(text: str) -> str:
     if len(core) >= 2:
         # "Doe, Jane" (family name first, the usual export form).
         core = [core[1], core[0], *core[2:]]
-    words = " ".join(core + suffixes).split()
+    words = " ".join(core).split()
     while len(words) > 1 and _is_title("".join(_words(words[0]))):
         words = words[1:]
-    return " ".join(words)
+    while len(words) > 2 and _written_as_degree(words[-1]):
+        words = words[:-1]
+    return " ".join([*words, *" ".join(suffixes).split()])
+
+
+#: Degrees that are also family names ("Jack Ma", "Ba"): dropped only when written as degrees
+#: ("MA", "M.A."), never in title case.
+_SURNAMES_TOO = frozenset({"ma", "ba", "md"})
+
+
+def _written_as_degree(word: str) -> bool:
+    """A degree at the end of a name without a comma: "PhD", "Ph.D.", "MBA", "M.A."."""
+    folded = "".join(_words(word))
+    if folded not in DEGREES:
+        return False
+    if folded in _SURNAMES_TOO:
+        return "." in word or word.isupper()
+    return True
+
+
+def full_name(text: str, name: str) -> str | None:
+    """The name as written ("Dr. Ada Marie Quill PhD") when ``display_name`` dropped titles or
+    degrees from it: kept as an alias, so a search or a link by the full form still finds the
+    note. None when only the order or the spacing differ ("Quill, Ada")."""
+    written = " ".join(text.split())
+    if not written or not name or len(_words(written)) <= len(_words(name)):
+        return None
+    return written
 
 
 def name_key(text: str) -> tuple[str, ...]:

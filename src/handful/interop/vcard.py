@@ -26,7 +26,7 @@ from handful.interop.contact import (
     parse_contact_birthday,
     read_text,
 )
-from handful.interop.names import display_name
+from handful.interop.names import display_name, full_name
 from handful.parse.dates import Birthday
 
 _BEGIN = re.compile(r"^\s*BEGIN\s*:\s*VCARD\s*$", re.IGNORECASE)
@@ -171,12 +171,16 @@ def _contact(lines: list[Line], where: str, problems: list[str]) -> Contact | No
         problems.append(f"{where}: no name (FN or N); skipped")
         return None
     other = tuple(n for n in (from_n,) if n and n != name)
+    written = full_name(formatted or from_n or "", name)
     aliases = [
-        nick
-        for x in lines
-        if x.name == "NICKNAME"
-        for nick in (clean(part) for part in split(x.value, ","))
-        if nick
+        *([written] if written else []),
+        *[
+            nick
+            for x in lines
+            if x.name == "NICKNAME"
+            for nick in (clean(part) for part in split(x.value, ","))
+            if nick
+        ],
     ]
     emails = [
         email for x in _ordered(lines, "EMAIL") if (email := clean(unescape(x.value))) is not None

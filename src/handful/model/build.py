@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from itertools import combinations
 
-from handful.errors import Problem, error, warning
+from handful.errors import Problem, error, info, warning
 from handful.model.contacts import ContactIndex, is_contact
 from handful.model.kinds import CONTACT
 from handful.model.people import PersonDraft
@@ -194,12 +194,27 @@ def _name_clashes(people: Mapping[str, Person]) -> Iterator[Problem]:
 
 
 def link_problems(record: NoteRecord, resolver: Resolver) -> Iterator[Problem]:
+    """A link to a note that does not exist yet is normal in Obsidian (``[[Japan]]``): it is
+    only counted (``link-missing``), unless a person was probably meant, where it is a
+    warning: an attendee, a log entry, a line that records contact or a reconnect tick."""
+    meant: set[str] | None = None
     for target, line in record.links:
         result = resolver.resolve(target, record.path)
         if result.status is Status.UNRESOLVED:
-            yield warning(
-                record.path, line, "link-unresolved", f"link to '{target}' matches no note or alias"
-            )
+            if meant is None:
+                meant = person_targets(record)
+            if target in meant:
+                yield warning(
+                    record.path,
+                    line,
+                    "link-unresolved",
+                    f"link to '{target}' matches no note or alias, where a person was probably "
+                    "meant: create their note, or fix the name",
+                )
+            else:
+                yield info(
+                    record.path, line, "link-missing", f"link to '{target}': no such note yet"
+                )
         elif result.status is Status.AMBIGUOUS:
             chosen = f"; it goes to {result.path}" if result.path else ""
             yield warning(
@@ -209,6 +224,21 @@ def link_problems(record: NoteRecord, resolver: Resolver) -> Iterator[Problem]:
                 f"link to '{target}' matches {len(result.candidates)} notes "
                 f"({', '.join(result.candidates[:3])}){chosen}",
             )
+
+
+def person_targets(record: NoteRecord) -> set[str]:
+    """The link targets the note names where a person is probably meant: whoever a contact was
+    with (a log entry, a daily note's line with a kind, a meeting's attendees, a done task), the
+    people linked with them on that line, and a reconnect tick's person."""
+    found: set[str] = set()
+    for fact in record.facts:
+        if isinstance(fact, RawContact):
+            found.add(fact.who)
+            found.update(fact.present)
+        elif isinstance(fact, RawTick):
+            found.update(fact.candidates)
+    found.discard(SELF)
+    return found
 
 
 @dataclass(frozen=True, slots=True)

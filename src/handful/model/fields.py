@@ -46,6 +46,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "paused": ("paused", "prm_paused"),
     "kin": ("kin", "family"),
     "closeness": ("closeness",),
+    "tie": ("tie",),
     "last_contact": (
         "last_contact",
         "prm_last_contacted",
@@ -214,6 +215,27 @@ def parse_circle(value: Any, *, tier: bool = False) -> Circle:
     if lowered in _CIRCLES:
         return _CIRCLES[lowered]
     raise ValueError(f"unknown circle '{text}'; use inner, close, active or acquaintance")
+
+
+#: ``tie: none``: not a personal tie (an author, a musician, a public figure).
+NO_TIE = frozenset({"none", "no", "false", "0", "public", "not personal"})
+PERSONAL_TIE = frozenset({"personal", "yes", "true", "1"})
+
+
+def parse_no_tie(value: Any) -> bool:
+    """True for ``tie: none`` (and ``no``, ``false``, ``public``), False for ``personal``."""
+    if isinstance(value, bool):
+        return not value
+    text = first_text(value)
+    lowered = " ".join((text or "").lower().split())
+    if lowered in NO_TIE:
+        return True
+    if lowered in PERSONAL_TIE:
+        return False
+    raise ValueError(
+        f"unknown tie {value!r}; write 'tie: none' for someone who is not a personal tie "
+        "(an author, a public figure)"
+    )
 
 
 def parse_closeness(value: Any) -> int:

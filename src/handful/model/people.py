@@ -18,6 +18,7 @@ from handful.model.fields import (
     norm_key,
     parse_circle,
     parse_closeness,
+    parse_no_tie,
     texts,
 )
 from handful.model.kinds import INBOUND_TAGS, KIND_TAGS, OUTBOUND_TAGS
@@ -50,6 +51,16 @@ def is_person_note(note: Note, *, people_folder: str) -> bool:
     """A person note: ``type``/``categories`` naming Person/People, a person tag, or the people
     folder. An explicit other type (``type: company``) wins over the folder; a folder's own
     index note (``People/People.md``) is not a person."""
+    return person_rule(note, people_folder=people_folder) is not None
+
+
+#: The rules that make a note a person (``person_rule``), in the order they are tried.
+PERSON_RULES = ("type", "tag", "prm", "vcf", "folder")
+
+
+def person_rule(note: Note, *, people_folder: str) -> str | None:
+    """Which rule makes the note a person (one of ``PERSON_RULES``), or None: what ``handful
+    init`` counts to say how it recognises people."""
     props = Properties.of(note)
     declared: set[str] = set()
     for key in ("type", "categories", "category"):
@@ -57,30 +68,32 @@ def is_person_note(note: Note, *, people_folder: str) -> bool:
         if hit is not None:
             declared |= _words(hit[1])
     if declared & PERSON_WORDS:
-        return True
+        return "type"
     if any(tag.casefold().split("/")[0] in PERSON_TAGS for tag in note.tags):
-        return True
-    tagged = props.by_norm.get("tags")  # Logseq: "tags:: person, friends" as a page property
+        return "tag"
+    # Logseq: "tags:: person, friends" as a page property (front matter tags are in note.tags,
+    # read as Obsidian reads them).
+    tagged = props.by_norm.get("tags") if "tags" not in note.frontmatter else None
     if tagged is not None and set(_tag_words(tagged[1])) & PERSON_TAGS:
-        return True
+        return "tag"
     if any(key.startswith("prm_") for key in props.by_norm):
-        return True  # Personal CRM plugin notes
+        return "prm"  # Personal CRM plugin notes
     if "fn" in props.by_norm and (
         "n" in props.by_norm
         or "version" in props.by_norm
         or any(k.startswith(("email[", "tel[")) for k in props.by_norm)
     ):
-        return True  # VCF Contacts plugin notes
+        return "vcf"  # VCF Contacts plugin notes
     if declared:
-        return False
+        return None
     folder = people_folder.strip("/")
     if not folder:
-        return False
+        return None
     prefix = fold(folder) + "/"
     path = fold(note.path)
     if not path.startswith(prefix):
-        return False
-    return fold(note.title) != fold(folder.rsplit("/", 1)[-1])
+        return None
+    return "folder" if fold(note.title) != fold(folder.rsplit("/", 1)[-1]) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +191,7 @@ def read_person(note: Note) -> PersonDraft:
         properties=tuple((key, value) for key, value in note.frontmatter.items()),
         emails=_emails(props),
         phones=_phones(props),
+        no_tie=bool(reader.get("tie", parse_no_tie)),
     )
     return PersonDraft(person, tuple(knows), tuple(introduced), companies, tuple(problems))
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from handful.config import Config
-from handful.errors import Problem, error
+from handful.errors import Problem, error, info
 from handful.model.kinds import Kinds
 from handful.model.people import PersonDraft, is_person_note, read_person
 from handful.model.raw import RawFact
@@ -23,8 +23,10 @@ from handful.model.types import Person
 from handful.parse import Note
 from handful.parse.dates import ISO_DAY, parse_date
 from handful.parse.regions import unclosed_tail
+from handful.vault.names import note_day
 from handful.vault.resolve import fold
 from handful.vault.settings import VaultLayout
+from handful.vault.templates import placeholder_in
 
 _LEADING_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?!\d)")
 _LOGSEQ_JOURNAL = re.compile(r"^journals/(\d{4})_(\d{2})_(\d{2})\.md$", re.IGNORECASE)
@@ -59,12 +61,11 @@ def note_role(note: Note, layout: VaultLayout, config: Config) -> NoteRole:
     reconnect = tuple((r.begin, r.end) for r in note.regions if r.name == "reconnect")
     if fold(note.path) == fold(config.output.network_note):
         return NoteRole(None, False, True, ())
-    if _under(note.path, config.output.reconnect_folder):
-        try:
-            day = ISO_DAY.match(note.title)
-        except ValueError:
-            day = None
-        return NoteRole(day, False, True, reconnect)
+    folder = config.output.reconnect_folder
+    if _under(note.path, folder) or (
+        not folder and "/" not in note.path and note_day(note.title, old_names=False)
+    ):
+        return NoteRole(note_day(note.title), False, True, reconnect)
     stem = note.path[:-3] if note.path.lower().endswith(".md") else note.path
     daily_problem: Problem | None = None
     if layout.daily_folder:
@@ -142,7 +143,21 @@ def record_for(
     if role.problem is not None:
         problems.append(role.problem)
     draft: PersonDraft | None = None
-    if not role.generated and is_person_note(note, people_folder=layout.people_folder):
+    person_note = not role.generated and is_person_note(note, people_folder=layout.people_folder)
+    placeholder = placeholder_in(note) if person_note else None
+    if placeholder is not None:
+        # docs/note-format.md: a template is never a person (so never given a region).
+        problems.append(
+            info(
+                note.path,
+                None,
+                "template-note",
+                f"holds the template placeholder '{placeholder}', so it is read as a template: "
+                "never a person and never written (expand or remove the placeholder if it is a "
+                "real person's note)",
+            )
+        )
+    elif person_note:
         draft = read_person(note)
         if adjust_person is not None:
             draft = replace(draft, person=adjust_person(draft.person, note))

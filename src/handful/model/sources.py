@@ -40,6 +40,7 @@ from handful.model.raw import (
 from handful.model.types import EdgeKind, Origin, Person
 from handful.parse import Block, BlockKind, Link, Note
 from handful.parse.inline import WIKILINK, split_wikilink
+from handful.parse.tags import property_tags
 
 #: Headings whose list items are a person's log (docs/note-format.md, "The log in a person note").
 LOG_SECTIONS = frozenset({"log", "interactions", "interaction log", "contact log", "history"})
@@ -276,9 +277,7 @@ def meeting_attendees(ctx: NoteContext) -> Iterator[RawFact]:
         if isinstance(v, str) and k.casefold() in {"kind", "interaction"}
     }
     kind = ctx.kinds.detect("", tags, fields) or "meeting"
-    title = ctx.note.title
-    if ctx.date.isoformat() in title:
-        title = title.replace(ctx.date.isoformat(), "").strip(" -–—·_") or title
+    title = meeting_title(ctx.note.title, ctx.date)
     present = tuple(link.target for _, link in attendees) if len(attendees) > 1 else ()
     contexts = (*ctx.folder_context(), *ctx.contexts_of(tags))
     for _, link in attendees:
@@ -447,14 +446,17 @@ FALLBACK_SOURCE: Source = mentions_and_follow_ups
 DEFAULT_SOURCES: tuple[Source, ...] = (*BUILTIN_SOURCES, FALLBACK_SOURCE)
 
 
+def meeting_title(title: str, day: dt.date) -> str:
+    """A meeting's title without its date: "Meeting - 2024-06-18 2100 " is "Meeting - 2100",
+    one space between words (the date left two behind)."""
+    words = " ".join(title.split())
+    if day.isoformat() in words:
+        words = " ".join(words.replace(day.isoformat(), " ").split()).strip(" -–—·_") or words
+    return words
+
+
 def _property_tags(note: Note) -> list[str]:
-    found: list[str] = []
-    for key in ("tags", "tag"):
-        value = note.frontmatter.get(key, None)
-        for item in value if isinstance(value, tuple) else (value,):
-            if isinstance(item, str):
-                found.extend(part.lstrip("#") for part in item.replace(",", " ").split())
-    return found
+    return list(property_tags(note.frontmatter)[0])
 
 
 def _section(title: str) -> str:

@@ -58,10 +58,18 @@ class Person:
     #: what calendar, chat and mail exports are matched by (docs/capture.md)
     emails: tuple[str, ...] = ()
     phones: tuple[str, ...] = ()
+    #: ``tie: none``: not a personal tie (an author, a public figure): mentioned, never ranked
+    no_tie: bool = False
 
     @property
     def path(self) -> str:
         return self.key
+
+    @property
+    def counted(self) -> bool:
+        """In rankings, on the daily list and in the network: not archived, and a personal
+        tie (``tie: none`` people keep their mentions, and nothing else)."""
+        return not (self.archived or self.no_tie)
 
 
 class Origin(StrEnum):

@@ -18,12 +18,13 @@ from handful.parse.inline import (
     find_links,
     find_tags,
     mask_spans,
-    normalise_tag,
     split_wikilink,
 )
 from handful.parse.markdown import blocks as _blocks
 from handful.parse.note import Block, BlockKind, InlineField, Link, Note, Region
+from handful.parse.placeholders import find_placeholder
 from handful.parse.regions import dominant_newline, find_regions
+from handful.parse.tags import property_tags
 
 __all__ = [
     "Block",
@@ -98,7 +99,9 @@ def _parse(text: str, path: str) -> Note:
                         block=BlockKind.FRONTMATTER,
                     )
                 )
-        tags.extend(_frontmatter_tags(frontmatter))
+        listed, tag_problems = property_tags(frontmatter, property_lines, path)
+        tags.extend(listed)
+        problems.extend(tag_problems)
 
     body_start = split.body_start
     source = "\n" * body_start + "\n".join(lines[body_start:]) if body_start else text
@@ -170,6 +173,7 @@ def _parse(text: str, path: str) -> Note:
         newline=newline,
         line_count=len(lines),
         open_end=region_scan.open_end,
+        placeholder=find_placeholder(split.yaml_text, block_list),
     )
 
 
@@ -211,24 +215,6 @@ def _field_value(text: str, unlinked: str, offset: int, found: str) -> str:
 def _flat(text: str) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= MAX_BLOCK_TEXT else flat[: MAX_BLOCK_TEXT - 1] + "…"
-
-
-def _frontmatter_tags(frontmatter: FrontMatter) -> list[str]:
-    found: list[str] = []
-    for key in ("tags", "tag"):
-        if key not in frontmatter:
-            continue
-        value = frontmatter[key]
-        values = value if isinstance(value, tuple) else (value,)
-        for item in values:
-            if isinstance(item, str):
-                for part in item.replace(",", " ").split():
-                    tag = normalise_tag(part)
-                    if tag and not tag.isdigit():
-                        found.append(tag)
-            elif isinstance(item, int | float) and not isinstance(item, bool):
-                continue
-    return found
 
 
 def _dedupe(values: list[str]) -> tuple[str, ...]:

@@ -110,6 +110,8 @@ class Note:
     #: 1-based line where a code block or comment that is never closed begins: a region cannot
     #: be appended to the note (it would be inside it).
     open_end: int | None = None
+    #: an unexpanded template placeholder the note holds (``{{date}}``): it is a template
+    placeholder: str | None = None
 
     @property
     def title(self) -> str:

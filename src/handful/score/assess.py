@@ -61,8 +61,9 @@ class Assessment:
 
     @property
     def eligible(self) -> bool:
-        """Could appear on the daily list at all (not archived, paused or snoozed)."""
-        return not (self.person.archived or self.person.paused or self.snoozed)
+        """Could appear on the daily list at all (not archived, paused, snoozed or ``tie:
+        none``)."""
+        return self.person.counted and not (self.person.paused or self.snoozed)
 
 
 def assess_person(model: Model, key: str, as_of: dt.date, params: ScoringParams) -> Assessment:

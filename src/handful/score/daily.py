@@ -124,7 +124,7 @@ def plan_day(
     birthdays: list[Birthday] = []
     for key, a in assessments.items():
         person = a.person
-        if person.archived or person.birthday is None or a.birthday_in_days is None:
+        if not person.counted or person.birthday is None or a.birthday_in_days is None:
             continue
         if a.birthday_in_days <= params.event_window_days:
             day = person.birthday.next_on_or_after(as_of)
@@ -132,7 +132,7 @@ def plan_day(
     birthdays.sort(key=lambda b: (b.day, assessments[b.key].person.name.casefold()))
 
     follow_ups = sorted(
-        (f for key, a in assessments.items() if not a.person.archived for f in a.follow_ups),
+        (f for key, a in assessments.items() if a.person.counted for f in a.follow_ups),
         key=lambda f: (-(f.date.toordinal() if f.date else 0), f.source, f.line),
     )
     return DailyPlan(

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from handful.errors import HandfulError, PersonNotFoundError
+from handful.errors import NotFoundError, PersonNotFoundError
 from handful.model.lookup import find_person
 from handful.model.types import Model
 from handful.score.assess import Assessment
@@ -116,7 +116,7 @@ def _members(model: Model, target: str) -> tuple[str, str, tuple[str, ...]]:
     )
     if tagged:
         return "tag", "#" + target.lstrip("#"), tagged
-    raise HandfulError(
+    raise NotFoundError(
         f"no person, company or tag called '{target}'; try a name from 'handful network' or a #tag"
     )
 

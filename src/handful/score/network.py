@@ -170,6 +170,16 @@ def contact_facts(
     return {key: _contact_facts(model.interactions_of(key), as_of, params) for key in keys}
 
 
+def needs_you(assessment: Assessment) -> bool:
+    """Due or overdue, and not snoozed or paused: a tie you asked handful to leave alone for now
+    is not listed as needing attention."""
+    return (
+        assessment.state in (State.DUE, State.OVERDUE)
+        and not assessment.snoozed
+        and not assessment.person.paused
+    )
+
+
 def network_report(
     model: Model,
     assessments: Mapping[str, Assessment],
@@ -182,7 +192,7 @@ def network_report(
 ) -> NetworkReport:
     """The report; ``facts`` and ``ties`` are computed from the model when not given (a
     refresh that remembers them from its last run passes them in)."""
-    active = {k: a for k, a in assessments.items() if not a.person.archived}
+    active = {k: a for k, a in assessments.items() if a.person.counted}
     if facts is None:
         facts = contact_facts(model, active, as_of, params)
     if ties is None:
@@ -199,10 +209,10 @@ def network_report(
     circles: list[CircleFill] = []
     for circle, (low, high) in CIRCLE_RANGES.items():
         members = [a for a in active.values() if a.person.circle is circle]
-        due = sum(1 for a in members if a.state in (State.DUE, State.OVERDUE))
+        due = sum(1 for a in members if needs_you(a))
         circles.append(CircleFill(circle, len(members), low, high, due))
     inner_close = [k for k, a in active.items() if a.person.circle in (Circle.INNER, Circle.CLOSE)]
-    due_ic = [k for k in inner_close if active[k].state in (State.DUE, State.OVERDUE)]
+    due_ic = [k for k in inner_close if needs_you(active[k])]
     # Only people you have been in touch with are ties to rank: a note alone is not a tie.
     ranked = [k for k in by_strength(list(active)) if active[k].last_contact is not None]
     top5, next10 = set(ranked[:5]), set(ranked[5:15])

@@ -16,6 +16,8 @@ from handful.model.types import Edge, EdgeKind, Model
 from handful.score.assess import Assessment
 
 ME = "@me"
+#: What ``path`` takes for you, rather than a person's name.
+SELF_WORDS = frozenset({"me", "you", "i", "myself"})
 MAX_HOPS = 3
 
 #: Weight of one tie between two other people, by how we know of it. Repeated co-attendance
@@ -84,7 +86,7 @@ def my_ties(assessments: Mapping[str, Assessment]) -> dict[str, float]:
     return {
         key: a.strength.score / 100
         for key, a in assessments.items()
-        if a.last_contact is not None and not a.person.archived
+        if a.last_contact is not None and a.person.counted
     }
 
 

@@ -64,7 +64,7 @@ def mark_in(names: Iterable[tuple[str, bool]], folder: Path) -> str | None:
     return None
 
 
-def _home() -> Path | None:
+def home_folder() -> Path | None:
     try:
         return Path.home().resolve()
     except (RuntimeError, KeyError, OSError):
@@ -95,7 +95,7 @@ def find_vault(path: str | os.PathLike[str] | None = None) -> Path:
             f"'{root}' is the root of the file system, not a vault; pass your vault's folder to "
             "--vault"
         )
-    if root == _home():
+    if root == home_folder():
         raise VaultNotFoundError(
             f"'{root}' is your home folder, not a vault; pass your vault's folder to --vault "
             "(or, if your notes really live there, create an empty handful.toml in it)"

@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from handful.config import Config
-from handful.errors import Problem, warning
+from handful.errors import Problem, info, warning
 from handful.parse.dates import DateFormat, compile_moment
+from handful.vault.templates import guess_templates_folders
 
 DEFAULT_DAILY_FORMAT = "YYYY-MM-DD"
 
@@ -51,10 +52,25 @@ def read_layout(root: Path, config: Config) -> VaultLayout:
         _text(templater.get("templates_folder")),
         config.vault.templates_folder or "",
     ]
+    named = tuple(sorted({_folder(f) for f in template_folders if _folder(f)}))
+    if not named:
+        # No setting names one (a vault from git has no .obsidian/): a folder named like one.
+        named = guess_templates_folders(root)
+        problems.extend(
+            info(
+                f"{folder}/",
+                None,
+                "templates-folder",
+                "read as the templates folder, since its name says so and no setting names "
+                "one: its notes are never people and never written (set vault.templates_folder "
+                "in handful.toml to name another)",
+            )
+            for folder in named
+        )
     return VaultLayout(
         daily_folder=_folder(folder),
         daily_format=compile_moment(moment),
-        templates_folders=tuple(sorted({_folder(f) for f in template_folders if _folder(f)})),
+        templates_folders=named,
         people_folder=_folder(config.vault.people_folder),
         problems=tuple(problems),
     )

@@ -29,6 +29,7 @@ from handful import engine
 from handful.cache import SqliteStore
 from handful.errors import HandfulError, Problem, Severity, VaultNotFoundError
 from handful.lock import VaultLock, shown
+from handful.migrate import move_reconnect_notes
 from handful.session import Applied, Session
 from handful.store import NoteStore
 from handful.undo import UndoLog
@@ -110,6 +111,7 @@ class Daemon:
             if self.use_cache:
                 store = SqliteStore(self.state, fingerprint=self.vault.fingerprint())
                 self.session = Session(self.vault, store)
+            self._move_old_notes()
             self._report(self.session.load(day=self.day).problems)
             self._refresh_all("start")
             self._start_observer()
@@ -124,6 +126,16 @@ class Daemon:
             log.info(
                 "stopped after %d batches and %d writes", self.stats.batches, self.stats.writes
             )
+
+    def _move_old_notes(self) -> None:
+        """Reconnect notes an older handful named by the day alone get their new names."""
+        undo = UndoLog(self.state, "watch", prunes=self.session.prunes)
+        try:
+            moved = move_reconnect_notes(self.vault, store=self.session.store, recorders=[undo])
+        finally:
+            undo.close()
+        for old, new in zip(moved.removed, moved.written, strict=False):
+            log.info("renamed %s to %s", old, new)
 
     def _start_observer(self) -> None:
         handler = VaultEventHandler(self.vault.root, self.events, self.vault.skip_folders())
@@ -243,10 +255,12 @@ class Daemon:
         if not applied.changed:
             return
         changed = applied.changed
-        log.info(
-            "changed: %s",
-            ", ".join(changed[:5]) + (f" and {len(changed) - 5} more" if len(changed) > 5 else ""),
-        )
+        theirs = [path for path in changed if path not in applied.own]  # not handful's writes
+        if theirs:
+            log.info(
+                "changed: %s",
+                ", ".join(theirs[:5]) + (f" and {len(theirs) - 5} more" if len(theirs) > 5 else ""),
+            )
         loaded = self.session.loaded
         assert loaded is not None
         self._report([p for p in loaded.problems if p.path in set(changed)])
