@@ -230,8 +230,8 @@ def run(events: int, megabytes: float, *, naive: bool, keep: Path | None) -> dic
     (exports / "mail.mbox").write_bytes(mail_before)
 
     from handful import engine
-    from handful.cache import SqliteStore
     from handful.exports.read import inputs, read_all, read_unit
+    from handful.storage.cache import SqliteStore
 
     opened = engine.open_vault(root)
     state = base / "state"

@@ -10,9 +10,9 @@ import pytest
 
 from conftest import EXAMPLE, EXAMPLE_DAY
 from handful import engine, loading
-from handful.cache import IN_DB, SqliteStore, record_from_json, record_to_json
 from handful.model.record import record_for
 from handful.parse import parse_note
+from handful.storage.cache import IN_DB, SqliteStore, record_from_json, record_to_json
 
 
 def load_with_cache(root: Path) -> tuple[engine.Loaded, SqliteStore]:

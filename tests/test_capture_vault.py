@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 
 from handful import engine
-from handful.cache import SqliteStore
 from handful.cli import main
 from handful.exports import registry
 from handful.exports.registry import Kind
+from handful.storage.cache import SqliteStore
 from helpers import snapshot
 
 GOLDEN = Path(__file__).parent / "golden" / "capture"

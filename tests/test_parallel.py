@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from handful import engine, parallel
-from handful.cache import SqliteStore
+from handful.storage.cache import SqliteStore
 
 
 def load(root: Path, *, store: bool) -> engine.Loaded:

@@ -15,12 +15,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import EXAMPLE_DAY
-from handful import engine, quick, snapshot, typed_json
-from handful.cache import SqliteStore
+from handful import engine, quick
 from handful.model.types import Edge, FollowUp, Interaction, Origin, Person
 from handful.score.network import intro_counts, network_ties, ties_from_counts
 from handful.score.reach import tie_counts
 from handful.score.tie import Part, Strength
+from handful.storage import snapshot, typed_json
+from handful.storage.cache import SqliteStore
 from handful.vault.resolve import Resolver, fold
 from helpers import day
 from helpers import snapshot as files_of

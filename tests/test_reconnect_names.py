@@ -11,7 +11,7 @@ import pytest
 
 from handful import engine
 from handful.migrate import move_reconnect_notes, old_reconnect_notes
-from handful.store import NoteStore
+from handful.storage.store import NoteStore
 from handful.undo import UndoLog
 from helpers import key_of, load, model, run
 

@@ -18,8 +18,8 @@ import pytest
 
 from conftest import EXAMPLE_DAY
 from handful import engine
-from handful.cache import SqliteStore
 from handful.session import Session
+from handful.storage.cache import SqliteStore
 from helpers import day
 from helpers import snapshot as files_of
 

@@ -15,7 +15,7 @@ from handful.write import Change
 if TYPE_CHECKING:
     from handful.loading import Vault
     from handful.model.record import NoteRecord
-    from handful.store import NoteStore
+    from handful.storage.store import NoteStore
 
 
 @hookimpl(tryfirst=True)

@@ -20,7 +20,7 @@ from handful import __version__, engine
 from handful.errors import HandfulError, NotFoundError, Problem, Severity
 from handful.generate.json_output import network_json, plan_json
 from handful.setup import no_people_message
-from handful.store import NoteStore
+from handful.storage.store import NoteStore
 from handful.write import Recorder
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ class Context:
         """The cache (or no cache with --no-cache), closed when the command is done. A command
         that only reads uses the cache only where handful's folder exists already: it creates
         nothing in a vault handful does not own yet."""
-        from handful.cache import SqliteStore
+        from handful.storage.cache import SqliteStore
 
         folder = (vault.own_state() if writing else vault.state()) if self.cache else None
         store = (

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from handful.parse import Note
     from handful.score.assess import Assessment
     from handful.score.daily import DailyPlan
-    from handful.store import NoteStore
+    from handful.storage.store import NoteStore
     from handful.write import Change
 
 PROJECT = "handful"

@@ -32,7 +32,7 @@ from handful.parse import Note, parse_note
 from handful.score.assess import Assessment, Reason, assess_person
 from handful.score.network import Ties
 from handful.score.params import ScoringParams, load_params
-from handful.store import NoteStore, digest
+from handful.storage.store import NoteStore, digest
 from handful.vault.root import find_nested, find_vault, nested_error
 from handful.vault.scan import NoteFile, Scan, read_note, scan_vault
 from handful.vault.settings import VaultLayout, read_layout

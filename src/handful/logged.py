@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from handful.generate import changes
 from handful.loading import Vault, assess_all, load
 from handful.outputs import daily_plan
-from handful.store import NoteStore
+from handful.storage.store import NoteStore
 from handful.write import Change, Recorder, Writer, WriteReport
 
 

@@ -20,7 +20,7 @@ from handful.errors import Severity
 from handful.loading import Vault, load
 from handful.parse import parse_note
 from handful.parse.dates import ISO_DAY
-from handful.store import NoteStore
+from handful.storage.store import NoteStore
 from handful.vault.names import note_path
 from handful.vault.resolve import Status
 from handful.write import Recorder, Writer, WriteReport

@@ -16,12 +16,17 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from handful.cache import problem_from_json, problem_to_json, record_from_json, record_to_json
 from handful.errors import Problem
 from handful.model.kinds import Kinds
 from handful.model.record import NoteRecord
 from handful.parse import parse_note
-from handful.store import digest
+from handful.storage.cache import (
+    problem_from_json,
+    problem_to_json,
+    record_from_json,
+    record_to_json,
+)
+from handful.storage.store import digest
 from handful.vault.scan import NoteFile, read_note
 
 if TYPE_CHECKING:

@@ -21,7 +21,6 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from handful import snapshot as snap
 from handful.errors import Problem
 from handful.loading import Loaded, Vault, assess_one, read_one
 from handful.model.build import (
@@ -54,7 +53,8 @@ from handful.score.network import (
     ties_from_counts,
 )
 from handful.score.reach import tie_counts
-from handful.store import NoteStore
+from handful.storage import snapshot as snap
+from handful.storage.store import NoteStore
 from handful.vault.resolve import fold
 from handful.vault.scan import NoteFile, Scan
 

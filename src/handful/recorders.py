@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from handful.model.record import NoteRecord
-from handful.store import NoteStore, digest
+from handful.storage.store import NoteStore, digest
 from handful.vault.scan import NoteFile
 from handful.write import Recorder
 

@@ -29,7 +29,7 @@ from handful.outputs import RefreshResult, reconnect_target, refresh
 from handful.recorders import OwnWrites
 from handful.score.assess import Assessment
 from handful.score.network import NetworkMemo
-from handful.store import NoteStore, digest
+from handful.storage.store import NoteStore, digest
 from handful.undo import PruneClock
 from handful.vault.conflicts import conflict_of, read_limited
 from handful.vault.scan import NoteFile

@@ -35,7 +35,7 @@ from typing import Any
 from handful.errors import HandfulError
 from handful.statedir import BATCH_NAME
 from handful.statedir import UNDO as UNDO_FOLDER
-from handful.store import digest
+from handful.storage.store import digest
 from handful.vault.scan import inside_vault
 from handful.write import Change, Recorder, Writer, WriteReport, fsync_dir
 

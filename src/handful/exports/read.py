@@ -21,7 +21,7 @@ from handful.model.contacts import Party
 from handful.model.raw import RawContact, RawFact
 from handful.model.record import NoteRecord, NoteRole
 from handful.model.types import Origin
-from handful.store import NoteStore
+from handful.storage.store import NoteStore
 
 if TYPE_CHECKING:
     from handful.loading import Vault

@@ -26,12 +26,12 @@ from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
 from handful import engine
-from handful.cache import SqliteStore
 from handful.errors import HandfulError, Problem, Severity, VaultNotFoundError
 from handful.lock import VaultLock, shown
 from handful.migrate import move_reconnect_notes
 from handful.session import Applied, Session
-from handful.store import NoteStore
+from handful.storage.cache import SqliteStore
+from handful.storage.store import NoteStore
 from handful.undo import UndoLog
 from handful.watch.events import CONFIG, RESCAN, STOP, VaultEventHandler, collect
 from handful.write import clean_temp_files

@@ -23,6 +23,8 @@ from enum import Enum
 from functools import cache
 from typing import Any
 
+from handful.storage.cache import decode_value, encode_value
+
 Encode = Callable[[Any], Any]
 Decode = Callable[[Any, Mapping[str, Any]], Any]
 _PLAIN = (str, int, float, bool, type(None))
@@ -137,12 +139,8 @@ def loads(
 
 
 def _any_out(value: Any) -> Any:
-    from handful.cache import encode_value
-
     return encode_value(value)
 
 
 def _any_in(value: Any, refs: Mapping[str, Any]) -> Any:
-    from handful.cache import decode_value
-
     return decode_value(value)

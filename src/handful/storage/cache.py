@@ -29,7 +29,6 @@ from pathlib import Path
 from typing import Any
 
 from handful import __version__
-from handful.checked import valid
 from handful.errors import Problem, Severity
 from handful.model.people import PersonDraft
 from handful.model.raw import (
@@ -44,7 +43,8 @@ from handful.model.raw import (
 from handful.model.record import NoteRecord, NoteRole
 from handful.model.types import EdgeKind, Origin
 from handful.parse.frontmatter import FrontMatter
-from handful.store import NoteStore
+from handful.storage.checked import valid
+from handful.storage.store import NoteStore
 from handful.vault.scan import NoteFile
 
 log = logging.getLogger(__name__)

@@ -19,14 +19,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from handful import typed_json
 from handful.errors import Problem
 from handful.model.build import Universe
 from handful.model.state import PersonView
 from handful.model.types import Person
 from handful.score.assess import Assessment
 from handful.score.network import Ties, ties_from_counts
-from handful.store import NoteStore
+from handful.storage import typed_json
+from handful.storage.store import NoteStore
 from handful.vault.resolve import Resolver
 
 #: What a refresh remembers per person besides the notes about them: the assessment, the
