@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 from icalendar import Calendar
 
 from conftest import EXAMPLE_DAY, Write
+from handful.cli import interop as cli_interop
 from handful.cli import main
-from handful.interop import cli_interop
 from handful.interop.contact import parse_contact_birthday
 from handful.interop.csv_import import CsvKind, detect, parse_csv
 from handful.interop.filenames import FALLBACK, sanitize_filename, unique_stem

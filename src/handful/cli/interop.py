@@ -5,9 +5,7 @@ Import prints one line per contact (created, updated, skipped, ambiguous) and a 
 once needs a "yes": typed on a terminal, or ``--yes`` in a script, so an export with thousands
 of contacts never floods a vault by accident.
 
-This module is imported by ``handful.cli`` at its end, so it must not import ``handful.cli``
-at module level (that would be a circular import); the helpers it shares are imported inside
-the commands.
+Loaded only when used (``app.Commands.LAZY``): a refresh never pulls in the vCard and CSV code.
 """
 
 from __future__ import annotations
@@ -15,17 +13,15 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import click
 
+from handful.cli.app import Context, parse_day, undo_batch
 from handful.interop import ConfirmationNeededError, InteropError
 from handful.interop.contact import Contacts
 from handful.interop.plan import Action, Plan, Step, Vaultish, make_plan
 from handful.write import Change, Writer
-
-if TYPE_CHECKING:
-    from handful.cli import Context
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -85,7 +81,7 @@ def import_vcard(
     from handful.interop.vcard import read_vcards
 
     contacts = read_vcards(file)
-    _run_import(ctx, file, contacts, dry_run, merge, only_existing, yes)
+    run_import(ctx, file, contacts, dry_run, merge, only_existing, yes)
 
 
 @import_group.command("csv")
@@ -100,10 +96,10 @@ def import_csv(
 
     kind, contacts = read_csv(file)
     click.echo(f"{file.name}: {kind.value} export, {len(contacts.contacts)} contact(s)")
-    _run_import(ctx, file, contacts, dry_run, merge, only_existing, yes)
+    run_import(ctx, file, contacts, dry_run, merge, only_existing, yes)
 
 
-def _run_import(
+def run_import(
     ctx: Context,
     file: Path,
     contacts: Contacts,
@@ -148,11 +144,9 @@ def _run_import(
         if not click.confirm(question, default=False, err=True):
             click.echo("nothing written")
             raise click.exceptions.Exit(1)
-    from handful.cli import _writing
-
     # An undo batch ('handful undo' takes back a whole import, removing the notes it created and
     # the fields it filled). No exclusive lock: like an editor's save, it runs beside the watcher.
-    with _writing(vault, "import", dry_run=dry_run, exclusive=False) as recorders:
+    with undo_batch(vault, "import", dry_run=dry_run, exclusive=False) as recorders:
         report = Writer(vault.root, dry_run=dry_run, recorders=recorders).apply(plan.changes())
     plan.settle(report)
     for step in plan.steps:
@@ -234,7 +228,6 @@ def export_ics(ctx: Context, output: Path | None, day: str | None) -> None:
     updates the events instead of duplicating them.
     """
     from handful import engine
-    from handful.cli import parse_day
     from handful.interop.export_ics import build_calendar
 
     vault = ctx.open()
@@ -253,7 +246,6 @@ def export_ics(ctx: Context, output: Path | None, day: str | None) -> None:
 def export_json_command(ctx: Context, output: Path | None, day: str | None) -> None:
     """The whole model as JSON for other tools: people, interactions, ties and scores."""
     from handful import engine
-    from handful.cli import parse_day
     from handful.interop.export_json import export_json
 
     vault = ctx.open()

@@ -1,6 +1,6 @@
 """``handful capture status`` and ``handful capture people``: what the exports gave.
 
-Loaded only when used (``handful.cli`` lists it lazily), like import and export.
+Loaded only when used (``app.Commands.LAZY``), like import and export.
 """
 
 from __future__ import annotations
@@ -8,15 +8,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
+from handful.cli.app import Context, parse_day
+from handful.cli.interop import run_import
 from handful.exports.people import Stranger
 from handful.interop.contact import Contact
-
-if TYPE_CHECKING:
-    from handful.cli import Context
 
 _date_option = click.option(
     "--date", "day", metavar="YYYY-MM-DD", help="As of this day (default: today)."
@@ -34,7 +33,6 @@ def capture_group() -> None:
 @click.pass_obj
 def status(ctx: Context, day: str | None, as_json: bool) -> None:
     """Each export read: its file, what it held, whom it matched, what was wrong."""
-    from handful.cli import parse_day
     from handful.exports.read import read_all, upcoming
     from handful.exports.registry import KINDS
 
@@ -114,16 +112,14 @@ def people(
     as_json: bool,
 ) -> None:
     """The people you are in touch with who have no note, most in touch first."""
-    from handful.cli import parse_day
     from handful.exports.people import strangers
-    from handful.interop.cli_interop import _run_import
     from handful.interop.contact import Contacts
 
     vault = ctx.open()
     loaded = ctx.load(vault, parse_day(day))
     found = strangers(loaded.records, loaded.universe)[:limit]
     if create:
-        _run_import(
+        run_import(
             ctx, Path("your exports"), Contacts(as_contacts(found)), dry_run, merge, False, yes
         )
         return
