@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
@@ -40,13 +40,13 @@ class Context:
     @contextmanager
     def store(self, vault: engine.Vault, *, writing: bool) -> Iterator[NoteStore]:
         """The cache (or no cache with --no-cache), closed when the command is done. A command
-        that only reads uses the cache only where handful's folder exists already: it creates
-        nothing in a vault handful does not own yet."""
+        that only reads uses the cache only where handful's folder exists already (it creates
+        nothing in a vault handful does not own yet), and only reads it."""
         from handful.cache import SqliteStore
 
         folder = (vault.own_state() if writing else vault.state()) if self.cache else None
         store = (
-            SqliteStore(folder, fingerprint=vault.fingerprint())
+            SqliteStore(folder, fingerprint=vault.fingerprint(), read_only=not writing)
             if folder is not None
             else NoteStore()
         )
@@ -54,6 +54,12 @@ class Context:
             yield store
         finally:
             store.close()
+
+    @contextmanager
+    def reading(self, vault: engine.Vault) -> Iterator[tuple[NoteStore, engine.Progress | None]]:
+        """The cache to read (never written) and a progress bar, for a command that only reads."""
+        with self.store(vault, writing=False) as store, _progress("Reading notes") as progress:
+            yield store, progress
 
     def load(self, vault: engine.Vault, *, writing: bool = False) -> engine.Loaded:
         with self.store(vault, writing=writing) as store, _progress("Reading notes") as progress:
@@ -185,13 +191,14 @@ def _writing(
 @pass_context
 def person(ctx: Context, name: str, day: str | None, as_json: bool) -> None:
     """One person's card: timeline, mentions, follow-ups and the score breakdown."""
+    from handful import reading
     from handful.generate.card import person_card, person_json
-    from handful.model.lookup import find_person
 
     vault = ctx.open()
-    loaded = ctx.load(vault)
-    key = find_person(loaded.model, name)
-    assessment = engine.assess_one(loaded, key, parse_day(day))  # with plugin adjustments
+    with ctx.reading(vault) as (store, progress):  # with plugin adjustments
+        loaded, assessment = reading.person(
+            vault, store, name, parse_day(day), today=dt.date.today(), progress=progress
+        )
     if as_json:
         click.echo(json.dumps(person_json(loaded.model, assessment), indent=2, ensure_ascii=False))
     else:
@@ -206,10 +213,12 @@ def person(ctx: Context, name: str, day: str | None, as_json: bool) -> None:
 @pass_context
 def doctor(ctx: Context, as_json: bool, everything: bool) -> None:
     """Everything wrong with the vault, with file and line. Exit status 1 when errors exist."""
+    from handful import reading
     from handful.doctor import DoctorReport
 
     vault = ctx.open()
-    loaded = ctx.load(vault)
+    with ctx.reading(vault) as (store, progress):
+        loaded = reading.problems(vault, store, progress=progress)
     report = DoctorReport.of(loaded.problems)
     if as_json:
         click.echo(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
@@ -238,14 +247,21 @@ def doctor(ctx: Context, as_json: bool, everything: bool) -> None:
 @pass_context
 def today(ctx: Context, day: str | None, limit: int | None, as_json: bool, dry_run: bool) -> None:
     """Write today's reconnect note and print it."""
+    from handful import reading
     from handful.errors import LockHeldError
     from handful.generate.reconnect import render_region
 
     vault = ctx.open()
-    if not dry_run:
-        _move_old_notes(ctx, vault)
-    loaded = ctx.load(vault, writing=not dry_run)
     when = parse_day(day)
+    assessments: Mapping[str, Any] | None = None
+    if dry_run:
+        with ctx.reading(vault) as (store, progress):
+            loaded, assessments = reading.everyone(
+                vault, store, when, today=dt.date.today(), progress=progress
+            )
+    else:
+        _move_old_notes(ctx, vault)
+        loaded = ctx.load(vault, writing=True)
     try:
         with _writing(vault, "today", dry_run=dry_run) as recorders:
             result = engine.refresh(
@@ -256,6 +272,7 @@ def today(ctx: Context, day: str | None, limit: int | None, as_json: bool, dry_r
                 limit=limit,
                 everything=False,
                 recorders=recorders,
+                assessments=assessments,
             )
     except LockHeldError as exc:
         # The watcher keeps the note current: show the list without writing it.
@@ -356,14 +373,19 @@ def refresh(ctx: Context, day: str | None, dry_run: bool) -> None:
 @pass_context
 def network(ctx: Context, day: str | None, as_json: bool) -> None:
     """The shape of your network: circles, strongest, drifting, one-sided and dormant ties."""
+    from handful import reading
     from handful.generate.network import render_text
     from handful.score.network import network_report
 
     vault = ctx.open()
-    loaded = ctx.load(vault)
     when = parse_day(day)
-    assessments = engine.assess_all(loaded, when)
-    report = network_report(loaded.model, assessments, when, vault.params)
+    with ctx.reading(vault) as (store, progress):
+        loaded, assessments = reading.everyone(
+            vault, store, when, today=dt.date.today(), progress=progress
+        )
+    report = network_report(
+        loaded.model, assessments, when, vault.params, facts=loaded.facts, ties=loaded.ties
+    )
     if as_json:
         click.echo(
             json.dumps(
@@ -433,12 +455,17 @@ def _describe_path(loaded: engine.Loaded, found: Any) -> str:
 @pass_context
 def intro(ctx: Context, target: str, day: str | None, as_json: bool) -> None:
     """Who can introduce you to TARGET: a person, a company, or a #tag."""
+    from handful import reading
     from handful.score.introductions import find_introductions
 
     vault = ctx.open()
-    loaded = ctx.load(vault)
-    assessments = engine.assess_all(loaded, parse_day(day))
-    answer = find_introductions(loaded.model, assessments, target)
+    when = parse_day(day)
+    with ctx.reading(vault) as (store, progress):
+        loaded, assessments = reading.everyone(
+            vault, store, when, today=dt.date.today(), progress=progress
+        )
+    graph = loaded.ties.graph if loaded.ties is not None else None
+    answer = find_introductions(loaded.model, assessments, target, graph=graph)
     if as_json:
         click.echo(json.dumps(answer.as_dict(loaded.model), indent=2, ensure_ascii=False))
         return
