@@ -252,7 +252,12 @@ def test_a_row_holding_nonsense_is_read_again_from_its_note(
     code = main(["--vault", str(example), "doctor", "--json"])
     report = json.loads(capsys.readouterr().out)
     assert code == 0
-    assert [(p["path"], p["code"]) for p in report["warnings"]] == [(JO, "cache-row-damaged")]
+    # doctor answers from the snapshot, which does not read the row: nothing is wrong with the
+    # vault itself; whatever reads the row (below) reports it and reads the note again
+    assert report["warnings"] == [] and report["errors"] == []
+    code = main(["--vault", str(example), "--debug", "path", "me", "Jo Martinez"])
+    err = capsys.readouterr().err
+    assert code in (0, 1) and "internal error" not in err
     for args in (
         ["person", "Jo Martinez", "--json"],
         ["today", "--date", "2026-11-26"],

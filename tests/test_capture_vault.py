@@ -546,3 +546,26 @@ def test_a_person_note_that_comes_or_goes_with_an_address_an_export_uses(
     assert [s.label() for s in strangers(people.records, people.universe)] == [
         "Carla Diaz <carla@example.com>"
     ]
+
+
+def test_read_only_commands_with_exports_answer_as_from_scratch(
+    captured: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """After a refresh, person, today --dry-run, network and doctor read the snapshot (or the
+    whole vault): either way they answer as a copy with no cache does, for that day's exports."""
+    code, _, err = run(capsys, "--vault", str(captured), "refresh", "--date", DAY)
+    assert code == 0, err
+    fresh = tmp_path / "fresh"
+    shutil.copytree(captured, fresh, ignore=shutil.ignore_patterns(".handful"))
+    commands = [
+        ["person", "Ana Lopez", "--date", DAY, "--json"],
+        ["person", "Ana Lopez", "--date", "2026-03-01", "--json"],  # a meeting still ahead
+        ["today", "--dry-run", "--date", DAY, "--json"],
+        ["network", "--date", DAY, "--json"],
+        ["doctor", "--json"],
+    ]
+    for command in commands:
+        answer = run(capsys, "--vault", str(captured), *command)
+        expected = run(capsys, "--no-cache", "--vault", str(fresh), *command)
+        assert answer[0] == expected[0], command
+        assert answer[1].replace(str(captured), "<v>") == expected[1].replace(str(fresh), "<v>")

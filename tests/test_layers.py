@@ -43,6 +43,7 @@ LAYERS: dict[str, int] = {
     "handful.recorders": 8,
     "handful.quick": 8,
     "handful.session": 8,
+    "handful.reading": 8,
     "handful.engine": 8,
     "handful.demo": 8,
     "handful.interop": 8,

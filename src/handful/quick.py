@@ -509,15 +509,56 @@ def try_refresh(
     return result, loaded, shot.checked
 
 
+def plan_since(vault: Vault, scan: Scan, *, store: NoteStore, shot: snap.Snapshot) -> Plan:
+    """Read the notes changed since the snapshot and resolve them: who they touched, the
+    people and the resolver after them. Raises FullRefresh."""
+    changed, gone = changed_files(scan, store)
+    if len(changed) + len(gone) > MAX_CHANGES:
+        raise FullRefresh(f"{len(changed) + len(gone)} notes changed")
+    return plan_edits(read_edits(vault, store, changed, gone), shot, store)
+
+
+def problems_after(shot: snap.Snapshot, plan: Plan) -> dict[str, tuple[Problem, ...]]:
+    """The problems the snapshot holds per note, with the edited notes' new ones."""
+    problems = dict(shot.problems)
+    for path, edit in plan.edits.items():
+        problems.pop(path, None)
+        if edit.new is not None and edit.new.problems:
+            problems[path] = edit.new.problems
+    return problems
+
+
+def model_problems(
+    universe: Universe, problems: Mapping[str, tuple[Problem, ...]]
+) -> list[Problem]:
+    """The model's problems: the people's, then every note's."""
+    return [*universe.problems, *(p for found in problems.values() for p in found)]
+
+
+def read_problems(store: NoteStore) -> dict[str, Problem]:
+    """Why each unreadable note could not be read, as the store holds it."""
+    return {path: found for path in store.problem_paths() if (found := store.stored_problem(path))}
+
+
 def prepare(
     vault: Vault, scan: Scan, day: dt.date, *, store: NoteStore, shot: snap.Snapshot
 ) -> Prepared:
     """Read the edits, rebuild the people they touch, and assess: the partial model and every
     person's assessment, as a full refresh would have them. Raises FullRefresh."""
-    changed, gone = changed_files(scan, store)
-    if len(changed) + len(gone) > MAX_CHANGES:
-        raise FullRefresh(f"{len(changed) + len(gone)} notes changed")
-    plan = plan_edits(read_edits(vault, store, changed, gone), shot, store)
+    return assess_plan(
+        vault,
+        scan,
+        day,
+        store=store,
+        shot=shot,
+        plan=plan_since(vault, scan, store=store, shot=shot),
+    )
+
+
+def assess_plan(
+    vault: Vault, scan: Scan, day: dt.date, *, store: NoteStore, shot: snap.Snapshot, plan: Plan
+) -> Prepared:
+    """``prepare`` once the edits are planned."""
     views, paths_of = rebuild_people(plan, store)
     touched_views = dict(views)
     people = plan.universe.people
@@ -548,25 +589,13 @@ def prepare(
     for person in plan.touched:
         suggested[person] = views[person].suggested
     ties, counts_json = new_ties(plan, shot)
-    problems = dict(shot.problems)
-    for path, edit in plan.edits.items():
-        problems.pop(path, None)
-        if edit.new is not None and edit.new.problems:
-            problems[path] = edit.new.problems
-    model = partial_model(
-        plan.universe,
-        views,
-        suggested,
-        [*plan.universe.problems, *(p for found in problems.values() for p in found)],
-    )
-    read_problems = {
-        path: found for path in store.problem_paths() if (found := store.stored_problem(path))
-    }
+    problems = problems_after(shot, plan)
+    model = partial_model(plan.universe, views, suggested, model_problems(plan.universe, problems))
     loaded = Loaded(
         vault,
         {f.path: f for f in scan.files},
         {path: e.after for path, e in plan.edits.items() if e.after is not None},
-        read_problems,
+        read_problems(store),
         plan.universe,
         model,
         None,

@@ -69,6 +69,27 @@ def stamp(
     return digest((head + "\x00" + listing).encode())
 
 
+def snapshot_keys(
+    vault: Vault,
+    day: dt.date,
+    *,
+    today: dt.date,
+    everything: bool = True,
+    limit: int | None = None,
+) -> tuple[str, str]:
+    """The keys of the snapshot a refresh of ``day`` leaves: the one for that day, and the one
+    any day's refresh may start from. Another day can be quick, since the snapshot keeps every
+    person's view; not with exports, whose facts change with the day (a meeting that was ahead
+    has happened)."""
+    options = f"everything={everything};limit={limit};editable={day >= today}"
+    exports = export_inputs(vault)
+    base_options = f"everything={everything};limit={limit}"
+    return (
+        stamp(vault, (), day, options, exports=exports),
+        stamp(vault, (), day if exports else dt.date.min, base_options, exports=exports),
+    )
+
+
 @dataclass
 class VaultRefresh:
     """What ``refresh_vault`` did: the result, or None when the stamp showed nothing to do."""
@@ -171,11 +192,9 @@ class Session:
             clean_temp_files(
                 vault.root, skip_folders=vault.skip_folders()
             )  # a killed run's leftovers
-        snapshot_key = stamp(vault, (), day, options, exports=exports)
-        # Another day can be quick: the snapshot keeps every person's view. Not with exports:
-        # their facts change with the day (a meeting that was ahead has happened).
-        base_options = f"everything={everything};limit={limit}"
-        base_key = stamp(vault, (), day if exports else dt.date.min, base_options, exports=exports)
+        snapshot_key, base_key = snapshot_keys(
+            vault, day, today=today, everything=everything, limit=limit
+        )
         if not dry_run and everything and limit is None:
             with bulk():
                 found = quick.try_refresh(

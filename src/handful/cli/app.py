@@ -42,13 +42,13 @@ class Context:
     @contextmanager
     def store(self, vault: engine.Vault, *, writing: bool) -> Iterator[NoteStore]:
         """The cache (or no cache with --no-cache), closed when the command is done. A command
-        that only reads uses the cache only where handful's folder exists already: it creates
-        nothing in a vault handful does not own yet."""
+        that only reads uses the cache only where handful's folder exists already (it creates
+        nothing in a vault handful does not own yet), and only reads it."""
         from handful.storage.cache import SqliteStore
 
         folder = (vault.own_state() if writing else vault.state()) if self.cache else None
         store = (
-            SqliteStore(folder, fingerprint=vault.fingerprint())
+            SqliteStore(folder, fingerprint=vault.fingerprint(), read_only=not writing)
             if folder is not None
             else NoteStore()
         )
@@ -56,6 +56,12 @@ class Context:
             yield store
         finally:
             store.close()
+
+    @contextmanager
+    def reading(self, vault: engine.Vault) -> Iterator[tuple[NoteStore, engine.Progress | None]]:
+        """The cache to read (never written) and a progress bar, for a command that only reads."""
+        with self.store(vault, writing=False) as store, progress_bar("Reading notes") as progress:
+            yield store, progress
 
     def load(
         self, vault: engine.Vault, day: dt.date | None = None, *, writing: bool = False

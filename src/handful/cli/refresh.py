@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Mapping
+from typing import Any
 
 import click
 
@@ -36,14 +38,21 @@ from handful.write import Recorder
 @pass_context
 def today(ctx: Context, day: str | None, limit: int | None, as_json: bool, dry_run: bool) -> None:
     """Write today's reconnect note and print it."""
+    from handful import reading
     from handful.errors import LockHeldError
     from handful.generate.reconnect import render_region
 
     vault = ctx.open()
-    if not dry_run:
-        _move_old_notes(ctx, vault)
     when = parse_day(day)
-    loaded = ctx.load(vault, when, writing=not dry_run)
+    assessments: Mapping[str, Any] | None = None
+    if dry_run:  # only reads: from the snapshot when it can answer
+        with ctx.reading(vault) as (store, progress):
+            loaded, assessments = reading.everyone(
+                vault, store, when, today=dt.date.today(), progress=progress
+            )
+    else:
+        _move_old_notes(ctx, vault)
+        loaded = ctx.load(vault, when, writing=True)
     try:
         with undo_batch(vault, "today", dry_run=dry_run) as recorders:
             result = engine.refresh(
@@ -54,6 +63,7 @@ def today(ctx: Context, day: str | None, limit: int | None, as_json: bool, dry_r
                 limit=limit,
                 everything=False,
                 recorders=recorders,
+                assessments=assessments,
             )
     except LockHeldError as exc:
         # The watcher keeps the note current: show the list without writing it.

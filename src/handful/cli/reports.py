@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import TYPE_CHECKING, Any
 
@@ -28,14 +29,14 @@ if TYPE_CHECKING:
 @pass_context
 def person(ctx: Context, name: str, day: str | None, as_json: bool) -> None:
     """One person's card: timeline, mentions, follow-ups and the score breakdown."""
+    from handful import reading
     from handful.generate.card import person_card, person_json
-    from handful.model.lookup import find_person
 
     vault = ctx.open()
-    when = parse_day(day)
-    loaded = ctx.load(vault, when)
-    key = find_person(loaded.model, name)
-    assessment = engine.assess_one(loaded, key, when)  # with plugin adjustments
+    with ctx.reading(vault) as (store, progress):  # with plugin adjustments
+        loaded, assessment = reading.person(
+            vault, store, name, parse_day(day), today=dt.date.today(), progress=progress
+        )
     if as_json:
         click.echo(json.dumps(person_json(loaded.model, assessment), indent=2, ensure_ascii=False))
     else:
@@ -50,10 +51,15 @@ def person(ctx: Context, name: str, day: str | None, as_json: bool) -> None:
 @pass_context
 def doctor(ctx: Context, as_json: bool, everything: bool) -> None:
     """Everything wrong with the vault, with file and line. Exit status 1 when errors exist."""
+    from handful import reading
     from handful.doctor import DoctorReport
 
     vault = ctx.open()
-    loaded = ctx.load(vault)
+    if vault.config.captures:  # the people with no note are counted over every export record
+        loaded = ctx.load(vault)
+    else:
+        with ctx.reading(vault) as (store, progress):
+            loaded = reading.problems(vault, store, progress=progress)
     report = DoctorReport.of(loaded.problems)
     no_note = people_without_note(loaded)
     if as_json:
@@ -100,14 +106,19 @@ def people_without_note(loaded: engine.Loaded) -> list[Stranger] | None:
 @pass_context
 def network(ctx: Context, day: str | None, as_json: bool) -> None:
     """The shape of your network: circles, strongest, drifting, one-sided and dormant ties."""
+    from handful import reading
     from handful.generate.network import render_text
     from handful.score.network import network_report
 
     vault = ctx.open()
     when = parse_day(day)
-    loaded = ctx.load(vault, when)
-    assessments = engine.assess_all(loaded, when)
-    report = network_report(loaded.model, assessments, when, vault.params)
+    with ctx.reading(vault) as (store, progress):
+        loaded, assessments = reading.everyone(
+            vault, store, when, today=dt.date.today(), progress=progress
+        )
+    report = network_report(
+        loaded.model, assessments, when, vault.params, facts=loaded.facts, ties=loaded.ties
+    )
     if as_json:
         click.echo(
             json.dumps(
@@ -178,13 +189,17 @@ def _describe_path(loaded: engine.Loaded, found: Any) -> str:
 @pass_context
 def intro(ctx: Context, target: str, day: str | None, as_json: bool) -> None:
     """Who can introduce you to TARGET: a person, a company, or a #tag."""
+    from handful import reading
     from handful.score.introductions import find_introductions
 
     vault = ctx.open()
     when = parse_day(day)
-    loaded = ctx.load(vault, when)
-    assessments = engine.assess_all(loaded, when)
-    answer = find_introductions(loaded.model, assessments, target)
+    with ctx.reading(vault) as (store, progress):
+        loaded, assessments = reading.everyone(
+            vault, store, when, today=dt.date.today(), progress=progress
+        )
+    graph = loaded.ties.graph if loaded.ties is not None else None
+    answer = find_introductions(loaded.model, assessments, target, graph=graph)
     if as_json:
         click.echo(json.dumps(answer.as_dict(loaded.model), indent=2, ensure_ascii=False))
         return

@@ -121,10 +121,19 @@ def _members(model: Model, target: str) -> tuple[str, str, tuple[str, ...]]:
     )
 
 
-def find_introductions(model: Model, assessments: Mapping[str, Assessment], target: str) -> Answer:
+def find_introductions(
+    model: Model,
+    assessments: Mapping[str, Assessment],
+    target: str,
+    *,
+    graph: Mapping[str, Mapping[str, float]] | None = None,
+) -> Answer:
+    """The best introducers to ``target``; ``graph`` is ``person_graph(model)`` when given (the
+    same graph from counted ties, when the model holds no edges)."""
     kind, label, members = _members(model, target)
     mine = my_ties(assessments)
-    graph = person_graph(model)
+    if graph is None:
+        graph = person_graph(model)
     direct = tuple(k for k in members if k in mine)
     options: list[Option] = []
     for member in members:

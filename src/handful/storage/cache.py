@@ -379,10 +379,13 @@ PEOPLE_COLUMNS = ("paths", "score", "view")
 class SqliteStore(NoteStore):
     """A NoteStore backed by ``<state_dir>/cache.sqlite``. Never raises on a bad cache file."""
 
-    def __init__(self, folder: Path, *, fingerprint: str = "") -> None:
+    def __init__(self, folder: Path, *, fingerprint: str = "", read_only: bool = False) -> None:
         super().__init__()
         self.folder = folder
         self.fingerprint = fingerprint
+        #: Only read the cache, never change or rebuild it (a command that only reads): what it
+        #: is told to remember is kept in memory for this run.
+        self.read_only = read_only
         self.path = folder / CACHE_FILE
         self._rows: dict[str, tuple[int, int, str | None, str | None, str | None]] = {}
         self._dirty: dict[str, tuple[int, int, str | None, str | None, str | None]] = {}
@@ -394,6 +397,8 @@ class SqliteStore(NoteStore):
     # opening, validating, rebuilding
 
     def _open(self) -> sqlite3.Connection | None:
+        if self.read_only:
+            return self._open_to_read()
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -429,6 +434,50 @@ class SqliteStore(NoteStore):
                     self._warn(f"the cache cannot be read ({exc}); rebuilding it")
             self._remove_files()
         self._warn("cannot create a cache; running without one")
+        return None
+
+    def _open_to_read(self) -> sqlite3.Connection | None:
+        """The cache as it is, opened read-only, or None: no cache yet, a link, another
+        version's or settings' cache, or one that cannot be read (nothing is rebuilt)."""
+        for name in ("", "-wal", "-shm", "-journal"):
+            if Path(str(self.path) + name).is_symlink():
+                return None
+        if not self.path.is_file():
+            return None
+        try:
+            db = sqlite3.connect(
+                f"{self.path.absolute().as_uri()}?mode=ro",
+                uri=True,
+                timeout=10,
+                isolation_level=None,
+            )
+        except sqlite3.Error:
+            return None
+        try:
+            # One read transaction for the whole run: a refresh or the watcher writing meanwhile
+            # cannot mix its rows with the ones read before (in WAL mode it does not wait).
+            db.execute("BEGIN")
+            wanted = {
+                "schema": SCHEMA_VERSION,
+                "handful": __version__,
+                "settings": self.fingerprint,
+            }
+            found = dict(db.execute("SELECT key, value FROM meta").fetchall())
+            tables = {
+                str(row[0])
+                for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            }
+            integrity = db.execute("PRAGMA quick_check").fetchone()
+            if (
+                all(found.get(key) == value for key, value in wanted.items())
+                and {"meta", "notes", "snapshot", "snapshot_people", "snapshot_names"} <= tables
+                and integrity
+                and integrity[0] == "ok"
+            ):
+                return db
+        except sqlite3.Error:
+            pass
+        db.close()
         return None
 
     def _valid(self, db: sqlite3.Connection) -> bool:
@@ -691,7 +740,7 @@ class SqliteStore(NoteStore):
             self.forget(path)
 
     def flush(self) -> None:
-        if self._db is None or (not self._dirty and not self._gone):
+        if self._db is None or self.read_only or (not self._dirty and not self._gone):
             return
         try:
             with self._db:
@@ -732,7 +781,7 @@ class SqliteStore(NoteStore):
         return str(row[0]) if row else None
 
     def set_meta(self, key: str, value: str) -> None:
-        if self._db is None:
+        if self._db is None or self.read_only:
             return
         try:
             self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
@@ -810,7 +859,7 @@ class SqliteStore(NoteStore):
         current generation, in one transaction. ``everyone``: the rows given are all there
         are (others are dropped), else ``gone`` names rows to drop; ``uses``: how many notes
         link each name (all of them with ``everyone``, else changes to add)."""
-        if self._db is None:
+        if self._db is None or self.read_only:
             return False
         self.flush()
         if self._dirty or self._gone:  # the records could not be stored: neither can this
@@ -871,7 +920,7 @@ class SqliteStore(NoteStore):
         return row is not None and row[0] != 0
 
     def drop_snapshot(self) -> None:
-        if self._db is None:
+        if self._db is None or self.read_only:
             return
         with contextlib.suppress(sqlite3.Error):
             self._db.execute("DELETE FROM snapshot WHERE name = 'generation'")

@@ -1,0 +1,181 @@
+"""The commands that only read answer from the last refresh's snapshot (``reading.py``): the
+same bytes as from a fresh copy with no cache, after edits too, never writing, and a damaged
+snapshot falls back to reading the whole vault."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLE, EXAMPLE_DAY
+from handful import reading
+from helpers import run
+from helpers import snapshot as files_of
+
+COMMANDS = [
+    ["person", "Hannah Lindqvist", "--date", EXAMPLE_DAY, "--json"],
+    ["person", "Zoë Whitfield", "--date", EXAMPLE_DAY],
+    ["today", "--dry-run", "--date", EXAMPLE_DAY, "--json"],
+    ["today", "--dry-run", "--date", EXAMPLE_DAY, "--limit", "3"],
+    ["network", "--date", EXAMPLE_DAY, "--json"],
+    ["network", "--date", EXAMPLE_DAY],
+    ["intro", "Helio Robotics", "--date", EXAMPLE_DAY, "--json"],
+    ["intro", "Grace Obi", "--date", EXAMPLE_DAY],
+    ["doctor", "--json"],
+    ["doctor", "--all"],
+]
+
+
+@pytest.fixture
+def vault(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    """A copy of the example vault after one refresh: its cache holds a snapshot."""
+    root = tmp_path / "vault"
+    shutil.copytree(EXAMPLE, root)
+    code, _, err = run(capsys, "--vault", str(root), "refresh", "--date", EXAMPLE_DAY)
+    assert code == 0, err
+    return root
+
+
+def _no_full_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the whole vault was read: the snapshot did not answer")
+
+    monkeypatch.setattr(reading, "_full", refuse)
+
+
+def _answers(
+    capsys: pytest.CaptureFixture[str], root: Path, *options: str
+) -> list[tuple[int, str, str]]:
+    return [run(capsys, *options, "--vault", str(root), *command) for command in COMMANDS]
+
+
+def _fresh(
+    capsys: pytest.CaptureFixture[str], root: Path, tmp_path: Path
+) -> list[tuple[int, str, str]]:
+    """The answers from a copy with no cache at all."""
+    copy = tmp_path / f"fresh-{len(list(tmp_path.iterdir()))}"
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns(".handful"))
+    found = _answers(capsys, copy, "--no-cache")
+    return [(code, out.replace(str(copy), str(root)), err) for code, out, err in found]
+
+
+def test_from_the_snapshot_the_same_bytes(
+    vault: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    expected = _fresh(capsys, vault, tmp_path)
+    before = files_of(vault)
+    cache = (vault / ".handful" / "cache.sqlite").read_bytes()
+    _no_full_read(monkeypatch)
+    assert _answers(capsys, vault) == expected
+    assert files_of(vault) == before  # nothing written, the cache included
+    assert (vault / ".handful" / "cache.sqlite").read_bytes() == cache
+
+
+def _add_daily(root: Path) -> None:
+    note = root / "Daily" / "2026" / "11" / "2026-11-25.md"
+    note.write_text(
+        "- lunch with [[Hannah Lindqvist]] and [[Grace Obi]] #coffee\n"
+        "- [ ] send [[Zoë Whitfield]] the link\n",
+        encoding="utf-8",
+    )
+
+
+def _log_line(root: Path) -> None:
+    note = root / "People" / "Zoë Whitfield.md"
+    text = note.read_text(encoding="utf-8")
+    note.write_text(text + "\n- 2026-11-24 #call long talk about the move\n", encoding="utf-8")
+
+
+def _circle(root: Path) -> None:
+    note = root / "People" / "Hannah Lindqvist.md"
+    text = note.read_text(encoding="utf-8")
+    note.write_text(text.replace("circle: active", "circle: inner", 1), encoding="utf-8")
+
+
+def _delete_meeting(root: Path) -> None:
+    meeting = sorted((root / "Meetings").rglob("*.md"))[0]
+    meeting.unlink()
+
+
+@pytest.mark.parametrize(
+    ("edit", "quick"),
+    [(_add_daily, True), (_log_line, True), (_circle, True), (_delete_meeting, False)],
+)
+def test_after_edits_the_same_bytes_as_a_fresh_copy(
+    vault: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    edit: Callable[[Path], None],
+    quick: bool,
+) -> None:
+    """Edits made since the refresh are read (in memory only) and planned in; the cache is
+    left as the refresh left it."""
+    edit(vault)
+    expected = _fresh(capsys, vault, tmp_path)
+    cache = (vault / ".handful" / "cache.sqlite").read_bytes()
+    if quick:
+        _no_full_read(monkeypatch)
+    assert _answers(capsys, vault) == expected
+    assert (vault / ".handful" / "cache.sqlite").read_bytes() == cache
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "UPDATE snapshot SET value = '[[\"not a person\"]]' WHERE name = 'people'",
+        "UPDATE snapshot SET value = '{\"pairs\": [[0, 1, 2]]}' WHERE name = 'counts'",
+        "UPDATE snapshot SET value = '[1]' WHERE name = 'problems'",
+        "UPDATE snapshot_people SET score = '[1, 2, 3]'",
+        "UPDATE snapshot_people SET view = '{\"a\": 1}', paths = '[\"nowhere.md\"]'",
+        "UPDATE snapshot_people SET paths = '{'",
+        "UPDATE notes SET note = '[\"garbage\"]'",
+    ],
+)
+def test_a_damaged_snapshot_falls_back(
+    vault: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], damage: str
+) -> None:
+    """The cache came with the vault: whatever it holds, the answer is the right one."""
+    _add_daily(vault)
+    expected = _fresh(capsys, vault, tmp_path)
+    db = sqlite3.connect(vault / ".handful" / "cache.sqlite")
+    with db:
+        db.execute(damage)
+    db.close()
+    found = _answers(capsys, vault)
+    for (code, out, err), (want_code, want_out, want_err) in zip(found, expected, strict=True):
+        assert (code, out) == (want_code, want_out)
+        if "notes" not in damage:  # damaged rows are reported as warnings, and read again
+            assert err == want_err
+
+
+def test_nothing_is_created_in_a_vault_handful_does_not_own(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "vault"
+    shutil.copytree(EXAMPLE, root)
+    before = files_of(root)
+    _answers(capsys, root)
+    assert files_of(root) == before
+    assert not (root / ".handful").exists()
+
+
+def test_another_version_s_cache_is_read_without_being_rebuilt(
+    vault: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cache = vault / ".handful" / "cache.sqlite"
+    db = sqlite3.connect(cache)
+    with db:
+        db.execute("UPDATE meta SET value = '0.0.0-other' WHERE key = 'handful'")
+    db.close()
+    data = cache.read_bytes()
+    expected = _fresh(capsys, vault, tmp_path)
+    assert _answers(capsys, vault) == expected
+    assert cache.read_bytes() == data
