@@ -30,8 +30,8 @@ sys.path.insert(0, str(HERE.parent / "tests"))
 from generate import SIZES, generate  # noqa: E402
 
 DAY = "2026-11-25"
-#: The issue's targets: ratios to the floor on M; seconds and peak RSS on L; none on S.
-TARGETS = {"cold": 5.0, "warm": 1.0, "one_change": 1.5, "person_edit": 1.5}
+#: The targets (issue 14): ratios to the floor on M; seconds and peak RSS on L; none on S.
+TARGETS = {"cold": 8.0, "warm": 1.0, "one_change": 1.5, "person_edit": 1.5}
 #: Commands that only read, on the warm vault: each at most half the floor on M.
 READ_ONLY = ("person", "today_dry", "network", "intro", "doctor")
 TARGETS.update(dict.fromkeys(READ_ONLY, 0.5))
@@ -51,8 +51,8 @@ def read_only_commands(vault: Path) -> dict[str, tuple[list[str], tuple[int, ...
     }
 
 
-L_SECONDS = {"cold": 60.0, "warm": 3.0}
-L_RSS_MIB = 1024
+L_SECONDS = {"cold": 60.0, "warm": 3.0, "new_day": 5.0}
+L_RSS_MIB = 600
 
 
 def timed(
@@ -270,7 +270,10 @@ def table(result: dict) -> str:
         f"{'measure':<12} {'seconds':>9} {'x floor':>8} {'target':>9} {'peak RSS':>10}",
     ]
     if size == "L":
-        rows.append(f"(L: cold within 60 s and under {L_RSS_MIB} MiB, warm within 3 s)")
+        rows.append(
+            f"(L: cold within 60 s and under {L_RSS_MIB} MiB, warm within 3 s, a new day within "
+            "5 s, the watcher's p95 within 0.5 s)"
+        )
     for name in ("floor", "cold", "warm", *READ_ONLY, "one_change", "person_edit", "new_day"):
         item = result.get(name)
         if item is None:
@@ -282,9 +285,9 @@ def table(result: dict) -> str:
         )
     watch = result.get("watch")
     if watch:
-        budget = watch["debounce_ms"] / 1000 + 0.2
-        target = f"<= {budget:.2f}" if size == "M" else ""
-        mark = ("ok" if watch["p95"] <= budget else "MISSED") if size == "M" else ""
+        budget = {"M": watch["debounce_ms"] / 1000 + 0.2, "L": 0.5}.get(size)
+        target = f"<= {budget:.2f}" if budget is not None else ""
+        mark = ("ok" if watch["p95"] <= budget else "MISSED") if budget is not None else ""
         rows.append(f"{'watch p50':<12} {watch['p50']:>9.3f}")
         rows.append(
             f"{'watch p95':<12} {watch['p95']:>9.3f} {'':>8} {target:>9} "
