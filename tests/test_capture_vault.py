@@ -569,3 +569,12 @@ def test_read_only_commands_with_exports_answer_as_from_scratch(
         expected = run(capsys, "--no-cache", "--vault", str(fresh), *command)
         assert answer[0] == expected[0], command
         assert answer[1].replace(str(captured), "<v>") == expected[1].replace(str(fresh), "<v>")
+
+
+def test_capture_status_json_without_entries_is_json(
+    vault: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (vault / "handful.toml").write_text("", encoding="utf-8")
+    code, out, _ = run(capsys, "--vault", str(vault), "capture", "status", "--json", "--date", DAY)
+    assert code == 0
+    assert json.loads(out) == {"date": DAY, "exports": [], "problems": []}

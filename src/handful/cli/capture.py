@@ -39,6 +39,10 @@ def status(ctx: Context, day: str | None, as_json: bool) -> None:
     vault = ctx.open()
     when = parse_day(day)
     if not vault.config.captures:
+        if as_json:  # a script gets the same shape, empty
+            empty: dict[str, Any] = {"date": when.isoformat(), "exports": [], "problems": []}
+            click.echo(json.dumps(empty, indent=2, ensure_ascii=False))
+            return
         click.echo("no [[capture]] entries in handful.toml (docs/capture.md)")
         return
     loaded = ctx.load(vault, when)
