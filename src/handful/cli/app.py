@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
@@ -23,6 +23,8 @@ from handful.storage.store import NoteStore
 from handful.write import Recorder
 
 if TYPE_CHECKING:
+    from handful.score.assess import Assessment
+
     pass
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -62,6 +64,16 @@ class Context:
         """The cache to read (never written) and a progress bar, for a command that only reads."""
         with self.store(vault, writing=False) as store, progress_bar("Reading notes") as progress:
             yield store, progress
+
+    def everyone(
+        self, vault: engine.Vault, day: dt.date
+    ) -> tuple[engine.Loaded, Mapping[str, Assessment]]:
+        """Every person's assessment for ``day``, from the snapshot when it can answer (for the
+        commands that only read: ``today --dry-run``, ``network``, ``intro``)."""
+        from handful import reading
+
+        with self.reading(vault) as (store, progress):
+            return reading.everyone(vault, store, day, today=dt.date.today(), progress=progress)
 
     def load(
         self, vault: engine.Vault, day: dt.date | None = None, *, writing: bool = False

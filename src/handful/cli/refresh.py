@@ -38,7 +38,6 @@ from handful.write import Recorder
 @pass_context
 def today(ctx: Context, day: str | None, limit: int | None, as_json: bool, dry_run: bool) -> None:
     """Write today's reconnect note and print it."""
-    from handful import reading
     from handful.errors import LockHeldError
     from handful.generate.reconnect import render_region
 
@@ -46,10 +45,7 @@ def today(ctx: Context, day: str | None, limit: int | None, as_json: bool, dry_r
     when = parse_day(day)
     assessments: Mapping[str, Any] | None = None
     if dry_run:  # only reads: from the snapshot when it can answer
-        with ctx.reading(vault) as (store, progress):
-            loaded, assessments = reading.everyone(
-                vault, store, when, today=dt.date.today(), progress=progress
-            )
+        loaded, assessments = ctx.everyone(vault, when)
     else:
         _move_old_notes(ctx, vault)
         loaded = ctx.load(vault, when, writing=True)

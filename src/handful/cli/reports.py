@@ -106,16 +106,12 @@ def people_without_note(loaded: engine.Loaded) -> list[Stranger] | None:
 @pass_context
 def network(ctx: Context, day: str | None, as_json: bool) -> None:
     """The shape of your network: circles, strongest, drifting, one-sided and dormant ties."""
-    from handful import reading
     from handful.generate.network import render_text
     from handful.score.network import network_report
 
     vault = ctx.open()
     when = parse_day(day)
-    with ctx.reading(vault) as (store, progress):
-        loaded, assessments = reading.everyone(
-            vault, store, when, today=dt.date.today(), progress=progress
-        )
+    loaded, assessments = ctx.everyone(vault, when)
     report = network_report(
         loaded.model, assessments, when, vault.params, facts=loaded.facts, ties=loaded.ties
     )
@@ -189,15 +185,11 @@ def _describe_path(loaded: engine.Loaded, found: Any) -> str:
 @pass_context
 def intro(ctx: Context, target: str, day: str | None, as_json: bool) -> None:
     """Who can introduce you to TARGET: a person, a company, or a #tag."""
-    from handful import reading
     from handful.score.introductions import find_introductions
 
     vault = ctx.open()
     when = parse_day(day)
-    with ctx.reading(vault) as (store, progress):
-        loaded, assessments = reading.everyone(
-            vault, store, when, today=dt.date.today(), progress=progress
-        )
+    loaded, assessments = ctx.everyone(vault, when)
     graph = loaded.ties.graph if loaded.ties is not None else None
     answer = find_introductions(loaded.model, assessments, target, graph=graph)
     if as_json:
