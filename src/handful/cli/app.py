@@ -25,8 +25,6 @@ from handful.write import Recorder
 if TYPE_CHECKING:
     from handful.score.assess import Assessment
 
-    pass
-
 F = TypeVar("F", bound=Callable[..., Any])
 
 
