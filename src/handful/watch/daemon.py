@@ -73,7 +73,10 @@ class Daemon:
         self.polling = polling
         self.today = today
         self.use_cache = use_cache
-        self.events: queue.Queue[str] = queue.Queue()
+        #: A SimpleQueue, not a Queue: ``stop`` puts on it from a signal handler, which runs in
+        #: the main thread between two bytecodes, possibly while ``collect`` holds a Queue's
+        #: lock inside ``get`` (a deadlock). SimpleQueue's put is reentrant (Python docs, queue).
+        self.events: queue.SimpleQueue[str] = queue.SimpleQueue()
         self.stopping = threading.Event()
         self.stats = Stats()
         self.observer: BaseObserver | None = None
@@ -94,9 +97,12 @@ class Daemon:
     # lifecycle ----------------------------------------------------------------------------------
 
     def stop(self) -> None:
-        """Ask the daemon to stop (safe from a signal handler or another thread)."""
-        self.stopping.set()
+        """Ask the daemon to stop (safe from a signal handler or another thread).
+
+        Only reentrant calls here: the queue is a SimpleQueue, and nothing in the main thread
+        ever waits on ``stopping`` (so its lock is free whenever a handler runs)."""
         self.events.put(STOP)
+        self.stopping.set()
 
     def run(self) -> None:
         self.state = self.vault.own_state()

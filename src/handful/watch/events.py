@@ -35,7 +35,9 @@ CONFIG_FILES = frozenset(
 class VaultEventHandler(FileSystemEventHandler):
     """Puts relative note paths (and RESCAN/CONFIG markers) on a queue; does no I/O itself."""
 
-    def __init__(self, root: Path, events: queue.Queue[str], skip_folders: tuple[str, ...]) -> None:
+    def __init__(
+        self, root: Path, events: queue.SimpleQueue[str], skip_folders: tuple[str, ...]
+    ) -> None:
         self.root = os.path.realpath(root)
         self.events = events
         self.skip = tuple(folder.casefold().strip("/") + "/" for folder in skip_folders if folder)
@@ -97,7 +99,9 @@ class VaultEventHandler(FileSystemEventHandler):
                     self.events.put(relevant)
 
 
-def collect(events: queue.Queue[str], *, timeout: float, quiet: float, longest: float) -> set[str]:
+def collect(
+    events: queue.SimpleQueue[str], *, timeout: float, quiet: float, longest: float
+) -> set[str]:
     """Wait up to ``timeout`` for a first event, then gather more until ``quiet`` seconds pass
     without one (a debounce), but never longer than ``longest`` in all."""
     import time
