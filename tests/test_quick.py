@@ -4,6 +4,7 @@ then refreshes a copy of the result from scratch: the scratch run must find noth
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
 import shutil
@@ -16,6 +17,7 @@ from hypothesis import strategies as st
 
 from conftest import EXAMPLE_DAY
 from handful import engine, quick
+from handful.model.state import PersonView
 from handful.model.types import Edge, FollowUp, Interaction, Origin, Person
 from handful.score.network import intro_counts, network_ties, ties_from_counts
 from handful.score.reach import tie_counts
@@ -414,6 +416,28 @@ def test_assessments_and_people_survive_the_typed_json(example: Path) -> None:
     back = snapshot.universe_from_values(values["people"], values["resolver"])
     assert dict(back.people) == dict(loaded.universe.people)
     assert back.problems == loaded.universe.problems
+
+
+def test_a_view_is_stored_as_what_is_assessed_then_its_ties(example: Path) -> None:
+    """A new day decodes only the first line (``assessed_view_from_json``); patching a view
+    or rendering a region needs the ties of the second."""
+    model = engine.load(engine.open_vault(example)).model
+    with_ties = [key for key in model.people if model.edges_of(key)]
+    assert with_ties
+    for key in with_ties:
+        view = PersonView(
+            model.interactions_of(key),
+            model.mentions_of(key),
+            model.follow_ups_of(key),
+            model.suggested.get(key, ()),
+            model.edges_of(key),
+        )
+        text = snapshot.view_to_json(view)
+        assert text.count("\n") == 1
+        assert snapshot.view_from_json(text) == view
+        assert snapshot.assessed_view_from_json(text) == dataclasses.replace(view, edges=())
+    with pytest.raises(ValueError, match="two lines"):
+        snapshot.view_from_json(text.replace("\n", ""))
 
 
 def test_typed_json_constructs_only_the_types_it_was_asked_for() -> None:

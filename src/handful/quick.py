@@ -388,10 +388,15 @@ def partial_model(
     views: Mapping[str, PersonView],
     suggested: Mapping[str, tuple[dt.date, ...]],
     problems: Iterable[Problem],
+    *,
+    edges_of: Mapping[str, PersonView] | None = None,
 ) -> Model:
     """The model as far as a quick refresh needs it: every person, every suggestion history,
-    and the views given (the touched people's; everyone's for another day)."""
+    and the views given (the touched people's; everyone's for another day). Only the touched
+    people's regions are rendered, so only their ties are indexed (``edges_of``: the views
+    whose ties are whole, by default all of ``views``)."""
     ordered = sorted(views.items())
+    whole = ordered if edges_of is None else sorted(edges_of.items())
     return Model(
         people=_ordered_people(universe),
         interactions={k: v.interactions for k, v in ordered if v.interactions},
@@ -401,7 +406,7 @@ def partial_model(
         problems=tuple(sorted(set(problems), key=Problem.sort_key)),
         suggested={k: v for k, v in sorted(suggested.items()) if v},
         resolver=universe.resolver,
-        edge_index={k: v.edges for k, v in ordered if v.edges},
+        edge_index={k: v.edges for k, v in whole if v.edges},
     )
 
 
@@ -580,7 +585,7 @@ def assess_plan(
         for person, text in store.iter_snapshot_people("view"):
             seen.add(person)
             if person not in views and person not in went:
-                views[person] = snap.view_from_json(text)
+                views[person] = snap.assessed_view_from_json(text)
         if seen != before:
             raise FullRefresh("the snapshot has no views to assess another day from")
         suggested = {person: view.suggested for person, view in views.items()}
@@ -590,7 +595,13 @@ def assess_plan(
         suggested[person] = views[person].suggested
     ties, counts_json = new_ties(plan, shot)
     problems = problems_after(shot, plan)
-    model = partial_model(plan.universe, views, suggested, model_problems(plan.universe, problems))
+    model = partial_model(
+        plan.universe,
+        views,
+        suggested,
+        model_problems(plan.universe, problems),
+        edges_of=touched_views,
+    )
     loaded = Loaded(
         vault,
         {f.path: f for f in scan.files},

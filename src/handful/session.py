@@ -29,6 +29,7 @@ from handful.outputs import RefreshResult, reconnect_target, refresh
 from handful.recorders import OwnWrites
 from handful.score.assess import Assessment
 from handful.score.network import NetworkMemo
+from handful.storage import snapshot as snap
 from handful.storage.store import NoteStore, digest
 from handful.undo import PruneClock
 from handful.vault.conflicts import conflict_of, read_limited
@@ -64,7 +65,15 @@ def stamp(
         f"{f.path}\t{f.size}\t{f.mtime_ns}" for f in sorted(files, key=lambda f: f.path)
     )
     head = "\x00".join(
-        (__version__, vault.fingerprint(), digest(config), day.isoformat(), options, exports)
+        (
+            __version__,
+            snap.FORMAT,
+            vault.fingerprint(),
+            digest(config),
+            day.isoformat(),
+            options,
+            exports,
+        )
     )
     return digest((head + "\x00" + listing).encode())
 
