@@ -25,6 +25,8 @@ COMMANDS = [
     ["network", "--date", EXAMPLE_DAY],
     ["intro", "Helio Robotics", "--date", EXAMPLE_DAY, "--json"],
     ["intro", "Grace Obi", "--date", EXAMPLE_DAY],
+    ["path", "me", "Daniel Kowalczyk", "--date", EXAMPLE_DAY],
+    ["path", "Grace Obi", "Jo Martinez", "--date", EXAMPLE_DAY],
     ["doctor", "--json"],
     ["doctor", "--all"],
 ]

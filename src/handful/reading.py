@@ -1,4 +1,4 @@
-"""The commands that only read (``person``, ``today --dry-run``, ``network``, ``intro``,
+"""The commands that only read (``person``, ``today --dry-run``, ``network``, ``intro``, ``path``,
 ``doctor``), answered from the last refresh's snapshot instead of the whole model.
 
 Building the model from the cached records costs a second and more on a vault of 10,000 notes;
@@ -11,9 +11,9 @@ cache (``SqliteStore(read_only=True)``). What each command needs:
 - ``doctor``: the people and the problems; no assessment.
 - ``person``: the people, and that one person's view (their notes, patched for the edits) to
   assess.
-- ``today --dry-run``, ``network``, ``intro``: everyone's assessment (the snapshot's, the
-  touched people's redone, ``quick.assess_plan``); ``intro``'s graph is the snapshot's counted
-  ties, the same graph the model's edges give.
+- ``today --dry-run``, ``network``, ``intro``, ``path``: everyone's assessment (the snapshot's,
+  the touched people's redone, ``quick.assess_plan``); the graph ``intro`` and ``path`` walk is
+  the snapshot's counted ties, the same graph the model's edges give.
 
 When the snapshot cannot answer (none, made under other settings or from other records, damaged,
 edits the quick refresh leaves to a full one, plugins), each function reads the whole model as

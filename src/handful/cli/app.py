@@ -67,7 +67,7 @@ class Context:
         self, vault: engine.Vault, day: dt.date
     ) -> tuple[engine.Loaded, Mapping[str, Assessment]]:
         """Every person's assessment for ``day``, from the snapshot when it can answer (for the
-        commands that only read: ``today --dry-run``, ``network``, ``intro``)."""
+        commands that only read: ``today --dry-run``, ``network``, ``intro``, ``path``)."""
         from handful import reading
 
         with self.reading(vault) as (store, progress):

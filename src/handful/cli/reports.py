@@ -137,7 +137,7 @@ def path_command(ctx: Context, source: str, target: str, day: str | None) -> Non
 
     vault = ctx.open()
     when = parse_day(day)
-    loaded = ctx.load(vault, when)
+    loaded, assessments = ctx.everyone(vault, when)
 
     def who(name: str) -> str:
         return ME if name.strip().casefold() in SELF_WORDS else find_person(loaded.model, name)
@@ -150,8 +150,9 @@ def path_command(ctx: Context, source: str, target: str, day: str | None) -> Non
             else f"{_name(loaded, start)} is {_name(loaded, goal)}: no chain needed"
         )
         return
-    assessments = engine.assess_all(loaded, when)
-    graph = with_me(person_graph(loaded.model), my_ties(assessments))
+    # The snapshot's counted ties are the graph the model's edges give (as for ``intro``).
+    ties = loaded.ties.graph if loaded.ties is not None else person_graph(loaded.model)
+    graph = with_me(ties, my_ties(assessments))
     found = best_path(graph, start, goal)
     if found is None:
         raise NotFoundError(f"no chain of at most 3 people links {source} to {target}")
