@@ -644,8 +644,10 @@ def _remember_quick(store: NoteStore, ready: Prepared, *, key: str, checked: int
         "problems": snap.problems_to_json(ready.problems),
         "checked": str(checked),
     }
-    if plan.universe_changed or plan.people_changed:
+    if plan.people_changed:
         values.update(snap.universe_values(plan.universe))
+    elif plan.universe_changed:  # a note came or went: the names links resolve to, not people
+        values["resolver"] = snap.resolver_value(plan.universe)
     if ready.counts_json is not None:
         values["counts"] = ready.counts_json
     facts, suggested = loaded.facts or {}, loaded.model.suggested

@@ -53,8 +53,13 @@ def universe_values(universe: Universe) -> dict[str, str]:
     people = tuple(universe.people[k] for k in sorted(universe.people))
     return {
         "people": typed_json.dumps((people, universe.problems), _PEOPLE),
-        "resolver": plain(universe.resolver.state()),
+        "resolver": resolver_value(universe),
     }
+
+
+def resolver_value(universe: Universe) -> str:
+    """The resolver alone: what changes when a note that is not a person comes or goes."""
+    return plain(universe.resolver.state())
 
 
 def universe_from_values(people_text: str, resolver_text: str) -> Universe:
