@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLE, EXAMPLE_DAY
-from handful import reading
+from handful import quick, reading
 from helpers import run
 from helpers import snapshot as files_of
 
@@ -181,3 +181,22 @@ def test_another_version_s_cache_is_read_without_being_rebuilt(
     expected = _fresh(capsys, vault, tmp_path)
     assert _answers(capsys, vault) == expected
     assert cache.read_bytes() == data
+
+
+def test_after_a_first_refresh_no_person_is_rebuilt_from_their_notes(
+    vault: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A vault's first refresh keeps no views (its time and memory), except those of the
+    people its own notes link: reading those notes back (the day's list, the network note)
+    redoes them from their views, not from every note about them (a second on 10,000 notes)."""
+    expected = _fresh(capsys, vault, tmp_path)
+
+    def refuse(person: str, *args: object) -> None:
+        raise AssertionError(f"{person} was rebuilt from every note about them")
+
+    monkeypatch.setattr(quick, "_from_notes", refuse)
+    _no_full_read(monkeypatch)
+    assert _answers(capsys, vault) == expected

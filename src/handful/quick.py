@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import os
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -85,11 +86,13 @@ def remember(
     key: str,
     base: str,
     checked: int,
-    views: bool = True,
+    views: bool | frozenset[str] = True,
 ) -> None:
     """Store the snapshot of a full refresh's model and scores (made for ``day``). With
-    ``views``, every person's view too, so that a refresh for another day can be quick (a cold
-    run leaves them out: on a large vault it is the run closest to its time and memory)."""
+    ``views``, every person's view too, so that a refresh for another day can be quick; with a
+    set, only those people's. A cold run keeps only the views of the people its own notes link
+    (``people_in_own_notes``): on a large vault it is the run closest to its time and memory,
+    and those are the people the next run redoes when it reads its notes back."""
     assert loaded.state is not None
     state = loaded.state
     model = loaded.model
@@ -101,7 +104,8 @@ def remember(
     def rows() -> Iterator[tuple[str, str, str, str | None]]:  # encoded as SQLite takes them
         for person in sorted(model.people):
             score = (assessments[person], facts[person], model.suggested.get(person, ()))
-            view = snap.view_to_json(state.view(person)) if views else None
+            kept = views if isinstance(views, bool) else person in views
+            view = snap.view_to_json(state.view(person)) if kept else None
             yield person, snap.plain(state.paths_of(person)), snap.score_to_json(score), view
 
     values = {
@@ -115,6 +119,27 @@ def remember(
         "checked": str(checked),
     }
     store.write_snapshot(values, rows(), everyone=True, uses=state.link_counts())
+
+
+def people_in_own_notes(
+    loaded: Loaded, written: Iterable[str], *, list_note: str
+) -> frozenset[str]:
+    """The people linked by the notes handful wrote and reads back for their ticks (the day's
+    list, the network note): the next run finds those notes changed and redoes these people.
+    Parsed in memory only: the cache learns them when they are read as notes."""
+    vault, found = loaded.vault, set()
+    for path in written:
+        record = loaded.records.get(path)
+        if path != list_note and record is not None and not record.role.generated:
+            continue  # a region in a user's note: its record is kept as it was
+        try:
+            info = os.stat(vault.root / path)
+        except OSError:
+            continue
+        read, _ = read_one(vault, NoteFile(path, info.st_size, info.st_mtime_ns), NoteStore())
+        if read is not None:
+            found |= resolve_record(loaded.universe, read).people
+    return frozenset(found & set(loaded.universe.people))
 
 
 # --- the quick refresh -------------------------------------------------------------------------

@@ -225,6 +225,7 @@ class Session:
         store.load_texts()
         cold = not store.known_paths()  # nothing read before: the first run, or a rebuilt cache
         loaded = load(vault, store=store, progress=progress, scan=scan, day=day)
+        list_note = reconnect_target(vault, day)[0]
         with bulk():
             result = refresh(
                 loaded,
@@ -234,12 +235,7 @@ class Session:
                 limit=limit,
                 everything=everything,
                 recorders=[
-                    OwnWrites(
-                        store,
-                        vault.root,
-                        records=loaded.records,
-                        list_note=reconnect_target(vault, day)[0],
-                    ),
+                    OwnWrites(store, vault.root, records=loaded.records, list_note=list_note),
                     *recorders,
                 ],
             )
@@ -256,7 +252,10 @@ class Session:
                         key=snapshot_key,
                         base=base_key,
                         checked=checked,
-                        views=not cold,
+                        views=not cold
+                        or quick.people_in_own_notes(
+                            loaded, result.report.written, list_note=list_note
+                        ),
                     )
         self.loaded = loaded
         self._exports, self._export_day = exports, day
