@@ -9,6 +9,8 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import Write
 from handful.vault.scan import (
@@ -400,3 +402,30 @@ def test_the_watcher_never_reads_a_conflict_copy(example: Path) -> None:
     for copy in COPIES:
         assert stat_note(example, copy) is None
     assert stat_note(example, "People/Priya Raman.md") is not None
+
+
+@given(
+    st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="/\x00"), min_size=1),
+    st.sampled_from(
+        [
+            "",
+            " 2",
+            " 17",
+            " (conflicted copy)",
+            " (CONFLICTED COPY 2026-12-01)",
+            " (Ana's Case Conflict)",
+            ".sync-conflict-20261201-123456",
+            ".sync-conflict-20261201-123456-ABCDEFG",
+            "-2026-12-01",
+        ]
+    ),
+)
+def test_the_quick_look_for_conflict_copies_misses_none(name: str, tail: str) -> None:
+    """``_maybe_conflict`` only saves time: every name ``conflict_of`` takes for a copy (its
+    original there, saying the same) passes it."""
+    from handful.vault.conflicts import conflict_of
+    from handful.vault.scan import _maybe_conflict
+
+    path = f"Notes/{name}{tail}.md"
+    if conflict_of(path, lambda other: True, lambda other: b"same") is not None:
+        assert _maybe_conflict(path)

@@ -165,9 +165,11 @@ def scan_vault(root: Path, *, skip_folders: tuple[str, ...] = ()) -> Scan:
 
 
 def _maybe_conflict(path: str) -> bool:
-    """A cheap first look: could this be a sync tool's conflict copy (``vault/conflicts.py``)?"""
+    """A cheap first look: could this be a sync tool's conflict copy (``vault/conflicts.py``)?
+    Dropbox's and Syncthing's names say "conflict"; iCloud's end in a space and a number (a
+    daily note's date ends in a digit too, and there are thousands of those)."""
     stem = path[:-3]
-    return stem[-1:].isdigit() or "onflict" in stem or "ONFLICT" in stem
+    return "onflict" in stem.lower() or (stem[-1:].isdigit() and " " in stem[-3:])
 
 
 def _without_conflict_copies(
