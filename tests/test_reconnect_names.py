@@ -11,7 +11,7 @@ import pytest
 
 from handful import engine
 from handful.migrate import move_reconnect_notes, old_reconnect_notes
-from handful.storage.store import NoteStore
+from handful.storage.store import NullStore
 from handful.undo import UndoLog
 from helpers import key_of, load, model, run
 
@@ -124,7 +124,7 @@ def test_the_watcher_moves_them_when_it_starts(daily: Path, write) -> None:
     write(f"Reconnect/{DAY}.md", "today's, written by an older handful\n")
     vault = engine.open_vault(daily)
     undo = UndoLog(vault.own_state(), "watch")
-    report = move_reconnect_notes(vault, store=NoteStore(), recorders=[undo])
+    report = move_reconnect_notes(vault, store=NullStore(), recorders=[undo])
     undo.close()
     assert report.removed == ["Reconnect/2026-11-20.md"]
     assert report.written == ["Reconnect/Reconnect 2026-11-20.md"]

@@ -32,7 +32,7 @@ from handful.parse import Note, parse_note
 from handful.score.assess import Assessment, Reason, assess_person
 from handful.score.network import Ties
 from handful.score.params import ScoringParams, load_params
-from handful.storage.store import NoteStore, digest
+from handful.storage.store import NoteStore, NullStore, digest
 from handful.vault.root import find_nested, find_vault, nested_error
 from handful.vault.scan import NoteFile, Scan, read_note, scan_vault
 from handful.vault.settings import VaultLayout, read_layout
@@ -175,7 +175,7 @@ def read_records(
 ) -> tuple[dict[str, NoteRecord], dict[str, Problem]]:
     """Read notes into records; the store answers for files whose size and mtime did not
     change, and for files whose bytes hash to what it already read."""
-    store = store or NoteStore()
+    store = store or NullStore()
     kinds = vault.kinds
     records: dict[str, NoteRecord] = {}
     problems: dict[str, Problem] = {}
@@ -297,7 +297,7 @@ def extra_records(
     """Records the enabled plugins make from things that are not notes (calendars, chats)."""
     found: dict[str, NoteRecord] = {}
     batches = vault.plugins.hook.handful_extra_records(
-        vault=vault, day=day or dt.date.today(), store=store or NoteStore()
+        vault=vault, day=day or dt.date.today(), store=store or NullStore()
     )
     for batch in batches:
         for record in batch:

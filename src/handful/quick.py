@@ -55,7 +55,7 @@ from handful.score.network import (
 )
 from handful.score.reach import tie_counts
 from handful.storage import snapshot as snap
-from handful.storage.store import NoteStore
+from handful.storage.store import NoteStore, NullStore
 from handful.vault.resolve import fold
 from handful.vault.scan import NoteFile, Scan
 
@@ -136,7 +136,7 @@ def people_in_own_notes(
             info = os.stat(vault.root / path)
         except OSError:
             continue
-        read, _ = read_one(vault, NoteFile(path, info.st_size, info.st_mtime_ns), NoteStore())
+        read, _ = read_one(vault, NoteFile(path, info.st_size, info.st_mtime_ns), NullStore())
         if read is not None:
             found |= resolve_record(loaded.universe, read).people
     return frozenset(found & set(loaded.universe.people))

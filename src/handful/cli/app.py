@@ -19,7 +19,7 @@ import click
 
 from handful import __version__, engine
 from handful.errors import HandfulError, Problem, Severity
-from handful.storage.store import NoteStore
+from handful.storage.store import NoteStore, NullStore
 from handful.write import Recorder
 
 if TYPE_CHECKING:
@@ -50,7 +50,7 @@ class Context:
         store = (
             SqliteStore(folder, fingerprint=vault.fingerprint(), read_only=not writing)
             if folder is not None
-            else NoteStore()
+            else NullStore()
         )
         try:
             yield store

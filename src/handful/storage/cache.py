@@ -44,7 +44,6 @@ from handful.model.record import NoteRecord, NoteRole
 from handful.model.types import EdgeKind, Origin
 from handful.parse.frontmatter import FrontMatter
 from handful.storage.checked import valid
-from handful.storage.store import NoteStore
 from handful.vault.scan import NoteFile
 
 log = logging.getLogger(__name__)
@@ -376,11 +375,14 @@ IN_DB = "\x00"
 PEOPLE_COLUMNS = ("paths", "score", "view")
 
 
-class SqliteStore(NoteStore):
-    """A NoteStore backed by ``<state_dir>/cache.sqlite``. Never raises on a bad cache file."""
+class SqliteStore:
+    """The store that remembers, in ``<state_dir>/cache.sqlite``: every protocol of
+    ``store.py``, structurally (``store.NoteStore``). Never raises on a bad cache file."""
 
     def __init__(self, folder: Path, *, fingerprint: str = "", read_only: bool = False) -> None:
-        super().__init__()
+        #: What went wrong with the store itself (a cache rebuilt, a folder it could not use, a
+        #: damaged row): reported with the vault's problems.
+        self.problems: list[Problem] = []
         self.folder = folder
         self.fingerprint = fingerprint
         #: Only read the cache, never change or rebuild it (a command that only reads): what it
@@ -547,6 +549,8 @@ class SqliteStore(NoteStore):
         found.update(self._dirty)
         self._rows = found
 
+    # the record cache (``store.RecordCache``)
+
     def load_texts(self) -> None:
         """Read every row's text now (after ``load_stats``, before decoding most records)."""
         self._load_rows(texts=True)
@@ -593,8 +597,6 @@ class SqliteStore(NoteStore):
         if note is None:
             return
         self.put_encoded(file, note, None, content_hash)
-
-    # the NoteStore interface
 
     def _fresh(self, file: NoteFile) -> tuple[int, int, str | None, str | None, str | None] | None:
         self._load_rows(texts=self._texts)
@@ -771,6 +773,8 @@ class SqliteStore(NoteStore):
         self._dirty.clear()
         self._gone.clear()
 
+    # a few values handful remembers (``store.MetaStore``)
+
     def get_meta(self, key: str) -> str | None:
         if self._db is None:
             return None
@@ -788,7 +792,8 @@ class SqliteStore(NoteStore):
         except sqlite3.Error as exc:
             log.warning("could not update the cache (%s)", exc)
 
-    # the snapshot: derived state remembered with the records it was made from
+    # the snapshot (``store.SnapshotStore``): derived state remembered with the records it was
+    # made from
 
     def generation(self) -> str:
         """Changes whenever stored records change: a snapshot is valid only for its own."""
@@ -925,8 +930,8 @@ class SqliteStore(NoteStore):
         with contextlib.suppress(sqlite3.Error):
             self._db.execute("DELETE FROM snapshot WHERE name = 'generation'")
 
-    # values plugins remember (capture's parsed exports): written at once, each in its own
-    # transaction, since there are few and each may have cost seconds to make
+    # values plugins remember (``store.BlobStore``: capture's parsed exports): written at once,
+    # each in its own transaction, since there are few and each may have cost seconds to make
 
     def get_blob(self, key: str, stamp: str) -> str | None:
         if self._db is None:

@@ -31,7 +31,7 @@ from handful.lock import VaultLock, shown
 from handful.migrate import move_reconnect_notes
 from handful.session import Applied, Session
 from handful.storage.cache import SqliteStore
-from handful.storage.store import NoteStore
+from handful.storage.store import NullStore
 from handful.undo import UndoLog
 from handful.watch.events import CONFIG, RESCAN, STOP, VaultEventHandler, collect
 from handful.write import clean_temp_files
@@ -82,7 +82,7 @@ class Daemon:
         self.observer: BaseObserver | None = None
         self.state = vault.state_dir  # checked (and made if need be) by run()
         #: the vault, its model and what was written: the library does the work
-        self.session = Session(vault, NoteStore())
+        self.session = Session(vault, NullStore())
         self.day = today()
         #: regions to write again: their note was being saved, or the write failed
         self._busy: set[str] = set()
