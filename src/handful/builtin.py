@@ -15,7 +15,7 @@ from handful.write import Change
 if TYPE_CHECKING:
     from handful.loading import Vault
     from handful.model.record import NoteRecord
-    from handful.storage.store import NoteStore
+    from handful.storage.store import BlobStore
 
 
 @hookimpl(tryfirst=True)
@@ -24,7 +24,7 @@ def handful_note_sources() -> Sequence[Source]:
 
 
 @hookimpl(tryfirst=True)
-def handful_extra_records(vault: Vault, day: dt.date, store: NoteStore) -> Iterable[NoteRecord]:
+def handful_extra_records(vault: Vault, day: dt.date, store: BlobStore) -> Iterable[NoteRecord]:
     """Interactions from the calendar, chat and mail exports named in ``[[capture]]``."""
     if not vault.config.captures:
         return []

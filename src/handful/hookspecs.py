@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from handful.parse import Note
     from handful.score.assess import Assessment
     from handful.score.daily import DailyPlan
-    from handful.storage.store import NoteStore
+    from handful.storage.store import BlobStore
     from handful.write import Change
 
 PROJECT = "handful"
@@ -51,13 +51,14 @@ def handful_note_sources() -> Sequence[Source]:
 
 
 @hookspec
-def handful_extra_records(vault: Vault, day: dt.date, store: NoteStore) -> Iterable[NoteRecord]:
+def handful_extra_records(vault: Vault, day: dt.date, store: BlobStore) -> Iterable[NoteRecord]:
     """Records for things that are not notes (calendar files, chat exports): their facts name
     people by link target (or contact target, ``model/contacts.py``), resolved like any note's.
 
     ``day`` is the day the model is for: what happens after it is not contact yet. ``store``
-    remembers values between runs (``get_blob``/``put_blob``), so an unchanged file need not be
-    read again. An implementation may take only the arguments it uses (``vault`` alone)."""
+    remembers values between runs (``get_blob``/``put_blob``/``keep_blobs``, and nothing else of
+    the cache), so an unchanged file need not be read again. An implementation may take only the
+    arguments it uses (``vault`` alone)."""
     raise NotImplementedError
 
 

@@ -32,7 +32,7 @@ from handful.parse import Note, parse_note
 from handful.score.assess import Assessment, Reason, assess_person
 from handful.score.network import Ties
 from handful.score.params import ScoringParams, load_params
-from handful.storage.store import NoteStore, NullStore, digest
+from handful.storage.store import BlobStore, LoadStore, NullStore, RecordCache, digest
 from handful.vault.root import find_nested, find_vault, nested_error
 from handful.vault.scan import NoteFile, Scan, read_note, scan_vault
 from handful.vault.settings import VaultLayout, read_layout
@@ -170,7 +170,7 @@ def read_records(
     vault: Vault,
     files: Iterable[NoteFile],
     *,
-    store: NoteStore | None = None,
+    store: RecordCache | None = None,
     progress: Progress | None = None,
 ) -> tuple[dict[str, NoteRecord], dict[str, Problem]]:
     """Read notes into records; the store answers for files whose size and mtime did not
@@ -214,7 +214,7 @@ def read_records(
 
 
 def read_one(
-    vault: Vault, file: NoteFile, store: NoteStore, *, kinds: Kinds | None = None
+    vault: Vault, file: NoteFile, store: RecordCache, *, kinds: Kinds | None = None
 ) -> tuple[NoteRecord | None, Problem | None]:
     """One note's record: from the store when the file is unchanged, else read and parsed."""
     cached = store.get(file)
@@ -272,7 +272,7 @@ def bulk() -> Iterator[None]:
 def load(
     vault: Vault,
     *,
-    store: NoteStore | None = None,
+    store: LoadStore | None = None,
     progress: Progress | None = None,
     scan: Scan | None = None,
     day: dt.date | None = None,
@@ -292,7 +292,7 @@ def load(
 
 
 def extra_records(
-    vault: Vault, *, day: dt.date | None = None, store: NoteStore | None = None
+    vault: Vault, *, day: dt.date | None = None, store: BlobStore | None = None
 ) -> dict[str, NoteRecord]:
     """Records the enabled plugins make from things that are not notes (calendars, chats)."""
     found: dict[str, NoteRecord] = {}
@@ -312,7 +312,7 @@ def build(
     read_problems: dict[str, Problem],
     scan_problems: list[Problem],
     *,
-    store: NoteStore | None = None,
+    store: BlobStore | None = None,
     day: dt.date | None = None,
 ) -> Loaded:
     """The model from note records (and the plugins' extra records, for ``day``)."""

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from handful.generate import changes
 from handful.loading import Vault, assess_all, load
 from handful.outputs import daily_plan
-from handful.storage.store import NoteStore
+from handful.storage.store import LoadStore
 from handful.write import Change, Recorder, Writer, WriteReport
 
 
@@ -24,7 +24,7 @@ def follow_edits(
     people: Sequence[str],
     *,
     today: dt.date,
-    store: NoteStore,
+    store: LoadStore,
     recorders: Sequence[Recorder] = (),
 ) -> WriteReport:
     """Write the regions of ``people`` and today's reconnect list (only if the note exists: an

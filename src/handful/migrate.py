@@ -20,7 +20,7 @@ from handful.errors import Severity
 from handful.loading import Vault, load
 from handful.parse import parse_note
 from handful.parse.dates import ISO_DAY
-from handful.storage.store import NoteStore
+from handful.storage.store import LoadStore, NoteStore
 from handful.vault.names import note_path
 from handful.vault.resolve import Status
 from handful.write import Recorder, Writer, WriteReport
@@ -65,7 +65,7 @@ def old_reconnect_notes(vault: Vault) -> list[Move]:
     return moves
 
 
-def linked(vault: Vault, store: NoteStore, paths: Iterable[str]) -> set[str]:
+def linked(vault: Vault, store: LoadStore, paths: Iterable[str]) -> set[str]:
     """Which of ``paths`` a note of the user's links to unambiguously: by its path, or by a
     name that matches no other note (a link that also matches the daily note meant the daily
     note, which is what the move is for)."""

@@ -55,7 +55,7 @@ from handful.score.network import (
 )
 from handful.score.reach import tie_counts
 from handful.storage import snapshot as snap
-from handful.storage.store import NoteStore, NullStore
+from handful.storage.store import NullStore, QuickStore, RecordCache, SnapshotStore
 from handful.vault.resolve import fold
 from handful.vault.scan import NoteFile, Scan
 
@@ -78,7 +78,7 @@ def usable(vault: Vault) -> bool:
 
 
 def remember(
-    store: NoteStore,
+    store: SnapshotStore,
     loaded: Loaded,
     assessments: Mapping[str, Assessment],
     day: dt.date,
@@ -171,7 +171,7 @@ class Plan:
     touched: set[str] = field(default_factory=set)
 
 
-def changed_files(scan: Scan, store: NoteStore) -> tuple[list[NoteFile], list[str]]:
+def changed_files(scan: Scan, store: RecordCache) -> tuple[list[NoteFile], list[str]]:
     """(files whose size or mtime differ from the store, stored paths no longer there)."""
     store.load_stats()
     changed = [f for f in scan.files if not store.fresh(f)]
@@ -181,7 +181,7 @@ def changed_files(scan: Scan, store: NoteStore) -> tuple[list[NoteFile], list[st
 
 
 def read_edits(
-    vault: Vault, store: NoteStore, changed: list[NoteFile], gone: list[str]
+    vault: Vault, store: RecordCache, changed: list[NoteFile], gone: list[str]
 ) -> dict[str, Edit]:
     """Read the changed notes (the store keeps their new records) next to their old ones."""
     edits: dict[str, Edit] = {}
@@ -195,7 +195,7 @@ def read_edits(
     return edits
 
 
-def plan_edits(edits: dict[str, Edit], shot: snap.Snapshot, store: NoteStore) -> Plan:
+def plan_edits(edits: dict[str, Edit], shot: snap.Snapshot, store: QuickStore) -> Plan:
     """Resolve the edits against the snapshot's universe; raise FullRefresh when they change
     what links resolve to in a way only a full rebuild handles.
 
@@ -280,7 +280,7 @@ def plan_edits(edits: dict[str, Edit], shot: snap.Snapshot, store: NoteStore) ->
     return plan
 
 
-def _unlinked(names: Iterable[str], store: NoteStore, path: str) -> None:
+def _unlinked(names: Iterable[str], store: SnapshotStore, path: str) -> None:
     """Raise FullRefresh when a note links one of these names (their meaning changes)."""
     for name in names:
         if store.linked(link_name(name)):
@@ -292,7 +292,7 @@ def _contact_keys(record: NoteRecord) -> frozenset[str]:
     return person_keys(record.person.person) if record.person is not None else frozenset()
 
 
-def _uncontacted(keys: Iterable[str], store: NoteStore, path: str) -> None:
+def _uncontacted(keys: Iterable[str], store: SnapshotStore, path: str) -> None:
     """Raise FullRefresh when an export names someone by one of these (who they are changes)."""
     for key in sorted(keys):
         if store.linked(key):
@@ -300,7 +300,7 @@ def _uncontacted(keys: Iterable[str], store: NoteStore, path: str) -> None:
 
 
 def rebuild_people(
-    plan: Plan, store: NoteStore
+    plan: Plan, store: QuickStore
 ) -> tuple[dict[str, PersonView], dict[str, tuple[str, ...]]]:
     """The views of the touched people, and the new list of the notes that concern each.
 
@@ -339,7 +339,7 @@ def _from_notes(
     paths: Iterable[str],
     universe: Universe,
     contributions: dict[str, Contribution],
-    store: NoteStore,
+    store: RecordCache,
 ) -> PersonView:
     """A person's view from every note that concerns them (as ``ModelState`` builds it)."""
     parts: list[tuple[str, PersonPart]] = []
@@ -364,7 +364,7 @@ def _patched(
     text: str | None,
     plan: Plan,
     edited: Mapping[str, Contribution],
-    store: NoteStore,
+    store: RecordCache,
 ) -> PersonView | None:
     """The stored view with the edited notes' facts replaced, or None when it cannot be: no
     view stored, or an edited note took back a suggestion day (days are a set: another note
@@ -492,7 +492,7 @@ def try_refresh(
     day: dt.date,
     *,
     today: dt.date,
-    store: NoteStore,
+    store: QuickStore,
     key: str,
     base: str,
     recorders: Iterable[Recorder] = (),
@@ -539,7 +539,7 @@ def try_refresh(
     return result, loaded, shot.checked
 
 
-def plan_since(vault: Vault, scan: Scan, *, store: NoteStore, shot: snap.Snapshot) -> Plan:
+def plan_since(vault: Vault, scan: Scan, *, store: QuickStore, shot: snap.Snapshot) -> Plan:
     """Read the notes changed since the snapshot and resolve them: who they touched, the
     people and the resolver after them. Raises FullRefresh."""
     changed, gone = changed_files(scan, store)
@@ -565,13 +565,13 @@ def model_problems(
     return [*universe.problems, *(p for found in problems.values() for p in found)]
 
 
-def read_problems(store: NoteStore) -> dict[str, Problem]:
+def read_problems(store: RecordCache) -> dict[str, Problem]:
     """Why each unreadable note could not be read, as the store holds it."""
     return {path: found for path in store.problem_paths() if (found := store.stored_problem(path))}
 
 
 def prepare(
-    vault: Vault, scan: Scan, day: dt.date, *, store: NoteStore, shot: snap.Snapshot
+    vault: Vault, scan: Scan, day: dt.date, *, store: QuickStore, shot: snap.Snapshot
 ) -> Prepared:
     """Read the edits, rebuild the people they touch, and assess: the partial model and every
     person's assessment, as a full refresh would have them. Raises FullRefresh."""
@@ -586,7 +586,7 @@ def prepare(
 
 
 def assess_plan(
-    vault: Vault, scan: Scan, day: dt.date, *, store: NoteStore, shot: snap.Snapshot, plan: Plan
+    vault: Vault, scan: Scan, day: dt.date, *, store: QuickStore, shot: snap.Snapshot, plan: Plan
 ) -> Prepared:
     """``prepare`` once the edits are planned."""
     views, paths_of = rebuild_people(plan, store)
@@ -661,7 +661,7 @@ def assess_plan(
     )
 
 
-def _remember_quick(store: NoteStore, ready: Prepared, *, key: str, checked: int) -> None:
+def _remember_quick(store: SnapshotStore, ready: Prepared, *, key: str, checked: int) -> None:
     """Bring the snapshot up to date with what a quick refresh changed."""
     loaded, plan = ready.loaded, ready.plan
     values = {

@@ -44,7 +44,7 @@ from handful.model.state import PersonView
 from handful.score.assess import Assessment
 from handful.session import snapshot_keys
 from handful.storage import snapshot as snap
-from handful.storage.store import NoteStore
+from handful.storage.store import LoadStore, NoteStore, QuickStore, RecordCache
 from handful.vault.scan import Scan
 
 log = logging.getLogger(__name__)
@@ -57,14 +57,14 @@ class Reading:
     and every problem (``loaded``), no person's notes yet."""
 
     vault: Vault
-    store: NoteStore
+    store: QuickStore
     scan: Scan
     shot: snap.Snapshot
     plan: quick.Plan
     loaded: Loaded
 
     @classmethod
-    def open(cls, vault: Vault, store: NoteStore, *, key: str, base: str) -> Reading | None:
+    def open(cls, vault: Vault, store: QuickStore, *, key: str, base: str) -> Reading | None:
         """The snapshot made under ``key`` (or any day's, under ``base``), or None."""
         if not quick.usable(vault):
             return None
@@ -74,7 +74,7 @@ class Reading:
         return _answer(lambda: cls._planned(vault, store, shot))
 
     @classmethod
-    def _planned(cls, vault: Vault, store: NoteStore, shot: snap.Snapshot) -> Reading:
+    def _planned(cls, vault: Vault, store: QuickStore, shot: snap.Snapshot) -> Reading:
         scan = scan_checked(vault)
         plan = quick.plan_since(vault, scan, store=store, shot=shot)
         loaded = cls._loaded(vault, store, scan, shot, plan, {})
@@ -83,7 +83,7 @@ class Reading:
     @staticmethod
     def _loaded(
         vault: Vault,
-        store: NoteStore,
+        store: RecordCache,
         scan: Scan,
         shot: snap.Snapshot,
         plan: quick.Plan,
@@ -151,7 +151,7 @@ def _answer(work: Callable[[], T]) -> T | None:
 
 
 def _full(
-    vault: Vault, store: NoteStore, progress: Progress | None, day: dt.date | None = None
+    vault: Vault, store: LoadStore, progress: Progress | None, day: dt.date | None = None
 ) -> Loaded:
     store.load_texts()  # every record is read: at once, not a query each
     return load(vault, store=store, progress=progress, day=day)

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from handful.model.record import NoteRecord
-from handful.storage.store import NoteStore, digest
+from handful.storage.store import RecordCache, digest
 from handful.vault.scan import NoteFile
 from handful.write import Recorder
 
@@ -30,7 +30,7 @@ class OwnWrites(Recorder):
 
     def __init__(
         self,
-        store: NoteStore,
+        store: RecordCache,
         root: Path | None = None,
         *,
         records: Mapping[str, NoteRecord] | None = None,

@@ -30,7 +30,7 @@ from handful.recorders import OwnWrites
 from handful.score.assess import Assessment
 from handful.score.network import NetworkMemo
 from handful.storage import snapshot as snap
-from handful.storage.store import NoteStore, digest
+from handful.storage.store import MetaStore, NoteStore, digest
 from handful.undo import PruneClock
 from handful.vault.conflicts import conflict_of, read_limited
 from handful.vault.scan import NoteFile
@@ -116,7 +116,7 @@ def refresh_vault(vault: Vault, day: dt.date, *, store: NoteStore, **options: An
 
 def _remember_stamp(
     vault: Vault,
-    store: NoteStore,
+    store: MetaStore,
     loaded: Loaded,
     result: RefreshResult,
     day: dt.date,

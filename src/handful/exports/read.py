@@ -21,7 +21,7 @@ from handful.model.contacts import Party
 from handful.model.raw import RawContact, RawFact
 from handful.model.record import NoteRecord, NoteRole
 from handful.model.types import Origin
-from handful.storage.store import NoteStore
+from handful.storage.store import BlobStore
 
 if TYPE_CHECKING:
     from handful.loading import Vault
@@ -67,7 +67,7 @@ def inputs(vault: Vault) -> str:
     return "\n".join(parts)
 
 
-def read_all(vault: Vault, *, day: dt.date, store: NoteStore) -> Reading:
+def read_all(vault: Vault, *, day: dt.date, store: BlobStore) -> Reading:
     """Every export of every entry, from the cache where unchanged."""
     config = vault.config
     outside, problems = allowed(vault.root)
@@ -87,7 +87,7 @@ def read_all(vault: Vault, *, day: dt.date, store: NoteStore) -> Reading:
 
 
 def read_unit(
-    unit: Unit, spec: CaptureSpec, me: Me, day: dt.date, store: NoteStore, key: str
+    unit: Unit, spec: CaptureSpec, me: Me, day: dt.date, store: BlobStore, key: str
 ) -> Parsed:
     """One export, from the cache while its stamp and settings are the same (and, for a
     calendar, while its expansion reaches far enough); else parsed and remembered."""
@@ -125,7 +125,7 @@ def parse_unit(unit: Unit, spec: CaptureSpec, me: Me, until: dt.date) -> Parsed:
     return Parsed((), (), (problem,), None)
 
 
-def capture_records(vault: Vault, *, day: dt.date, store: NoteStore) -> list[NoteRecord]:
+def capture_records(vault: Vault, *, day: dt.date, store: BlobStore) -> list[NoteRecord]:
     """The records of every export for ``day``; problems with the entries themselves go in a
     record of their own."""
     reading = read_all(vault, day=day, store=store)

@@ -26,7 +26,7 @@ from handful.model.types import Edge, FollowUp, Interaction, Mention, Person
 from handful.score.assess import Assessment
 from handful.score.network import Ties, ties_from_counts
 from handful.storage import typed_json
-from handful.storage.store import NoteStore
+from handful.storage.store import SnapshotStore
 from handful.vault.resolve import Resolver
 
 #: What a refresh remembers per person besides the notes about them: the assessment, the
@@ -169,7 +169,7 @@ class Snapshot:
         return ties_from_counts(self.pairs, self.intros, self.universe.people)
 
     @classmethod
-    def read(cls, store: NoteStore, key: str, *, base: str = "") -> Snapshot | None:
+    def read(cls, store: SnapshotStore, key: str, *, base: str = "") -> Snapshot | None:
         """The snapshot if it was made under ``key`` (or, for another day, under ``base``)
         from the records the store holds now."""
         values = store.read_snapshot(ALWAYS)
