@@ -17,11 +17,13 @@ from hypothesis import strategies as st
 
 from conftest import EXAMPLE_DAY
 from handful import engine, quick
+from handful.loading import scan_checked
 from handful.model.state import PersonView
 from handful.model.types import Edge, FollowUp, Interaction, Origin, Person
 from handful.score.network import intro_counts, network_ties, ties_from_counts
 from handful.score.reach import tie_counts
 from handful.score.tie import Part, Strength
+from handful.session import snapshot_keys
 from handful.storage import snapshot, typed_json
 from handful.storage.cache import SqliteStore
 from handful.vault.resolve import Resolver, fold
@@ -416,6 +418,30 @@ def test_assessments_and_people_survive_the_typed_json(example: Path) -> None:
     back = snapshot.universe_from_values(values["people"], values["resolver"])
     assert dict(back.people) == dict(loaded.universe.people)
     assert back.problems == loaded.universe.problems
+
+
+def test_a_line_added_redoes_only_the_people_on_it(example: Path, tmp_path: Path) -> None:
+    """Grace and Sam are named by the note before and after, with the same facts: the quick
+    refresh plans only Zoë, as the watcher's model does (``changed_people``)."""
+    refresh(example)
+    add_daily_two(example)
+    refresh(example)
+    note = example / "Daily" / "2026" / "11" / "2026-11-25.md"
+    with note.open("a", encoding="utf-8") as out:
+        out.write("- #call with [[Zoë Whitfield]] about her move\n")
+    vault = engine.open_vault(example)
+    store = SqliteStore(vault.state_dir, fingerprint=vault.fingerprint(), read_only=True)
+    try:  # as the commands that only read plan: the cache is left as it was
+        key, base = snapshot_keys(vault, day(EXAMPLE_DAY), today=day(TODAY))
+        shot = snapshot.Snapshot.read(store, key, base=base)
+        assert shot is not None
+        plan = quick.plan_since(vault, scan_checked(vault), store=store, shot=shot)
+    finally:
+        store.close()
+    assert plan.touched == {"People/Zoë Whitfield.md"}
+    done = refresh(example)
+    assert done.quick
+    assert_same_as_full(example, tmp_path, quick=done)
 
 
 def test_a_view_is_stored_as_what_is_assessed_then_its_ties(example: Path) -> None:

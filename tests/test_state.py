@@ -152,3 +152,26 @@ def test_a_namesake_of_a_person_changes_the_regions_tied_to_them(vault: Path, wr
     affected = state.update({"Projects/Anna Schmidt.md": found})
     assert affected is not None and "People/Sam Okafor.md" in affected
     assert slices(state.model()) == slices(load(vault).model)
+
+
+def test_a_line_added_to_a_daily_note_touches_only_the_people_on_it(example: Path) -> None:
+    """The others the note names keep their facts and ties from it: their views, assessments
+    and regions are not redone (on 100,000 notes each costs the watcher tens of ms)."""
+    vault = engine.open_vault(example)
+    state = ModelState(load(example).records)
+    relative = "Daily/2026/11/2026-11-26.md"
+    path = example / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("- lunch with [[Zoë Whitfield]] and [[Sam Okafor]]\n", encoding="utf-8")
+    first = state.update({relative: record(vault, example, relative)})
+    assert first == {"People/Zoë Whitfield.md", "People/Sam Okafor.md"}
+    with path.open("a", encoding="utf-8") as out:
+        out.write("- call with [[Jo Martinez]]\n")
+    assert state.update({relative: record(vault, example, relative)}) == {"People/Jo Martinez.md"}
+    assert state.model() == ModelState(state.records).model()
+    path.write_text("- call with [[Jo Martinez]]\n", encoding="utf-8")  # the lunch line goes
+    assert state.update({relative: record(vault, example, relative)}) == {
+        "People/Zoë Whitfield.md",
+        "People/Sam Okafor.md",
+        "People/Jo Martinez.md",  # the line moved up: its facts name another line
+    }

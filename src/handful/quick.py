@@ -28,6 +28,7 @@ from handful.model.build import (
     Contribution,
     PersonPart,
     Universe,
+    changed_people,
     resolve_record,
     update_universe,
 )
@@ -261,10 +262,9 @@ def plan_edits(edits: dict[str, Edit], shot: snap.Snapshot, store: QuickStore) -
         # resolves the same before and after, so both sides resolve against the new universe.
         if edit.before is not None:
             edit.old = resolve_record(universe, edit.before)
-            plan.touched |= edit.old.people
         if edit.after is not None:
             edit.new = resolve_record(universe, edit.after)
-            plan.touched |= edit.new.people
+        plan.touched |= changed_people(edit.old, edit.new)
         if edit.path in universe.people:
             plan.touched.add(edit.path)  # its region is rewritten even if its facts are equal
     for path in sorted(namesakes - set(edits)):

@@ -268,6 +268,20 @@ class Contribution:
         return found
 
 
+def changed_people(old: Contribution | None, new: Contribution | None) -> set[str]:
+    """The people whose share of the model a changed note alters: their facts or their ties
+    from it differ. A line added to a daily note alters the people on that line, not every
+    person the note names, whose views, assessments and regions would be redone for nothing."""
+    none: Mapping[str, PersonPart] = {}
+    before = old.parts if old is not None else none
+    after = new.parts if new is not None else none
+    found = {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
+    ties = set(old.edges if old is not None else ()) ^ set(new.edges if new is not None else ())
+    for edge in ties:
+        found.update((edge.a, edge.b))
+    return found
+
+
 class _Parts:
     """Collects a record's facts per person, without hashing them."""
 

@@ -22,6 +22,7 @@ from handful.model.build import (
     PersonPart,
     Universe,
     build_universe,
+    changed_people,
     field_contact,
     resolve_record,
 )
@@ -250,13 +251,16 @@ class ModelState:
                             for person in (edge.a, edge.b)
                         }
         for path in sorted(to_resolve):
-            if path in self._contrib:
-                affected |= self._detach(path)
+            before = self._contrib.get(path)
+            if before is not None:
+                self._detach(path)
             if path in self.records:
-                affected |= self._attach(path)
+                self._attach(path)
+            affected |= changed_people(before, self._contrib.get(path))
         for person in affected:
             self._refresh_view(person)
-        return affected & set(self.universe.people)
+        # A person's own note is rewritten (its region) even when its facts are the same.
+        return (affected | set(changes)) & set(self.universe.people)
 
     # --- internals -----------------------------------------------------------------------------
 
@@ -284,7 +288,7 @@ class ModelState:
             self._problems = None
         return contribution.people
 
-    def _detach(self, path: str) -> set[str]:
+    def _detach(self, path: str) -> None:
         contribution = self._contrib.pop(path)
         for name in self._names.pop(path, frozenset()):
             users = self._users.get(name)
@@ -302,7 +306,6 @@ class ModelState:
                     self._edges.get(person, {}).pop(path, None)
         if contribution.problems:
             self._problems = None
-        return contribution.people
 
     def _refresh_view(self, person: str) -> None:
         view = person_view(
