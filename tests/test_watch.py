@@ -63,6 +63,18 @@ def test_the_log_names_the_users_changes_not_handfuls_own_writes(watching: Watch
     assert changed and all(line.endswith("changed: Daily/2026-10-01.md") for line in changed)
 
 
+def test_verbose_logs_handfuls_steps_not_its_libraries(small: Path, tmp_path: Path) -> None:
+    """``-v`` once set every logger to DEBUG: a line per markdown-it rule and per inotify event
+    (thousands per save) buried handful's own steps and slowed the watcher tenfold."""
+    with watched(small, tmp_path / "watch.log", "-v") as daemon:
+        with open(small / "Daily" / "2026-10-01.md", "a", encoding="utf-8") as handle:
+            handle.write("- [x] called [[Jo]] again\n")
+        wait_until(lambda: "2026-10-01 · call" in region(small))
+        text = daemon.log()
+    assert "DEBUG refreshing everything (start)" in text
+    assert "entering paragraph" not in text and "in-event" not in text
+
+
 def test_rename_save_like_vim(watching: WatchProcess) -> None:
     daily = watching.root / "Daily" / "2026-10-02.md"
     folder = daily.parent

@@ -45,10 +45,13 @@ def watch(
 
     from handful.watch.daemon import Daemon
 
-    level = logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO
     logging.basicConfig(
-        level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(message)s"
+        level=logging.WARNING if quiet else logging.INFO,
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(message)s",
     )
+    if verbose:  # handful's own steps; not markdown-it's or watchdog's (a line per token, event)
+        logging.getLogger("handful").setLevel(logging.DEBUG)
     daemon = Daemon(
         ctx.vault_option,
         polling=polling,
