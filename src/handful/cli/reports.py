@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -133,7 +134,7 @@ def network(ctx: Context, day: str | None, as_json: bool) -> None:
 def path_command(ctx: Context, source: str, target: str, day: str | None) -> None:
     """The most reliable chain of people from FROM to TO (either may be 'me')."""
     from handful.model.lookup import find_person
-    from handful.score.reach import ME, SELF_WORDS, best_path, my_ties, person_graph, with_me
+    from handful.score.reach import ME, SELF_WORDS, best_path, my_ties, with_me
 
     vault = ctx.open()
     when = parse_day(day)
@@ -150,13 +151,19 @@ def path_command(ctx: Context, source: str, target: str, day: str | None) -> Non
             else f"{_name(loaded, start)} is {_name(loaded, goal)}: no chain needed"
         )
         return
-    # The snapshot's counted ties are the graph the model's edges give (as for ``intro``).
-    ties = loaded.ties.graph if loaded.ties is not None else person_graph(loaded.model)
-    graph = with_me(ties, my_ties(assessments))
+    graph = with_me(_tie_graph(loaded), my_ties(assessments))
     found = best_path(graph, start, goal)
     if found is None:
         raise NotFoundError(f"no chain of at most 3 people links {source} to {target}")
     click.echo(_describe_path(loaded, found))
+
+
+def _tie_graph(loaded: engine.Loaded) -> Mapping[str, Mapping[str, float]]:
+    """Who is tied to whom: the snapshot's counted ties, the graph the model's edges give (a
+    model read from the snapshot holds no edges)."""
+    from handful.score.reach import person_graph
+
+    return loaded.ties.graph if loaded.ties is not None else person_graph(loaded.model)
 
 
 def _name(loaded: engine.Loaded, key: str) -> str:
@@ -191,8 +198,7 @@ def intro(ctx: Context, target: str, day: str | None, as_json: bool) -> None:
     vault = ctx.open()
     when = parse_day(day)
     loaded, assessments = ctx.everyone(vault, when)
-    graph = loaded.ties.graph if loaded.ties is not None else None
-    answer = find_introductions(loaded.model, assessments, target, graph=graph)
+    answer = find_introductions(loaded.model, assessments, target, graph=_tie_graph(loaded))
     if as_json:
         click.echo(json.dumps(answer.as_dict(loaded.model), indent=2, ensure_ascii=False))
         return
