@@ -396,7 +396,7 @@ def test_conflict_copies_take_no_place_on_the_list_and_get_no_region(
 
 
 def test_the_watcher_never_reads_a_conflict_copy(example: Path) -> None:
-    from handful.session import stat_note
+    from handful.vault.scan import stat_note
 
     _copy_conflicts(example)
     for copy in COPIES:

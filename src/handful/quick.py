@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import os
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -58,7 +57,7 @@ from handful.score.reach import tie_counts
 from handful.storage import snapshot as snap
 from handful.storage.store import NullStore, QuickStore, RecordCache, SnapshotStore
 from handful.vault.resolve import fold
-from handful.vault.scan import NoteFile, Scan
+from handful.vault.scan import NoteFile, Scan, stat_note
 
 if TYPE_CHECKING:
     from handful.write import Recorder
@@ -133,11 +132,8 @@ def people_in_own_notes(
         record = loaded.records.get(path)
         if path != list_note and record is not None and not record.role.generated:
             continue  # a region in a user's note: its record is kept as it was
-        try:
-            info = os.stat(vault.root / path)
-        except OSError:
-            continue
-        read, _ = read_one(vault, NoteFile(path, info.st_size, info.st_mtime_ns), NullStore())
+        file = stat_note(vault.root, path)
+        read, _ = read_one(vault, file, NullStore()) if file is not None else (None, None)
         if read is not None:
             found |= resolve_record(loaded.universe, read).people
     return frozenset(found & set(loaded.universe.people))
@@ -565,6 +561,37 @@ def model_problems(
     return [*universe.problems, *(p for found in problems.values() for p in found)]
 
 
+def partial_loaded(
+    vault: Vault,
+    scan: Scan,
+    store: RecordCache,
+    plan: Plan,
+    problems: Mapping[str, tuple[Problem, ...]],
+    views: Mapping[str, PersonView],
+    suggested: Mapping[str, tuple[dt.date, ...]],
+    edges_of: Mapping[str, PersonView] | None = None,
+) -> Loaded:
+    """The vault as the snapshot and the planned edits give it (a quick refresh's, and the
+    read-only commands'): every file, the edited notes' records, the partial model."""
+    model = partial_model(
+        plan.universe,
+        views,
+        suggested,
+        model_problems(plan.universe, problems),
+        edges_of=edges_of,
+    )
+    return Loaded(
+        vault,
+        {f.path: f for f in scan.files},
+        {path: e.after for path, e in plan.edits.items() if e.after is not None},
+        read_problems(store),
+        plan.universe,
+        model,
+        None,
+        [*scan.problems, *store.problems],
+    )
+
+
 def read_problems(store: RecordCache) -> dict[str, Problem]:
     """Why each unreadable note could not be read, as the store holds it."""
     return {path: found for path in store.problem_paths() if (found := store.stored_problem(path))}
@@ -620,23 +647,8 @@ def assess_plan(
         suggested[person] = views[person].suggested
     ties, counts_json = new_ties(plan, shot)
     problems = problems_after(shot, plan)
-    model = partial_model(
-        plan.universe,
-        views,
-        suggested,
-        model_problems(plan.universe, problems),
-        edges_of=touched_views,
-    )
-    loaded = Loaded(
-        vault,
-        {f.path: f for f in scan.files},
-        {path: e.after for path, e in plan.edits.items() if e.after is not None},
-        read_problems(store),
-        plan.universe,
-        model,
-        None,
-        [*scan.problems, *store.problems],
-    )
+    loaded = partial_loaded(vault, scan, store, plan, problems, views, suggested, touched_views)
+    model = loaded.model
     assessments: dict[str, Assessment] = {}
     for person in model.people:  # in the model's order, as assess_all gives them
         if person in plan.touched or not shot.same_day:

@@ -89,22 +89,14 @@ class Reading:
         plan: quick.Plan,
         views: Mapping[str, PersonView],
     ) -> Loaded:
-        problems = quick.problems_after(shot, plan)
-        model = quick.partial_model(
-            plan.universe,
+        return quick.partial_loaded(
+            vault,
+            scan,
+            store,
+            plan,
+            quick.problems_after(shot, plan),
             views,
             {key: view.suggested for key, view in views.items()},
-            quick.model_problems(plan.universe, problems),
-        )
-        return Loaded(
-            vault,
-            {f.path: f for f in scan.files},
-            {path: e.after for path, e in plan.edits.items() if e.after is not None},
-            quick.read_problems(store),
-            plan.universe,
-            model,
-            None,
-            [*scan.problems, *store.problems],
         )
 
     def person(self, key: str, day: dt.date) -> tuple[Loaded, Assessment] | None:

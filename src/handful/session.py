@@ -8,7 +8,6 @@ import datetime as dt
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from handful import quick
@@ -32,8 +31,7 @@ from handful.score.network import NetworkMemo
 from handful.storage import snapshot as snap
 from handful.storage.store import MetaStore, NoteStore, digest
 from handful.undo import PruneClock
-from handful.vault.conflicts import conflict_of, read_limited
-from handful.vault.scan import NoteFile
+from handful.vault.scan import NoteFile, stat_note
 from handful.write import Installed, Recorder, clean_temp_files
 
 STAMP_KEY = "refresh-stamp"
@@ -424,20 +422,3 @@ class Session:
             self.load()
         assert self.loaded is not None
         return self.loaded
-
-
-def stat_note(root: Path, relative: str) -> NoteFile | None:
-    """The note at ``relative`` as the scan would see it, or None: gone, not a file, a symlink
-    out of the vault (never read or written), or a sync tool's conflict copy (never a note)."""
-    try:
-        info = os.stat(root / relative)
-    except OSError:
-        return None
-    if not os.path.isfile(root / relative):
-        return None
-    real = os.path.realpath(root / relative)
-    if not real.startswith(os.path.realpath(root) + os.sep):
-        return None
-    if conflict_of(relative, lambda p: os.path.lexists(root / p), read_limited(root)):
-        return None
-    return NoteFile(relative, info.st_size, info.st_mtime_ns, os.path.islink(root / relative))

@@ -345,3 +345,20 @@ def decode_note(path: str, data: bytes) -> ReadResult:
                 "as UTF-8 (handful leaves it untouched)",
             ),
         )
+
+
+def stat_note(root: Path, relative: str) -> NoteFile | None:
+    """The note at ``relative`` as the scan would see it, or None: gone, not a file, a symlink
+    out of the vault (never read or written), or a sync tool's conflict copy (never a note)."""
+    try:
+        info = os.stat(root / relative)
+    except OSError:
+        return None
+    if not os.path.isfile(root / relative):
+        return None
+    real = os.path.realpath(root / relative)
+    if not real.startswith(os.path.realpath(root) + os.sep):
+        return None
+    if conflict_of(relative, lambda p: os.path.lexists(root / p), read_limited(root)):
+        return None
+    return NoteFile(relative, info.st_size, info.st_mtime_ns, os.path.islink(root / relative))
