@@ -605,3 +605,90 @@ def test_family_drifts_later() -> None:
     assert drift(friend, weekly, on, low, strong).drifting  # 25 days >= 3 x 7
     assert not drift(mom, weekly, on, low, strong).drifting  # < 3 x 7 x 1.5
     assert drift(mom, weekly, ten_weeks, low, strong).drifting
+
+
+def _reference_plan(m: Model, assessments: dict, on: dt.date, limit: int) -> tuple:
+    """The day's list by plain full sorts: what plan_day's one pass and partial sorts must give."""
+    from handful.score.daily import _candidate, _rekindle_rank
+
+    eligible = [a for a in assessments.values() if a.eligible]
+    resting = [
+        a.person.key
+        for a in eligible
+        if _candidate(a, DEFAULT)
+        and is_resting(
+            m.suggested.get(a.person.key, ()),
+            a.last_contact.date if a.last_contact else None,
+            on,
+            DEFAULT,
+        )
+    ]
+    candidates = sorted(
+        (a for a in eligible if _candidate(a, DEFAULT) and a.person.key not in resting),
+        key=lambda a: (
+            -a.priority,
+            -(a.strength.score or 0.0),
+            a.person.name.casefold(),
+            a.person.key,
+        ),
+    )
+    chosen = [a.person.key for a in candidates[:limit]]
+    pool = sorted(
+        (
+            a
+            for a in eligible
+            if a.state is State.DORMANT and a.person.key not in {*chosen, *resting}
+        ),
+        key=lambda a: (-_rekindle_rank(a), a.person.name.casefold(), a.person.key),
+    )
+    rekindle = None
+    if pool:
+        year, week, _ = on.isocalendar()
+        rekindle = pool[(year * 53 + week) % min(len(pool), DEFAULT.rekindle_rotation)].person.key
+    follow_ups = sorted(
+        (f for a in assessments.values() if a.person.counted for f in a.follow_ups),
+        key=lambda f: (-(f.date.toordinal() if f.date else 0), f.source, f.line),
+    )
+    return chosen, rekindle, sorted(resting), follow_ups
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(st.integers(0, 1000), max_size=12),  # contact days
+            st.sampled_from([None, *Circle]),
+            st.lists(st.tuples(st.integers(0, 1000), st.integers(1, 30)), max_size=4),  # tasks
+            st.booleans(),  # paused
+            st.lists(st.integers(1, 4), max_size=3),  # suggested that many days ago
+        ),
+        min_size=1,
+        max_size=25,
+    ),
+    st.integers(1, 6),
+)
+def test_the_days_list_is_the_one_full_sorts_give(people: list, limit: int) -> None:
+    on = START + dt.timedelta(days=1020)  # long enough for ties to go dormant
+    everyone, interactions, follow_ups, suggested = [], {}, {}, {}
+    for n, (days, circle, tasks, paused, asked) in enumerate(people):
+        key = f"P{n % 7}{n}.md"  # names that sort differently from the order people come in
+        everyone.append(person(key, circle=circle, paused=paused))
+        interactions[key] = contacts(key, sorted(days))
+        items = {
+            FollowUp(f"Daily {day}.md", line, key, f"ask {key}", START + dt.timedelta(days=day))
+            for day, line in tasks
+        }
+        follow_ups[key] = tuple(
+            sorted(items, key=lambda f: (-f.date.toordinal(), f.source, f.line))  # as the model
+        )
+        suggested[key] = tuple(on - dt.timedelta(days=d) for d in sorted(set(asked)))
+    m = replace(make_model(everyone, interactions, suggested), follow_ups=follow_ups)
+    assessments = {k: assess_person(m, k, on, DEFAULT) for k in m.people}
+    plan = plan_day(m, assessments, on, DEFAULT, limit=limit)
+    chosen, rekindle, resting, tasks = _reference_plan(m, assessments, on, limit)
+    assert [s.key for s in plan.suggestions] == chosen
+    assert (plan.rekindle.key if plan.rekindle else None) == rekindle
+    assert list(plan.resting) == resting
+    assert list(plan.follow_ups) == tasks
+    assert plan.follow_up_count == len(tasks)
+    for count in (0, 1, 3, 10):
+        assert list(plan.first_follow_ups(count)) == tasks[:count]

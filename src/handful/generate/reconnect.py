@@ -23,6 +23,7 @@ from handful.score.daily import DailyPlan, Suggestion
 REGION = "reconnect"
 INTRO = "Tick a box when you reach out: handful records the contact on this day."
 ADDED_HEADING = "## Also due since this morning"
+FOLLOW_UPS_SHOWN = 10  # the newest; the rest are counted ("…and N more")
 _SHA = re.compile(r"(?:^|\s)sha=([0-9a-f]+)")
 #: The person a suggestion line is about: "- [ ] [[Name]]" or "- [x] [[Name|shown]]".
 _TASK_LINK = re.compile(r"^\s*[-*+] \[.\] \[\[([^\]|#]+)", re.MULTILINE)
@@ -49,13 +50,14 @@ def render_region(model: Model, plan: DailyPlan) -> str:
             when = "today" if birthday.day == plan.date else day_month(birthday.day)
             age = f" (turns {birthday.age})" if birthday.age else ""
             lines.append(f"- {person_link(model, birthday.key)} — {when}{age}")
-    if plan.follow_ups:
+    count = plan.follow_up_count
+    if count:
         lines += ["", "## Open follow-ups"]
-        for item in plan.follow_ups[:10]:
+        for item in plan.first_follow_ups(FOLLOW_UPS_SHOWN):
             source = f" · {wikilink(model, item.source)}" if item.source != item.person else ""
             lines.append(f"- {person_link(model, item.person)}: {inline(item.text)}{source}")
-        if len(plan.follow_ups) > 10:
-            lines.append(f"- …and {len(plan.follow_ups) - 10} more")
+        if count > FOLLOW_UPS_SHOWN:
+            lines.append(f"- …and {count - FOLLOW_UPS_SHOWN} more")
     return "\n".join(lines) + "\n"
 
 

@@ -6,8 +6,11 @@ Pure: assessments, the suggestion history and a date in; a plan out. Rendering i
 from __future__ import annotations
 
 import datetime as dt
+import heapq
+import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from handful.model.types import FollowUp, Model
 from handful.score.assess import Assessment, Reason, hook, short_date
@@ -33,14 +36,36 @@ class Birthday:
     age: int | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class DailyPlan:
     date: dt.date
     suggestions: tuple[Suggestion, ...]
     rekindle: Suggestion | None
     birthdays: tuple[Birthday, ...]
-    follow_ups: tuple[FollowUp, ...]
+    #: each counted person's open follow-ups, newest first (the model keeps them in that order)
+    open_follow_ups: tuple[tuple[FollowUp, ...], ...]
     resting: tuple[str, ...]  # people left out today because they were ignored 3 days running
+
+    @cached_property
+    def follow_ups(self) -> tuple[FollowUp, ...]:
+        """Every open follow-up, newest first (``today --json`` lists them all)."""
+        return tuple(sorted(itertools.chain.from_iterable(self.open_follow_ups), key=newest_first))
+
+    @property
+    def follow_up_count(self) -> int:
+        return sum(map(len, self.open_follow_ups))
+
+    def first_follow_ups(self, count: int) -> tuple[FollowUp, ...]:
+        """The ``count`` newest, as ``follow_ups[:count]`` but without sorting them all: the
+        reconnect note shows ten, and a large vault holds tens of thousands (a merge of the
+        per-person lists, each already newest first)."""
+        merged = heapq.merge(*self.open_follow_ups, key=newest_first)
+        return tuple(itertools.islice(merged, count))
+
+
+def newest_first(item: FollowUp) -> tuple[int, str, int]:
+    """The follow-ups' order: newest first, then by note and line."""
+    return (-(item.date.toordinal() if item.date else 0), item.source, item.line)
 
 
 def is_resting(
@@ -61,17 +86,17 @@ def is_resting(
 
 
 def _candidate(a: Assessment, params: ScoringParams) -> bool:
-    event = a.birthday_in_days is not None and a.birthday_in_days <= params.event_window_days
-    due = a.state in (State.DUE, State.OVERDUE)
-    plugin = any(reason.code == "plugin" for reason in a.reasons)  # a plugin gave a reason
-    return (
-        due
-        or event
-        or a.unanswered is not None
-        or a.drift.drifting
-        or any(reason.code == "follow_up" for reason in a.reasons)  # yours, not theirs
-        or plugin
-    )
+    """Due, an event, an unanswered message, drift, or a reason of your own (an open
+    follow-up of yours, or a plugin's): the cheap tests first, every person is asked."""
+    if a.state in _DUE or a.unanswered is not None or a.drift.drifting:
+        return True
+    if a.birthday_in_days is not None and a.birthday_in_days <= params.event_window_days:
+        return True
+    return any(reason.code in _OWN_REASONS for reason in a.reasons)
+
+
+_DUE = frozenset((State.DUE, State.OVERDUE))
+_OWN_REASONS = frozenset(("follow_up", "plugin"))  # your follow-up (not theirs); a plugin's
 
 
 def plan_day(
@@ -82,11 +107,28 @@ def plan_day(
     *,
     limit: int,
 ) -> DailyPlan:
+    # One pass over everyone (a large vault has 10,000 people, and the watcher plans the day
+    # after every save): who could be listed, who rests, the dormant, birthdays, follow-ups.
     resting: list[str] = []
     candidates: list[Assessment] = []
+    dormant: list[Assessment] = []
+    birthdays: list[Birthday] = []
+    follow_ups: list[tuple[FollowUp, ...]] = []
+    window = params.event_window_days
     for key, a in assessments.items():
-        if not a.eligible:
+        person = a.person
+        if not person.counted:
             continue
+        if a.follow_ups:
+            follow_ups.append(a.follow_ups)
+        birthday, days = person.birthday, a.birthday_in_days
+        if birthday is not None and days is not None and days <= window:
+            day = birthday.next_on_or_after(as_of)
+            birthdays.append(Birthday(key, day, birthday.age_on(day)))
+        if person.paused or a.snoozed:  # not eligible
+            continue
+        if a.state is State.DORMANT:
+            dormant.append(a)
         if not _candidate(a, params):
             continue
         last = a.last_contact.date if a.last_contact else None
@@ -94,47 +136,35 @@ def plan_day(
             resting.append(key)
             continue
         candidates.append(a)
-    # Equal urgency: the stronger tie first (everything is weighed by strength).
-    candidates.sort(
+    # Equal urgency: the stronger tie first (everything is weighed by strength). Only the first
+    # ``limit`` are kept: nsmallest is sorted(...)[:limit] without sorting every due person.
+    first = heapq.nsmallest(
+        limit,
+        candidates,
         key=lambda a: (
             -a.priority,
             -(a.strength.score or 0.0),
             a.person.name.casefold(),
             a.person.key,
-        )
+        ),
     )
-    chosen = tuple(Suggestion(a, a.reasons, hook(a)) for a in candidates[:limit])
-    chosen_keys = {s.key for s in chosen}
+    chosen = tuple(Suggestion(a, a.reasons, hook(a)) for a in first)
+    left_out = {s.key for s in chosen}.union(resting)
 
-    pool = [
-        a
-        for a in assessments.values()
-        if a.eligible
-        and a.state is State.DORMANT
-        and a.person.key not in chosen_keys
-        and a.person.key not in resting
-    ]
-    pool.sort(key=lambda a: (-_rekindle_rank(a), a.person.name.casefold(), a.person.key))
+    pool = [a for a in dormant if a.person.key not in left_out]
     rekindle: Suggestion | None = None
     if pool:
         year, week, _ = as_of.isocalendar()
-        pick = pool[(year * 53 + week) % min(len(pool), params.rekindle_rotation)]
+        rotation = heapq.nsmallest(
+            params.rekindle_rotation,
+            pool,
+            key=lambda a: (-_rekindle_rank(a), a.person.name.casefold(), a.person.key),
+        )
+        pick = rotation[(year * 53 + week) % len(rotation)]
         rekindle = Suggestion(pick, (_rekindle_reason(pick),), hook(pick))
 
-    birthdays: list[Birthday] = []
-    for key, a in assessments.items():
-        person = a.person
-        if not person.counted or person.birthday is None or a.birthday_in_days is None:
-            continue
-        if a.birthday_in_days <= params.event_window_days:
-            day = person.birthday.next_on_or_after(as_of)
-            birthdays.append(Birthday(key, day, person.birthday.age_on(day)))
     birthdays.sort(key=lambda b: (b.day, assessments[b.key].person.name.casefold()))
 
-    follow_ups = sorted(
-        (f for key, a in assessments.items() if a.person.counted for f in a.follow_ups),
-        key=lambda f: (-(f.date.toordinal() if f.date else 0), f.source, f.line),
-    )
     return DailyPlan(
         as_of, chosen, rekindle, tuple(birthdays), tuple(follow_ups), tuple(sorted(resting))
     )
@@ -142,8 +172,13 @@ def plan_day(
 
 def _rekindle_rank(a: Assessment) -> float:
     """Rank dormant ties by closeness x duration: old, close friends first (Liu et al. 2023)."""
-    values = {p.name: p.value for p in a.strength.parts}
-    return (values.get("closeness") or 0.0) * (values.get("duration") or 0.0)
+    closeness = duration = 0.0
+    for part in a.strength.parts:
+        if part.name == "closeness":
+            closeness = part.value or 0.0
+        elif part.name == "duration":
+            duration = part.value or 0.0
+    return closeness * duration
 
 
 def _rekindle_reason(a: Assessment) -> Reason:
