@@ -132,6 +132,40 @@ def edge_key(edge: Edge) -> tuple[object, ...]:
     return (edge.a, edge.b, edge.kind, edge.source, edge.line, edge.date or dt.date.min, edge.label)
 
 
+V = TypeVar("V")
+
+
+def _kept(views: Mapping[str, tuple[V, ...]], *, ordered: bool) -> dict[str, tuple[V, ...]]:
+    """The people with something in ``views`` (by key when ``ordered``), as the model holds them."""
+    items = sorted(views.items()) if ordered else views.items()
+    return {key: value for key, value in items if value}
+
+
+def _patched(
+    last: Mapping[str, tuple[V, ...]],
+    views: Mapping[str, tuple[V, ...]],
+    dirty: set[str],
+    *,
+    ordered: bool,
+) -> Mapping[str, tuple[V, ...]]:
+    """``_kept(views)`` from the last model's map and who changed since: their new values in
+    place, or built afresh when someone comes or goes (the order would change). A map nobody
+    changed is shared with the last model (no one changes a model's maps)."""
+    changed = False
+    for key in dirty:
+        value = views.get(key, ())
+        if (key in last) != bool(value):
+            return _kept(views, ordered=ordered)
+        changed = changed or (bool(value) and last[key] is not value)
+    if not changed:
+        return last
+    patched = dict(last)
+    for key in dirty:
+        if key in patched:
+            patched[key] = views[key]
+    return patched
+
+
 def dedupe(items: list[T]) -> tuple[T, ...]:
     """Drop repeats from a sorted list (the same fact stated twice in one note)."""
     kept: list[T] = []
@@ -169,6 +203,11 @@ class ModelState:
         self._problems: tuple[Problem, ...] | None = None
         self._note_dates = {p: r.role.date for p, r in self.records.items() if r.role.date}
         self._ordered: tuple[Universe, dict[str, Person]] | None = None  # people by name
+        # The last model given out, and who changed since: the next one patches its maps (the
+        # watcher asks after every save; a full rebuild sorts 10,000 people's maps each time).
+        self._last: Model | None = None
+        self._dirty: set[str] = set()
+        self._dates_changed = False
         touched: set[str] = set()
         for path in sorted(self.records):
             touched |= self._attach(path)
@@ -191,20 +230,35 @@ class ModelState:
             people = self.universe.people
             by_name = dict(sorted(people.items(), key=lambda item: (fold(item[1].name), item[0])))
             self._ordered = (self.universe, by_name)
-        ordered = dict(self._ordered[1])
-        views = self._views
-        return Model(
-            people=ordered,
-            interactions={k: v for k, v in sorted(views.interactions.items()) if v},
-            mentions={k: v for k, v in sorted(views.mentions.items()) if v},
-            follow_ups={k: v for k, v in sorted(views.follow_ups.items()) if v},
-            edges=self._sorted_edges,
-            problems=self._problems,
-            suggested={k: v for k, v in sorted(views.suggested.items()) if v},
-            note_dates=dict(self._note_dates),
-            resolver=self.universe.resolver,
-            edge_index={k: v for k, v in views.edges.items() if v},
-        )
+        views, last, dirty = self._views, self._last, self._dirty
+        if last is None:
+            model = Model(
+                people=self._ordered[1],
+                interactions=_kept(views.interactions, ordered=True),
+                mentions=_kept(views.mentions, ordered=True),
+                follow_ups=_kept(views.follow_ups, ordered=True),
+                edges=self._sorted_edges,
+                problems=self._problems,
+                suggested=_kept(views.suggested, ordered=True),
+                note_dates=dict(self._note_dates),
+                resolver=self.universe.resolver,
+                edge_index=_kept(views.edges, ordered=False),
+            )
+        else:
+            model = Model(
+                people=self._ordered[1],
+                interactions=_patched(last.interactions, views.interactions, dirty, ordered=True),
+                mentions=_patched(last.mentions, views.mentions, dirty, ordered=True),
+                follow_ups=_patched(last.follow_ups, views.follow_ups, dirty, ordered=True),
+                edges=self._sorted_edges,
+                problems=self._problems,
+                suggested=_patched(last.suggested, views.suggested, dirty, ordered=True),
+                note_dates=dict(self._note_dates) if self._dates_changed else last.note_dates,
+                resolver=self.universe.resolver,
+                edge_index=_patched(last.edge_index or {}, views.edges, dirty, ordered=False),
+            )
+        self._last, self._dirty, self._dates_changed = model, set(), False
+        return model
 
     # --- changing ------------------------------------------------------------------------------
 
@@ -215,6 +269,7 @@ class ModelState:
         if not changes:
             return set()
         old = {path: self.records.get(path) for path in changes}
+        self._dates_changed = True
         for path, record in changes.items():
             self._note_dates.pop(path, None)
             if record is None:
@@ -315,6 +370,7 @@ class ModelState:
             self._edges.get(person, {}).values(),
         )
         views = self._views
+        self._dirty.add(person)
         views.interactions[person] = view.interactions
         views.mentions[person] = view.mentions
         views.follow_ups[person] = view.follow_ups

@@ -197,24 +197,27 @@ def network_report(
         facts = contact_facts(model, active, as_of, params)
     if ties is None:
         ties = network_ties(model)
+    # Everyone in one order, strongest first (then by name): each list below keeps that order,
+    # so one sort serves them all (the watcher reports after every save, on 10,000 people).
+    order = sorted(
+        active, key=lambda k: (-(active[k].strength.score or 0), active[k].person.name.casefold())
+    )
 
-    def by_strength(keys: list[str]) -> tuple[str, ...]:
-        return tuple(
-            sorted(
-                keys,
-                key=lambda k: (-(active[k].strength.score or 0), active[k].person.name.casefold()),
-            )
-        )
+    def by_strength(keys: Iterable[str]) -> tuple[str, ...]:
+        wanted = set(keys)
+        return tuple(k for k in order if k in wanted)
 
+    members: dict[Circle | None, list[Assessment]] = {}
+    for a in active.values():
+        members.setdefault(a.person.circle, []).append(a)
     circles: list[CircleFill] = []
     for circle, (low, high) in CIRCLE_RANGES.items():
-        members = [a for a in active.values() if a.person.circle is circle]
-        due = sum(1 for a in members if needs_you(a))
-        circles.append(CircleFill(circle, len(members), low, high, due))
+        found = members.get(circle, [])
+        circles.append(CircleFill(circle, len(found), low, high, sum(map(needs_you, found))))
     inner_close = [k for k, a in active.items() if a.person.circle in (Circle.INNER, Circle.CLOSE)]
     due_ic = [k for k in inner_close if needs_you(active[k])]
     # Only people you have been in touch with are ties to rank: a note alone is not a tie.
-    ranked = [k for k in by_strength(list(active)) if active[k].last_contact is not None]
+    ranked = [k for k in order if active[k].last_contact is not None]
     top5, next10 = set(ranked[:5]), set(ranked[5:15])
     effort: dict[str, int] = {}
     # Reciprocity 1-|2p-1| < 0.2 means p > 0.9 (they start) or p < 0.1 (you start).
@@ -227,7 +230,7 @@ def network_report(
     return NetworkReport(
         date=as_of,
         people=len(active),
-        unplaced=sum(1 for a in active.values() if a.person.circle is None),
+        unplaced=len(members.get(None, [])),
         circles=tuple(circles),
         strongest=tuple(ranked[:strongest]),
         due_inner_close=by_strength(due_ic),
@@ -260,7 +263,10 @@ def _bridges(
     for key in sorted(active):
         if key in in_touch:
             continue
-        links = sorted(n for n in graph.get(key, {}) if n in in_touch)
+        neighbours = graph.get(key)
+        if not neighbours:
+            continue
+        links = in_touch.intersection(neighbours)
         if len(links) == 1:
-            reaches.setdefault(links[0], []).append(key)
+            reaches.setdefault(links.pop(), []).append(key)
     return tuple(Bridge(via, tuple(sorted(people))) for via, people in sorted(reaches.items()))
