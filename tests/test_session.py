@@ -170,3 +170,26 @@ def test_the_session_never_reads_its_own_region_writes_again(example: Path) -> N
         assert regions
         applied = session.apply(regions)
         assert applied.changed == ()  # the records they were read from still hold
+
+
+def test_people_the_session_reassessed_keep_their_place_among_equals(
+    example: Path, tmp_path: Path
+) -> None:
+    """One task that names two people is a follow-up for each, equal in date, note and line:
+    the list shows them in the model's order. Reassessing one of them after an edit must not
+    move it behind the other (the session remembers assessments and redoes only the touched)."""
+    when = day(EXAMPLE_DAY)
+    task = example / "Daily" / "2026" / "11" / f"{EXAMPLE_DAY}.md"
+    task.write_text("- [ ] ask [[Aiko Mori]] and [[Clara Jensen]] about the trip\n")
+    with opened(example) as session:
+        session.load()
+        session.write(None, day=when, today=when)
+        note = example / "Daily" / "2026" / "11" / "2026-11-24.md"
+        note.write_text(note.read_text(encoding="utf-8") + "\n- met [[Aiko Mori]] for lunch\n")
+        applied = session.apply(session.stale())
+        assert applied.people is not None and "People/Aiko Mori.md" in applied.people
+        session.write(applied.people, day=when, today=when)
+    reconnect = next((example / "Reconnect").rglob("*.md")).read_text(encoding="utf-8")
+    asks = [line for line in reconnect.splitlines() if "about the trip" in line]
+    assert [line.split("]]")[0] for line in asks] == ["- [[Aiko Mori", "- [[Clara Jensen"]
+    full_refresh_changes_nothing(example, tmp_path, EXAMPLE_DAY)

@@ -385,11 +385,13 @@ class Session:
             self._day = day
             self._assessments.clear()
         people = loaded.model.people
-        for key in [k for k in self._assessments if k not in people]:
-            del self._assessments[key]
-        for key in people:
-            if key not in self._assessments:
-                self._assessments[key] = assess_one(loaded, key, day)
+        kept = self._assessments
+        # In the model's order, as a full refresh assesses them: people equal in every sort key
+        # (one task naming two people) are listed in that order. Those redone after an edit
+        # would otherwise come last.
+        self._assessments = {
+            key: kept[key] if key in kept else assess_one(loaded, key, day) for key in people
+        }
         return self._assessments
 
     def write(
