@@ -11,10 +11,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from handful.errors import ConfigError
-from handful.model.types import Circle, FollowUp, Interaction, Model, Person
+from handful.model.types import Circle, Edge, EdgeKind, FollowUp, Interaction, Model, Person
 from handful.parse.dates import Birthday
-from handful.score.assess import assess_person, days_words, every_words, theirs
+from handful.score.assess import Assessment, assess_person, days_words, every_words, theirs
 from handful.score.daily import is_resting, plan_day
+from handful.score.network import contact_facts, needs_you, network_report, network_ties
 from handful.score.params import DEFAULT, load_params
 from handful.score.tie import State, cadence, drift, strength, warmth
 
@@ -652,27 +653,31 @@ def _reference_plan(m: Model, assessments: dict, on: dt.date, limit: int) -> tup
     return chosen, rekindle, sorted(resting), follow_ups
 
 
-@given(
-    st.lists(
-        st.tuples(
-            st.lists(st.integers(0, 1000), max_size=12),  # contact days
-            st.sampled_from([None, *Circle]),
-            st.lists(st.tuples(st.integers(0, 1000), st.integers(1, 30)), max_size=4),  # tasks
-            st.booleans(),  # paused
-            st.lists(st.integers(1, 4), max_size=3),  # suggested that many days ago
-        ),
-        min_size=1,
-        max_size=25,
+POPULATIONS = st.lists(
+    st.tuples(
+        st.lists(st.integers(0, 1000), max_size=12),  # contact days
+        st.sampled_from([None, *Circle]),
+        st.lists(st.tuples(st.integers(0, 1000), st.integers(1, 30)), max_size=4),  # tasks
+        st.booleans(),  # paused
+        st.lists(st.integers(1, 4), max_size=3),  # suggested that many days ago
+        st.lists(st.integers(0, 1000), max_size=4),  # days they reached out
+        st.sets(st.integers(0, 24), max_size=3),  # whom they know
     ),
-    st.integers(1, 6),
+    min_size=1,
+    max_size=25,
 )
-def test_the_days_list_is_the_one_full_sorts_give(people: list, limit: int) -> None:
-    on = START + dt.timedelta(days=1020)  # long enough for ties to go dormant
-    everyone, interactions, follow_ups, suggested = [], {}, {}, {}
-    for n, (days, circle, tasks, paused, asked) in enumerate(people):
-        key = f"P{n % 7}{n}.md"  # names that sort differently from the order people come in
+ON = START + dt.timedelta(days=1020)  # long enough for ties to go dormant
+
+
+def population(people: list) -> tuple[Model, dict[str, Assessment]]:
+    """Everyone assessed on ``ON`` (keys named so that their order is not the order of names)."""
+    everyone, interactions, follow_ups, suggested, edges = [], {}, {}, {}, []
+    for n, (days, circle, tasks, paused, asked, inbound, knows) in enumerate(people):
+        key = f"P{n % 7}{n}.md"
         everyone.append(person(key, circle=circle, paused=paused))
-        interactions[key] = contacts(key, sorted(days))
+        mine = contacts(key, sorted(days))
+        theirs = contacts(key, sorted(inbound), kind="message", inbound=True)
+        interactions[key] = tuple(sorted((*mine, *theirs), key=lambda i: (i.date, i.line)))
         items = {
             FollowUp(f"Daily {day}.md", line, key, f"ask {key}", START + dt.timedelta(days=day))
             for day, line in tasks
@@ -680,11 +685,22 @@ def test_the_days_list_is_the_one_full_sorts_give(people: list, limit: int) -> N
         follow_ups[key] = tuple(
             sorted(items, key=lambda f: (-f.date.toordinal(), f.source, f.line))  # as the model
         )
-        suggested[key] = tuple(on - dt.timedelta(days=d) for d in sorted(set(asked)))
-    m = replace(make_model(everyone, interactions, suggested), follow_ups=follow_ups)
-    assessments = {k: assess_person(m, k, on, DEFAULT) for k in m.people}
-    plan = plan_day(m, assessments, on, DEFAULT, limit=limit)
-    chosen, rekindle, resting, tasks = _reference_plan(m, assessments, on, limit)
+        suggested[key] = tuple(ON - dt.timedelta(days=d) for d in sorted(set(asked)))
+        for other in sorted(knows):
+            if other < len(people) and other != n:
+                b = f"P{other % 7}{other}.md"
+                edges.append(Edge(*sorted((key, b)), EdgeKind.KNOWS, "Daily.md", n + 1))
+    m = replace(
+        make_model(everyone, interactions, suggested), follow_ups=follow_ups, edges=tuple(edges)
+    )
+    return m, {k: assess_person(m, k, ON, DEFAULT) for k in m.people}
+
+
+@given(POPULATIONS, st.integers(1, 6))
+def test_the_days_list_is_the_one_full_sorts_give(people: list, limit: int) -> None:
+    m, assessments = population(people)
+    plan = plan_day(m, assessments, ON, DEFAULT, limit=limit)
+    chosen, rekindle, resting, tasks = _reference_plan(m, assessments, ON, limit)
     assert [s.key for s in plan.suggestions] == chosen
     assert (plan.rekindle.key if plan.rekindle else None) == rekindle
     assert list(plan.resting) == resting
@@ -692,3 +708,54 @@ def test_the_days_list_is_the_one_full_sorts_give(people: list, limit: int) -> N
     assert plan.follow_up_count == len(tasks)
     for count in (0, 1, 3, 10):
         assert list(plan.first_follow_ups(count)) == tasks[:count]
+
+
+@given(POPULATIONS)
+def test_the_network_report_is_the_one_plain_sorts_give(people: list) -> None:
+    m, assessments = population(people)
+    report = network_report(m, assessments, ON, DEFAULT)
+    active = {k: a for k, a in assessments.items() if a.person.counted}
+    facts = contact_facts(m, active, ON, DEFAULT)
+
+    def by_strength(keys: list[str]) -> list[str]:
+        return sorted(
+            keys, key=lambda k: (-(active[k].strength.score or 0), active[k].person.name.casefold())
+        )
+
+    shares = {k: f[1] for k, f in facts.items() if f[1] is not None}
+    ranked = [k for k in by_strength(list(active)) if active[k].last_contact is not None]
+    inner_close = [k for k, a in active.items() if a.person.circle in (Circle.INNER, Circle.CLOSE)]
+    due_ic = [k for k in inner_close if needs_you(active[k])]
+    effort = {k: f[0] for k, f in facts.items()}
+    total = sum(effort.values())
+    assert report.people == len(active)
+    assert report.unplaced == sum(1 for a in active.values() if a.person.circle is None)
+    assert [(c.circle, c.count, c.due) for c in report.circles] == [
+        (
+            circle,
+            sum(1 for a in active.values() if a.person.circle is circle),
+            sum(1 for a in active.values() if a.person.circle is circle and needs_you(a)),
+        )
+        for circle in Circle
+    ]
+    assert list(report.strongest) == ranked[:10]
+    assert list(report.due_inner_close) == by_strength(due_ic)
+    assert report.due_share == (len(due_ic) / len(inner_close) if inner_close else None)
+    if total:
+        assert report.effort_top5 == sum(effort[k] for k in ranked[:5]) / total
+        assert report.effort_next10 == sum(effort[k] for k in ranked[5:15]) / total
+    assert list(report.drifting) == by_strength([k for k, a in active.items() if a.drift.drifting])
+    assert list(report.one_sided) == by_strength([k for k, v in shares.items() if v >= 0.9])
+    assert list(report.only_you) == by_strength([k for k, v in shares.items() if v <= 0.1])
+    assert list(report.dormant) == by_strength(
+        [k for k, a in active.items() if a.state is State.DORMANT]
+    )
+    since = ON - dt.timedelta(days=DEFAULT.reciprocity_window_days)
+    graph = network_ties(m).graph
+    touch = {k for k, a in active.items() if a.last_contact and a.last_contact.date > since}
+    reaches: dict[str, list[str]] = {}
+    for key in sorted(set(active) - touch):
+        links = sorted(n for n in graph.get(key, {}) if n in touch)
+        if len(links) == 1:
+            reaches.setdefault(links[0], []).append(key)
+    assert [(b.via, list(b.reaches)) for b in report.bridges] == sorted(reaches.items())

@@ -18,6 +18,7 @@ from handful.loading import (
     Vault,
     assess_one,
     bulk,
+    collector_paused,
     extra_records,
     load,
     read_one,
@@ -293,37 +294,38 @@ class Session:
         """Read the notes at ``paths`` again (or drop those that are gone) and update the model;
         a note whose size and mtime the cache already knows (handful's own write of a region)
         keeps its record."""
-        loaded = self._loaded()
-        state = loaded.state
-        assert state is not None  # a session always holds the whole model
-        root = self.vault.root
-        files = dict(loaded.files)
-        problems = dict(loaded.read_problems)
-        changes: dict[str, NoteRecord | None] = {}
-        own: set[str] = set()
-        for path in paths:
-            file = stat_note(root, path)
-            if file is None:
-                if path in files:
-                    files.pop(path)
-                    problems.pop(path, None)
-                    changes[path] = None
-                continue
-            old = files.get(path)
-            if old is not None and old.key == file.key:
-                continue
-            files[path] = file
-            if path in state.records and self.own.kept(file):
-                continue  # handful's own write: the record it was read from still holds
-            record, problem = read_one(self.vault, file, self.store)
-            problems.pop(path, None)
-            if problem is not None:
-                problems[path] = problem
-            changes[path] = record
-            if path in self.own.written and self.own.written[path] == self.store.hash_of(path):
-                own.add(path)
-        self.store.flush()
-        return self._update(changes, files, problems, own=frozenset(own))
+        with collector_paused():  # see loading.collector_paused
+            loaded = self._loaded()
+            state = loaded.state
+            assert state is not None  # a session always holds the whole model
+            root = self.vault.root
+            files = dict(loaded.files)
+            problems = dict(loaded.read_problems)
+            changes: dict[str, NoteRecord | None] = {}
+            own: set[str] = set()
+            for path in paths:
+                file = stat_note(root, path)
+                if file is None:
+                    if path in files:
+                        files.pop(path)
+                        problems.pop(path, None)
+                        changes[path] = None
+                    continue
+                old = files.get(path)
+                if old is not None and old.key == file.key:
+                    continue
+                files[path] = file
+                if path in state.records and self.own.kept(file):
+                    continue  # handful's own write: the record it was read from still holds
+                record, problem = read_one(self.vault, file, self.store)
+                problems.pop(path, None)
+                if problem is not None:
+                    problems[path] = problem
+                changes[path] = record
+                if path in self.own.written and self.own.written[path] == self.store.hash_of(path):
+                    own.add(path)
+            self.store.flush()
+            return self._update(changes, files, problems, own=frozenset(own))
 
     def recapture(self, day: dt.date) -> Applied:
         """Exports send no file events (most live outside the vault): stat them, and read again,
@@ -404,20 +406,21 @@ class Session:
         stop: Callable[[], bool] | None = None,
     ) -> RefreshResult:
         """The day's list, the network note and the regions of ``people`` (None: everyone)."""
-        loaded = self._loaded()
-        self.own.list_note = reconnect_target(self.vault, day)[0]
-        loaded.facts = self._network.facts(loaded.model, day, self.vault.params)
-        loaded.ties = self._network.ties(loaded.model)
-        return refresh(
-            loaded,
-            day,
-            today=today,
-            recorders=[self.own, *recorders],
-            people=None if people is None else set(people),
-            stop=stop,
-            assessments=self.assessments(day),
-            installed=self.installed,
-        )
+        with collector_paused():  # see loading.collector_paused
+            loaded = self._loaded()
+            self.own.list_note = reconnect_target(self.vault, day)[0]
+            loaded.facts = self._network.facts(loaded.model, day, self.vault.params)
+            loaded.ties = self._network.ties(loaded.model)
+            return refresh(
+                loaded,
+                day,
+                today=today,
+                recorders=[self.own, *recorders],
+                people=None if people is None else set(people),
+                stop=stop,
+                assessments=self.assessments(day),
+                installed=self.installed,
+            )
 
     def _loaded(self) -> Loaded:
         if self.loaded is None or self.loaded.state is None:

@@ -197,57 +197,69 @@ def network_report(
         facts = contact_facts(model, active, as_of, params)
     if ties is None:
         ties = network_ties(model)
-    # Everyone in one order, strongest first (then by name): each list below keeps that order,
-    # so one sort serves them all (the watcher reports after every save, on 10,000 people).
+    # Everyone strongest first (then by name), and each list below in that order: one sort and
+    # one pass serve them all (the watcher reports after every save, on 10,000 people).
     order = sorted(
-        active, key=lambda k: (-(active[k].strength.score or 0), active[k].person.name.casefold())
+        active.items(), key=lambda item: (-(item[1].strength.score or 0), _name_key(item[1]))
     )
-
-    def by_strength(keys: Iterable[str]) -> tuple[str, ...]:
-        wanted = set(keys)
-        return tuple(k for k in order if k in wanted)
-
-    members: dict[Circle | None, list[Assessment]] = {}
-    for a in active.values():
-        members.setdefault(a.person.circle, []).append(a)
-    circles: list[CircleFill] = []
-    for circle, (low, high) in CIRCLE_RANGES.items():
-        found = members.get(circle, [])
-        circles.append(CircleFill(circle, len(found), low, high, sum(map(needs_you, found))))
-    inner_close = [k for k, a in active.items() if a.person.circle in (Circle.INNER, Circle.CLOSE)]
-    due_ic = [k for k in inner_close if needs_you(active[k])]
-    # Only people you have been in touch with are ties to rank: a note alone is not a tie.
-    ranked = [k for k in order if active[k].last_contact is not None]
-    top5, next10 = set(ranked[:5]), set(ranked[5:15])
-    effort: dict[str, int] = {}
-    # Reciprocity 1-|2p-1| < 0.2 means p > 0.9 (they start) or p < 0.1 (you start).
-    shares: dict[str, float] = {}
-    for key in active:
-        effort[key], share = facts[key]
-        if share is not None:
-            shares[key] = share
+    one_sided_at, only_you_at = 1 - params.one_sided_below / 2, params.one_sided_below / 2
+    members: dict[Circle | None, int] = {}
+    due_in: dict[Circle | None, int] = {}
+    ranked: list[str] = []  # people you have been in touch with: a note alone is not a tie
+    lists: dict[str, list[str]] = {
+        name: [] for name in ("due_ic", "drifting", "one_sided", "only_you", "dormant")
+    }
+    inner_close = 0
+    for key, a in order:
+        circle = a.person.circle
+        members[circle] = members.get(circle, 0) + 1
+        due = needs_you(a)
+        if due:
+            due_in[circle] = due_in.get(circle, 0) + 1
+        if circle is Circle.INNER or circle is Circle.CLOSE:
+            inner_close += 1
+            if due:
+                lists["due_ic"].append(key)
+        if a.last_contact is not None:
+            ranked.append(key)
+        if a.drift.drifting:
+            lists["drifting"].append(key)
+        # Reciprocity 1-|2p-1| < 0.2 means p > 0.9 (they start) or p < 0.1 (you start).
+        share = facts[key][1]
+        if share is not None and share >= one_sided_at:
+            lists["one_sided"].append(key)
+        if share is not None and share <= only_you_at:
+            lists["only_you"].append(key)
+        if a.state is State.DORMANT:
+            lists["dormant"].append(key)
+    circles = tuple(
+        CircleFill(circle, members.get(circle, 0), low, high, due_in.get(circle, 0))
+        for circle, (low, high) in CIRCLE_RANGES.items()
+    )
+    effort = {key: facts[key][0] for key in active}
     total = sum(effort.values())
+    top5, next10 = ranked[:5], ranked[5:15]
     return NetworkReport(
         date=as_of,
         people=len(active),
-        unplaced=len(members.get(None, [])),
-        circles=tuple(circles),
+        unplaced=members.get(None, 0),
+        circles=circles,
         strongest=tuple(ranked[:strongest]),
-        due_inner_close=by_strength(due_ic),
-        due_share=len(due_ic) / len(inner_close) if inner_close else None,
+        due_inner_close=tuple(lists["due_ic"]),
+        due_share=len(lists["due_ic"]) / inner_close if inner_close else None,
         effort_top5=sum(effort[k] for k in top5) / total if total else None,
         effort_next10=sum(effort[k] for k in next10) / total if total else None,
-        drifting=by_strength([k for k, a in active.items() if a.drift.drifting]),
-        one_sided=by_strength(
-            [k for k, share in shares.items() if share >= 1 - params.one_sided_below / 2]
-        ),
-        only_you=by_strength(
-            [k for k, share in shares.items() if share <= params.one_sided_below / 2]
-        ),
-        dormant=by_strength([k for k, a in active.items() if a.state is State.DORMANT]),
+        drifting=tuple(lists["drifting"]),
+        one_sided=tuple(lists["one_sided"]),
+        only_you=tuple(lists["only_you"]),
+        dormant=tuple(lists["dormant"]),
         bridges=_bridges(ties.graph, active, as_of, params),
         intros=ties.intros,
     )
+
+
+def _name_key(a: Assessment) -> str:
+    return a.person.name.casefold()
 
 
 def _bridges(
@@ -260,7 +272,7 @@ def _bridges(
     since = as_of - dt.timedelta(days=params.reciprocity_window_days)
     in_touch = {k for k, a in active.items() if a.last_contact and a.last_contact.date > since}
     reaches: dict[str, list[str]] = {}
-    for key in sorted(active):
+    for key in active:  # in any order: the lists are sorted below
         if key in in_touch:
             continue
         neighbours = graph.get(key)
