@@ -8,7 +8,6 @@ to the cache as it is. Used only where ``fork`` exists, from a process with no o
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 import threading
@@ -64,6 +63,8 @@ _job: Job | None = None
 
 def workers() -> int:
     """How many processes to use: one per core, none when forking is not safe here."""
+    import multiprocessing  # here: only a cold read forks, and the import costs 10 ms a command
+
     if "fork" not in multiprocessing.get_all_start_methods():
         return 0
     if threading.active_count() > 1:
@@ -94,6 +95,8 @@ def read_many(job: Job, files: Sequence[NoteFile], processes: int) -> Iterator[R
     _job = job
     by_path = {file.path: file for file in files}
     chunks = [list(files[i : i + CHUNK]) for i in range(0, len(files), CHUNK)]
+    import multiprocessing
+
     context = multiprocessing.get_context("fork")
     pool = context.Pool(processes, initializer=_worker_signals)
     finished = False
