@@ -578,6 +578,18 @@ def test_scoring_settings_that_would_silently_mislead_are_refused() -> None:
         load_params([("reciprocity_min_contacts", 0)])  # it divided by zero
 
 
+@pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf])
+def test_numbers_toml_reads_that_are_no_numbers_are_refused(value: float) -> None:
+    """TOML reads ``nan`` and ``inf``: nan passed every range check and scored people NaN,
+    which sorts nowhere in particular; inf crashed a whole-number setting."""
+    with pytest.raises(ConfigError, match="must be a number >= 0"):
+        load_params([("circle_closeness", {"inner": value})])
+    with pytest.raises(ConfigError, match="must be a number >= 0"):
+        load_params([("half_life_days", value)])
+    with pytest.raises(ConfigError, match="must be a number >= 0"):
+        load_params([("rekindle_rotation", value)])
+
+
 def test_duration_for_family_and_for_a_met_date_the_notes_contradict() -> None:
     on = START + dt.timedelta(days=200)
     mom = person(kin=True)
@@ -608,9 +620,24 @@ def test_family_drifts_later() -> None:
     assert drift(mom, weekly, ten_weeks, low, strong).drifting
 
 
-def _reference_plan(m: Model, assessments: dict, on: dt.date, limit: int) -> tuple:
-    """The day's list by plain full sorts: what plan_day's one pass and partial sorts must give."""
-    from handful.score.daily import _candidate, _rekindle_rank
+def _reference_plan(m: Model, assessments: dict, on: dt.date, limit: int, params) -> tuple:
+    """The day's list by plain full sorts and the first version's tests (its own copies, not
+    plan_day's helpers): what plan_day's one pass and partial sorts must give."""
+
+    def _candidate(a: Assessment, params: object) -> bool:
+        event = a.birthday_in_days is not None and a.birthday_in_days <= DEFAULT.event_window_days
+        return (
+            a.state in (State.DUE, State.OVERDUE)
+            or event
+            or a.unanswered is not None
+            or a.drift.drifting
+            or any(reason.code == "follow_up" for reason in a.reasons)
+            or any(reason.code == "plugin" for reason in a.reasons)
+        )
+
+    def _rekindle_rank(a: Assessment) -> float:
+        values = {p.name: p.value for p in a.strength.parts}
+        return (values.get("closeness") or 0.0) * (values.get("duration") or 0.0)
 
     eligible = [a for a in assessments.values() if a.eligible]
     resting = [
@@ -645,12 +672,21 @@ def _reference_plan(m: Model, assessments: dict, on: dt.date, limit: int) -> tup
     rekindle = None
     if pool:
         year, week, _ = on.isocalendar()
-        rekindle = pool[(year * 53 + week) % min(len(pool), DEFAULT.rekindle_rotation)].person.key
+        rekindle = pool[(year * 53 + week) % min(len(pool), params.rekindle_rotation)].person.key
     follow_ups = sorted(
         (f for a in assessments.values() if a.person.counted for f in a.follow_ups),
         key=lambda f: (-(f.date.toordinal() if f.date else 0), f.source, f.line),
     )
-    return chosen, rekindle, sorted(resting), follow_ups
+    birthdays = []
+    for key, a in assessments.items():
+        birthday = a.person.birthday
+        if not a.person.counted or birthday is None or a.birthday_in_days is None:
+            continue
+        if a.birthday_in_days <= DEFAULT.event_window_days:
+            when = birthday.next_on_or_after(on)
+            birthdays.append((key, when, birthday.age_on(when)))
+    birthdays.sort(key=lambda b: (b[1], assessments[b[0]].person.name.casefold()))
+    return chosen, rekindle, sorted(resting), follow_ups, birthdays
 
 
 POPULATIONS = st.lists(
@@ -662,6 +698,8 @@ POPULATIONS = st.lists(
         st.lists(st.integers(1, 4), max_size=3),  # suggested that many days ago
         st.lists(st.integers(0, 1000), max_size=4),  # days they reached out
         st.sets(st.integers(0, 24), max_size=3),  # whom they know
+        st.sampled_from(["", "", "archived", "no_tie", "snoozed"]),
+        st.none() | st.tuples(st.integers(1, 12), st.integers(1, 28)),  # birthday
     ),
     min_size=1,
     max_size=25,
@@ -672,9 +710,16 @@ ON = START + dt.timedelta(days=1020)  # long enough for ties to go dormant
 def population(people: list) -> tuple[Model, dict[str, Assessment]]:
     """Everyone assessed on ``ON`` (keys named so that their order is not the order of names)."""
     everyone, interactions, follow_ups, suggested, edges = [], {}, {}, {}, []
-    for n, (days, circle, tasks, paused, asked, inbound, knows) in enumerate(people):
+    for n, (days, circle, tasks, paused, asked, inbound, knows, kind, born) in enumerate(people):
         key = f"P{n % 7}{n}.md"
-        everyone.append(person(key, circle=circle, paused=paused))
+        fields: dict[str, object] = {"circle": circle, "paused": paused}
+        if kind == "snoozed":
+            fields["snooze_until"] = ON + dt.timedelta(days=3)
+        elif kind:
+            fields[kind] = True
+        if born is not None:
+            fields["birthday"] = Birthday(born[0], born[1], 1990 if n % 2 else None)
+        everyone.append(person(key, **fields))
         mine = contacts(key, sorted(days))
         theirs = contacts(key, sorted(inbound), kind="message", inbound=True)
         interactions[key] = tuple(sorted((*mine, *theirs), key=lambda i: (i.date, i.line)))
@@ -696,11 +741,13 @@ def population(people: list) -> tuple[Model, dict[str, Assessment]]:
     return m, {k: assess_person(m, k, ON, DEFAULT) for k in m.people}
 
 
-@given(POPULATIONS, st.integers(1, 6))
-def test_the_days_list_is_the_one_full_sorts_give(people: list, limit: int) -> None:
+@given(POPULATIONS, st.integers(0, 6), st.integers(1, 6))
+def test_the_days_list_is_the_one_full_sorts_give(people: list, limit: int, rotation: int) -> None:
     m, assessments = population(people)
-    plan = plan_day(m, assessments, ON, DEFAULT, limit=limit)
-    chosen, rekindle, resting, tasks = _reference_plan(m, assessments, ON, limit)
+    params = load_params([("rekindle_rotation", rotation)])
+    plan = plan_day(m, assessments, ON, params, limit=limit)
+    chosen, rekindle, resting, tasks, birthdays = _reference_plan(m, assessments, ON, limit, params)
+    assert [(b.key, b.day, b.age) for b in plan.birthdays] == birthdays
     assert [s.key for s in plan.suggestions] == chosen
     assert (plan.rekindle.key if plan.rekindle else None) == rekindle
     assert list(plan.resting) == resting

@@ -7,6 +7,7 @@ Override any of them in ``handful.toml`` under ``[scoring]``: plain numbers by n
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from types import MappingProxyType
@@ -211,7 +212,7 @@ def load_params(
                 raise ConfigError(f"[scoring.{key}] in handful.toml must be a table")
             merged = dict(default)
             for name, number in value.items():
-                if isinstance(number, bool) or not isinstance(number, int | float) or number < 0:
+                if not _number_at_least_zero(number):
                     raise ConfigError(f"scoring.{key}.{name} must be a number >= 0")
                 if key in _NAMED and name not in default:
                     raise ConfigError(
@@ -228,7 +229,7 @@ def load_params(
                 raise ConfigError("scoring.unanswered_kinds must be a list of kinds")
             changes[key] = frozenset(v.lower() for v in value)
         else:
-            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            if not _number_at_least_zero(value):
                 raise ConfigError(f"scoring.{key} in handful.toml must be a number >= 0")
             if key in _POSITIVE and value <= 0:
                 raise ConfigError(f"scoring.{key} in handful.toml must be greater than 0")
@@ -241,3 +242,11 @@ def load_params(
     if sum(params.weights.get(name, 0.0) for name in PARTS) <= 0:
         raise ConfigError("scoring.weights must not all be zero")
     return params
+
+
+def _number_at_least_zero(value: object) -> bool:
+    """A finite number >= 0: TOML also reads ``nan`` and ``inf``, which would pass every
+    comparison check (``nan < 0`` is false) and then score everyone NaN, or crash a count."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return math.isfinite(value) and value >= 0
