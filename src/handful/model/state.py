@@ -431,13 +431,15 @@ def person_view(
         interactions = []
     return PersonView(
         dedupe(sorted(interactions, key=_interaction_key)),
-        dedupe(sorted((m for _, part in parts for m in part.mentions), key=_newest_first)),
-        dedupe(sorted((f for _, part in parts for f in part.follow_ups), key=_newest_first)),
+        dedupe(sorted((m for _, part in parts for m in part.mentions), key=newest_first)),
+        dedupe(sorted((f for _, part in parts for f in part.follow_ups), key=newest_first)),
         tuple(sorted({d for _, part in parts for d in part.suggested})),
         dedupe(sorted((e for group in edges for e in group), key=edge_key)),
     )
 
 
-def _newest_first(item: Mention | FollowUp) -> tuple[int, str, int]:
+def newest_first(item: Mention | FollowUp) -> tuple[int, str, int]:
+    """The model's order for mentions and follow-ups: newest first, then by note and line (the
+    day's list merges each person's follow-ups by it)."""
     ordinal = item.date.toordinal() if item.date else 0
     return (-ordinal, item.source, item.line)

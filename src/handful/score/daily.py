@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
+from handful.model.state import newest_first
 from handful.model.types import FollowUp, Model
 from handful.score.assess import Assessment, Reason, hook, short_date
 from handful.score.params import ScoringParams
@@ -42,7 +43,7 @@ class DailyPlan:
     suggestions: tuple[Suggestion, ...]
     rekindle: Suggestion | None
     birthdays: tuple[Birthday, ...]
-    #: each counted person's open follow-ups, newest first (the model keeps them in that order)
+    #: each counted person's open follow-ups, in the model's order (``newest_first``)
     open_follow_ups: tuple[tuple[FollowUp, ...], ...]
     resting: tuple[str, ...]  # people left out today because they were ignored 3 days running
 
@@ -61,11 +62,6 @@ class DailyPlan:
         per-person lists, each already newest first)."""
         merged = heapq.merge(*self.open_follow_ups, key=newest_first)
         return tuple(itertools.islice(merged, count))
-
-
-def newest_first(item: FollowUp) -> tuple[int, str, int]:
-    """The follow-ups' order: newest first, then by note and line."""
-    return (-(item.date.toordinal() if item.date else 0), item.source, item.line)
 
 
 def is_resting(
@@ -125,7 +121,7 @@ def plan_day(
         if birthday is not None and days is not None and days <= window:
             day = birthday.next_on_or_after(as_of)
             birthdays.append(Birthday(key, day, birthday.age_on(day)))
-        if person.paused or a.snoozed:  # not eligible
+        if not a.eligible:  # paused or snoozed
             continue
         if a.state is State.DORMANT:
             dormant.append(a)

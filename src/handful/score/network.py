@@ -200,15 +200,18 @@ def network_report(
     # Everyone strongest first (then by name), and each list below in that order: one sort and
     # one pass serve them all (the watcher reports after every save, on 10,000 people).
     order = sorted(
-        active.items(), key=lambda item: (-(item[1].strength.score or 0), _name_key(item[1]))
+        active.items(),
+        key=lambda item: (-(item[1].strength.score or 0), item[1].person.name.casefold()),
     )
     one_sided_at, only_you_at = 1 - params.one_sided_below / 2, params.one_sided_below / 2
     members: dict[Circle | None, int] = {}
     due_in: dict[Circle | None, int] = {}
     ranked: list[str] = []  # people you have been in touch with: a note alone is not a tie
-    lists: dict[str, list[str]] = {
-        name: [] for name in ("due_ic", "drifting", "one_sided", "only_you", "dormant")
-    }
+    due_ic: list[str] = []
+    drifting: list[str] = []
+    one_sided: list[str] = []
+    only_you: list[str] = []
+    dormant: list[str] = []
     inner_close = 0
     for key, a in order:
         circle = a.person.circle
@@ -219,19 +222,19 @@ def network_report(
         if circle is Circle.INNER or circle is Circle.CLOSE:
             inner_close += 1
             if due:
-                lists["due_ic"].append(key)
+                due_ic.append(key)
         if a.last_contact is not None:
             ranked.append(key)
         if a.drift.drifting:
-            lists["drifting"].append(key)
+            drifting.append(key)
         # Reciprocity 1-|2p-1| < 0.2 means p > 0.9 (they start) or p < 0.1 (you start).
         share = facts[key][1]
         if share is not None and share >= one_sided_at:
-            lists["one_sided"].append(key)
+            one_sided.append(key)
         if share is not None and share <= only_you_at:
-            lists["only_you"].append(key)
+            only_you.append(key)
         if a.state is State.DORMANT:
-            lists["dormant"].append(key)
+            dormant.append(key)
     circles = tuple(
         CircleFill(circle, members.get(circle, 0), low, high, due_in.get(circle, 0))
         for circle, (low, high) in CIRCLE_RANGES.items()
@@ -245,21 +248,17 @@ def network_report(
         unplaced=members.get(None, 0),
         circles=circles,
         strongest=tuple(ranked[:strongest]),
-        due_inner_close=tuple(lists["due_ic"]),
-        due_share=len(lists["due_ic"]) / inner_close if inner_close else None,
+        due_inner_close=tuple(due_ic),
+        due_share=len(due_ic) / inner_close if inner_close else None,
         effort_top5=sum(effort[k] for k in top5) / total if total else None,
         effort_next10=sum(effort[k] for k in next10) / total if total else None,
-        drifting=tuple(lists["drifting"]),
-        one_sided=tuple(lists["one_sided"]),
-        only_you=tuple(lists["only_you"]),
-        dormant=tuple(lists["dormant"]),
+        drifting=tuple(drifting),
+        one_sided=tuple(one_sided),
+        only_you=tuple(only_you),
+        dormant=tuple(dormant),
         bridges=_bridges(ties.graph, active, as_of, params),
         intros=ties.intros,
     )
-
-
-def _name_key(a: Assessment) -> str:
-    return a.person.name.casefold()
 
 
 def _bridges(
