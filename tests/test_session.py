@@ -18,8 +18,10 @@ import pytest
 
 from conftest import EXAMPLE_DAY
 from handful import engine
+from handful.loading import record_of_bytes
 from handful.session import Session
 from handful.storage.cache import SqliteStore
+from handful.vault.scan import NoteFile, stat_note
 from helpers import day
 from helpers import snapshot as files_of
 
@@ -170,6 +172,39 @@ def test_the_session_never_reads_its_own_region_writes_again(example: Path) -> N
         assert regions
         applied = session.apply(regions)
         assert applied.changed == ()  # the records they were read from still hold
+
+
+def test_handfuls_own_notes_keep_the_record_of_what_it_wrote(example: Path) -> None:
+    """The day's list and the network note are read for their ticks: their record is made
+    from the bytes written (nothing parses them again), unless the file is not what handful
+    wrote by the time it looks (a save in between): then the note is read again."""
+    when = day(EXAMPLE_DAY)
+    with opened(example) as session:
+        session.load()
+        result = session.write(None, day=when, today=when)
+        ours = sorted(p for p in result.report.written if not p.startswith("People/"))
+        assert ours == ["Handful/Network.md", f"Reconnect/Reconnect {EXAMPLE_DAY}.md"]
+        for path in ours:
+            data = (example / path).read_bytes()
+            kept = session.store.get(_stat(example, path))
+            assert kept is not None
+            assert kept == record_of_bytes(session.vault, path, data)
+        path = ours[1]
+        data = (example / path).read_bytes()
+        ticked = data.replace(b"- [ ] ", b"- [x] ", 1) + b"\n"
+        assert len(ticked) != len(data)
+        (example / path).write_bytes(ticked)  # saved just after handful wrote
+        session.own.record(path, data, data)
+        assert session.store.get(_stat(example, path)) is None
+        assert session.apply([path]).changed == (path,)
+        assert session.loaded is not None
+        assert session.loaded.records[path] == record_of_bytes(session.vault, path, ticked)
+
+
+def _stat(root: Path, path: str) -> NoteFile:
+    file = stat_note(root, path)
+    assert file is not None
+    return file
 
 
 def test_people_the_session_reassessed_keep_their_place_among_equals(

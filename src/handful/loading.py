@@ -34,7 +34,7 @@ from handful.score.network import Ties
 from handful.score.params import ScoringParams, load_params
 from handful.storage.store import BlobStore, LoadStore, NullStore, RecordCache, digest
 from handful.vault.root import find_nested, find_vault, nested_error
-from handful.vault.scan import NoteFile, Scan, read_note, scan_vault
+from handful.vault.scan import NoteFile, Scan, decode_note, read_note, scan_vault
 from handful.vault.settings import VaultLayout, read_layout
 
 Progress = Callable[[int, int], None]
@@ -233,6 +233,15 @@ def read_one(
         record = make_record(vault, parse_note(result.text, file.path), kinds)
     store.put(file, record, None, content_hash)
     return record, None
+
+
+def record_of_bytes(vault: Vault, path: str, data: bytes) -> NoteRecord | None:
+    """The record reading ``data`` from the note at ``path`` would give (None where it would
+    give a problem): for notes handful just wrote, which it need not read back."""
+    if len(data) > vault.config.vault.max_note_bytes:
+        return None
+    text = decode_note(path, data).text
+    return None if text is None else make_record(vault, parse_note(text, path))
 
 
 def make_record(vault: Vault, note: Note, kinds: Kinds | None = None) -> NoteRecord:

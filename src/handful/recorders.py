@@ -3,14 +3,16 @@
 handful never reads its own regions, so rewriting a region leaves the note's record as it was.
 After each write, ``OwnWrites`` tells the cache the note's new size, mtime and hash for the same
 record (the next run does not parse the note again), and remembers them: the watcher sees the
-event its own write caused and ``kept`` tells it the record still holds. This is the one place
-that decides it, for a refresh and for the watcher alike.
+event its own write caused and ``kept`` tells it the record still holds. handful's own notes and
+the day's list note are read for their ticks, so their record is made from the bytes just
+written (``read``), as reading the file back would make it. This is the one place that decides
+it, for a refresh and for the watcher alike.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from handful.model.record import NoteRecord
@@ -24,8 +26,12 @@ class OwnWrites(Recorder):
     or ``plain``: person notes whose stored record is kept when it is not in memory), and the
     user did not save since it was read, the record is kept with the file's new identity.
 
-    Not for handful's own notes, nor for the note that holds the day's reconnect list
-    (``list_note``): handful reads their ticks, so they are read again after it writes them.
+    handful's own notes and the note that holds the day's reconnect list (``list_note``) are
+    read for their ticks; notes it creates, or whose record it does not hold, have none to
+    keep. With ``read`` (a note's path and bytes -> its record, None when they make none) the
+    record of the bytes written is kept for those, so that nothing reads them again; without
+    it, they are read again. A created note is still new to the last snapshot: the quick
+    refresh adds it from the cache (``quick.written_since``).
     """
 
     def __init__(
@@ -36,8 +42,10 @@ class OwnWrites(Recorder):
         records: Mapping[str, NoteRecord] | None = None,
         plain: Iterable[str] = (),
         list_note: str | None = None,
+        read: Callable[[str, bytes], NoteRecord | None] | None = None,
     ) -> None:
         self.store = store
+        self.read = read
         self.root = root
         self.records: Mapping[str, NoteRecord] = records or {}
         self.plain = frozenset(plain)
@@ -51,26 +59,47 @@ class OwnWrites(Recorder):
     def record(self, path: str, before: bytes | None, after: bytes) -> None:
         self.count += 1
         self._kept.pop(path, None)
-        self.written[path] = digest(after)
+        written = self.written[path] = digest(after)
         record = self.records.get(path)
-        if before is None or path == self.list_note or (record is None and path not in self.plain):
-            return
-        if record is not None and record.role.generated:
+        unknown = record is None and path not in self.plain
+        ours = record is not None and record.role.generated
+        if before is None or unknown or ours or path == self.list_note:
+            self._read_back(path, after, written)
             return
         if digest(before) != self.store.hash_of(path):
             return  # the user saved since the record was read: it is read again
-        if self.root is None:
+        file = self._stat(path, after)
+        if file is None:
             return
+        if record is not None:
+            self.store.put(file, record, None, written)
+        else:
+            self.store.restat(file, written)
+        self._kept[path] = file.key
+
+    def _read_back(self, path: str, after: bytes, written: str) -> None:
+        """The record of the bytes just written, kept as the file's (as reading it would)."""
+        if self.read is None:
+            return
+        file = self._stat(path, after)
+        if file is None:
+            return
+        record = self.read(path, after)
+        if record is not None:
+            self.store.put(file, record, None, written)
+
+    def _stat(self, path: str, after: bytes) -> NoteFile | None:
+        """The file's identity now, if it is still the size handful wrote (else someone saved
+        since, and the note is read again)."""
+        if self.root is None:
+            return None
         try:
             info = os.stat(self.root / path)
         except OSError:
-            return
-        file = NoteFile(path, info.st_size, info.st_mtime_ns)
-        if record is not None:
-            self.store.put(file, record, None, digest(after))
-        else:
-            self.store.restat(file, digest(after))
-        self._kept[path] = file.key
+            return None
+        if info.st_size != len(after):
+            return None
+        return NoteFile(path, info.st_size, info.st_mtime_ns)
 
     def kept(self, file: NoteFile) -> bool:
         """Is this file exactly as handful's own write left it, its record still current?"""

@@ -8,6 +8,7 @@ import datetime as dt
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from handful import quick
@@ -22,6 +23,7 @@ from handful.loading import (
     extra_records,
     load,
     read_one,
+    record_of_bytes,
     scan_checked,
 )
 from handful.model.record import NoteRecord
@@ -164,7 +166,7 @@ class Session:
     def __init__(self, vault: Vault, store: NoteStore) -> None:
         self.vault = vault
         self.store = store
-        self.own = OwnWrites(store, vault.root)
+        self.own = OwnWrites(store, vault.root, read=partial(record_of_bytes, vault))
         self.loaded: Loaded | None = None
         self._day: dt.date | None = None
         self._assessments: dict[str, Assessment] = {}
@@ -234,7 +236,13 @@ class Session:
                 limit=limit,
                 everything=everything,
                 recorders=[
-                    OwnWrites(store, vault.root, records=loaded.records, list_note=list_note),
+                    OwnWrites(
+                        store,
+                        vault.root,
+                        records=loaded.records,
+                        list_note=list_note,
+                        read=partial(record_of_bytes, vault),
+                    ),
                     *recorders,
                 ],
             )
@@ -274,6 +282,7 @@ class Session:
         """The settings changed: the same store, everything read again under the new ones."""
         self.vault = vault
         self.own.root = vault.root
+        self.own.read = partial(record_of_bytes, vault)
         return self.load(day=day or self._export_day)
 
     def stale(self) -> list[str]:

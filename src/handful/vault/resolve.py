@@ -233,6 +233,11 @@ class Resolver:
         state["by_alias"] = by_alias
         return Resolver.from_state(state)
 
+    @property
+    def paths(self) -> tuple[str, ...]:
+        """Every note this resolver resolves to, sorted."""
+        return self.signature[0]
+
     def knows(self, path: str) -> bool:
         """Is ``path`` one of the notes this resolver resolves to?"""
         return path in self._by_name.get(fold(_stem(path).rsplit("/", 1)[-1]), ())
