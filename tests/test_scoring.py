@@ -14,8 +14,14 @@ from handful.errors import ConfigError
 from handful.model.types import Circle, Edge, EdgeKind, FollowUp, Interaction, Model, Person
 from handful.parse.dates import Birthday
 from handful.score.assess import Assessment, assess_person, days_words, every_words, theirs
-from handful.score.daily import is_resting, plan_day
-from handful.score.network import contact_facts, needs_you, network_report, network_ties
+from handful.score.daily import DayMemo, is_resting, plan_day
+from handful.score.network import (
+    NetworkMemo,
+    contact_facts,
+    needs_you,
+    network_report,
+    network_ties,
+)
 from handful.score.params import DEFAULT, load_params
 from handful.score.tie import State, cadence, drift, strength, warmth
 
@@ -689,21 +695,18 @@ def _reference_plan(m: Model, assessments: dict, on: dt.date, limit: int, params
     return chosen, rekindle, sorted(resting), follow_ups, birthdays
 
 
-POPULATIONS = st.lists(
-    st.tuples(
-        st.lists(st.integers(0, 1000), max_size=12),  # contact days
-        st.sampled_from([None, *Circle]),
-        st.lists(st.tuples(st.integers(0, 1000), st.integers(1, 30)), max_size=4),  # tasks
-        st.booleans(),  # paused
-        st.lists(st.integers(1, 4), max_size=3),  # suggested that many days ago
-        st.lists(st.integers(0, 1000), max_size=4),  # days they reached out
-        st.sets(st.integers(0, 24), max_size=3),  # whom they know
-        st.sampled_from(["", "", "archived", "no_tie", "snoozed"]),
-        st.none() | st.tuples(st.integers(1, 12), st.integers(1, 28)),  # birthday
-    ),
-    min_size=1,
-    max_size=25,
+SOMEONE = st.tuples(
+    st.lists(st.integers(0, 1000), max_size=12),  # contact days
+    st.sampled_from([None, *Circle]),
+    st.lists(st.tuples(st.integers(0, 1000), st.integers(1, 30)), max_size=4),  # tasks
+    st.booleans(),  # paused
+    st.lists(st.integers(1, 4), max_size=3),  # suggested that many days ago
+    st.lists(st.integers(0, 1000), max_size=4),  # days they reached out
+    st.sets(st.integers(0, 24), max_size=3),  # whom they know
+    st.sampled_from(["", "", "archived", "no_tie", "snoozed"]),
+    st.none() | st.tuples(st.integers(1, 12), st.integers(1, 28)),  # birthday
 )
+POPULATIONS = st.lists(SOMEONE, min_size=1, max_size=25)
 ON = START + dt.timedelta(days=1020)  # long enough for ties to go dormant
 
 
@@ -711,7 +714,7 @@ def population(people: list) -> tuple[Model, dict[str, Assessment]]:
     """Everyone assessed on ``ON`` (keys named so that their order is not the order of names)."""
     everyone, interactions, follow_ups, suggested, edges = [], {}, {}, {}, []
     for n, (days, circle, tasks, paused, asked, inbound, knows, kind, born) in enumerate(people):
-        key = f"P{n % 7}{n}.md"
+        key = m_keys(people)[n]
         fields: dict[str, object] = {"circle": circle, "paused": paused}
         if kind == "snoozed":
             fields["snooze_until"] = ON + dt.timedelta(days=3)
@@ -806,3 +809,43 @@ def test_the_network_report_is_the_one_plain_sorts_give(people: list) -> None:
         if len(links) == 1:
             reaches.setdefault(links[0], []).append(key)
     assert [(b.via, list(b.reaches)) for b in report.bridges] == sorted(reaches.items())
+
+
+@given(POPULATIONS, st.lists(st.tuples(st.integers(0, 30), st.none() | SOMEONE), max_size=8))
+def test_the_watchers_memos_plan_and_report_as_from_scratch(people: list, edits: list) -> None:
+    """The session's ``DayMemo`` and ``NetworkMemo`` keep each person's part while their
+    assessment is the same object (the session keeps it until an edit touches them): after
+    every edit (someone changed, added or gone) they give what plan_day and network_report
+    give from scratch."""
+    days, network = DayMemo(), NetworkMemo()
+    params = load_params([("rekindle_rotation", 3)])
+    kept: dict[str, tuple[object, Assessment]] = {}
+    for step in range(len(edits) + 1):
+        if step:
+            at, someone = edits[step - 1]
+            if someone is None and len(people) > 1:
+                people = people[: at % len(people)] + people[at % len(people) + 1 :]
+            elif someone is not None and at < len(people):
+                people = [*people[:at], someone, *people[at + 1 :]]
+            elif someone is not None:
+                people = [*people, someone]
+        m, fresh = population(people)
+        specs = {key: people[n] for n, key in enumerate(m_keys(people))}
+        assessments = {
+            key: kept[key][1] if key in kept and kept[key][0] == specs[key] else a
+            for key, a in fresh.items()
+        }
+        kept = {key: (specs[key], a) for key, a in assessments.items()}
+        assert days.plan(m, assessments, ON, params, limit=3) == plan_day(
+            m, assessments, ON, params, limit=3
+        )
+        active = {k: a for k, a in assessments.items() if a.person.counted}
+        facts, ties = contact_facts(m, active, ON, DEFAULT), network_ties(m)
+        assert network.report(m, assessments, ON, DEFAULT, facts=facts, ties=ties) == (
+            network_report(m, assessments, ON, DEFAULT, facts=facts, ties=ties)
+        )
+
+
+def m_keys(people: list) -> list[str]:
+    """The keys ``population`` gives its people, in order."""
+    return [f"P{n % 7}{n}.md" for n in range(len(people))]

@@ -54,14 +54,16 @@ def handful_generators(context: GenerateContext) -> Iterable[Change]:
             params=vault.params,
             people=context.people,
         )
-        report = network_report(
-            loaded.model,
-            context.assessments,
-            context.day,
-            vault.params,
-            facts=loaded.facts,
-            ties=loaded.ties,
-        )
+        report = context.report
+        if report is None:
+            report = network_report(
+                loaded.model,
+                context.assessments,
+                context.day,
+                vault.params,
+                facts=loaded.facts,
+                ties=loaded.ties,
+            )
         found.append(
             changes.network_change(loaded.model, report, context.assessments, output=output)
         )

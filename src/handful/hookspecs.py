@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from handful.parse import Note
     from handful.score.assess import Assessment
     from handful.score.daily import DailyPlan
+    from handful.score.network import NetworkReport
     from handful.storage.store import BlobStore
     from handful.write import Change
 
@@ -41,6 +42,9 @@ class GenerateContext:
     plan: DailyPlan
     everything: bool  # False for ``today``: only the daily list
     people: frozenset[str] | None  # whose regions may have changed (None: everyone's)
+    #: the network report of these assessments, when the refresh was given it (else None:
+    #: ``score.network.network_report`` makes it)
+    report: NetworkReport | None = None
 
 
 @hookspec

@@ -15,7 +15,7 @@ from handful.hookspecs import GenerateContext
 from handful.loading import Loaded, Vault, assess_all
 from handful.score.assess import Assessment
 from handful.score.daily import DailyPlan, plan_day
-from handful.score.network import network_report
+from handful.score.network import NetworkReport, network_report
 from handful.write import Change, Installed, Recorder, Writer, WriteReport
 
 
@@ -90,12 +90,18 @@ def refresh(
     stop: Callable[[], bool] | None = None,
     assessments: Mapping[str, Assessment] | None = None,
     installed: Installed | None = None,
+    plan: DailyPlan | None = None,
+    report: NetworkReport | None = None,
 ) -> RefreshResult:
     """Write that day's reconnect list and, with ``everything``, person regions (all, or only
-    ``people``) and the network note. Bad notes are reported in the result and skipped."""
+    ``people``) and the network note. Bad notes are reported in the result and skipped.
+
+    ``plan`` and ``report``: the day's plan and the network report of these assessments, when
+    the caller has them (the watcher's session patches them after each save)."""
     if assessments is None:
         assessments = assess_all(loaded, day)
-    plan = daily_plan(loaded, assessments, day, limit=limit)
+    if plan is None:
+        plan = daily_plan(loaded, assessments, day, limit=limit)
     context = GenerateContext(
         with_outputs(loaded, day, everything=everything),
         day,
@@ -104,6 +110,7 @@ def refresh(
         plan,
         everything,
         frozenset(people) if people is not None else None,
+        report,
     )
     changes = [
         change

@@ -30,6 +30,7 @@ from handful.model.record import NoteRecord
 from handful.outputs import RefreshResult, reconnect_target, refresh
 from handful.recorders import OwnWrites
 from handful.score.assess import Assessment
+from handful.score.daily import DayMemo
 from handful.score.network import NetworkMemo
 from handful.storage import snapshot as snap
 from handful.storage.store import MetaStore, NoteStore, digest
@@ -171,6 +172,7 @@ class Session:
         self._day: dt.date | None = None
         self._assessments: dict[str, Assessment] = {}
         self._network = NetworkMemo()
+        self._plans = DayMemo()
         self.installed = Installed()  # what its writers put in place, so none waits on them
         self.prunes = PruneClock()  # undo history pruned once a day at most, not every batch
         self._exports = ""  # the stat of every export when they were last read
@@ -418,8 +420,11 @@ class Session:
         with collector_paused():  # see loading.collector_paused
             loaded = self._loaded()
             self.own.list_note = reconnect_target(self.vault, day)[0]
-            loaded.facts = self._network.facts(loaded.model, day, self.vault.params)
-            loaded.ties = self._network.ties(loaded.model)
+            params = self.vault.params
+            facts = loaded.facts = self._network.facts(loaded.model, day, params)
+            ties = loaded.ties = self._network.ties(loaded.model)
+            assessments = self.assessments(day)
+            limit = self.vault.config.output.limit
             return refresh(
                 loaded,
                 day,
@@ -427,8 +432,12 @@ class Session:
                 recorders=[self.own, *recorders],
                 people=None if people is None else set(people),
                 stop=stop,
-                assessments=self.assessments(day),
+                assessments=assessments,
                 installed=self.installed,
+                plan=self._plans.plan(loaded.model, assessments, day, params, limit=limit),
+                report=self._network.report(
+                    loaded.model, assessments, day, params, facts=facts, ties=ties
+                ),
             )
 
     def _loaded(self) -> Loaded:

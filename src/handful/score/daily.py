@@ -8,9 +8,10 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any, NamedTuple
 
 from handful.model.state import newest_first
 from handful.model.types import FollowUp, Model
@@ -95,6 +96,51 @@ _DUE = frozenset((State.DUE, State.OVERDUE))
 _OWN_REASONS = frozenset(("follow_up", "plugin"))  # your follow-up (not theirs); a plugin's
 
 
+class DayPart(NamedTuple):
+    """One counted person's part of the day's list: what ``plan_day`` asks of their
+    assessment, with the sort keys ready. It depends on nothing else than the assessment, the
+    days they were suggested, the date and the settings, so a session keeps it for people
+    whose assessment did not change (``DayMemo``)."""
+
+    follow_ups: tuple[FollowUp, ...]
+    birthday: Birthday | None
+    #: eligible and dormant: the order of the rekindle rotation
+    rekindle: tuple[float, str, str] | None
+    #: eligible, with a reason to be listed, not resting: the order of the list
+    urgency: tuple[float, float, str, str] | None
+    resting: bool
+
+
+def day_part(
+    a: Assessment, suggested: Sequence[dt.date], as_of: dt.date, params: ScoringParams
+) -> DayPart | None:
+    """``a``'s part of the day's list (None: nothing, or a person who is not counted)."""
+    person = a.person
+    if not person.counted:
+        return None
+    birthday: Birthday | None = None
+    born, days = person.birthday, a.birthday_in_days
+    if born is not None and days is not None and days <= params.event_window_days:
+        day = born.next_on_or_after(as_of)
+        birthday = Birthday(person.key, day, born.age_on(day))
+    rekindle: tuple[float, str, str] | None = None
+    urgency: tuple[float, float, str, str] | None = None
+    resting = False
+    if a.eligible:  # not paused or snoozed
+        if a.state is State.DORMANT:
+            rekindle = (-_rekindle_rank(a), person.name.casefold(), person.key)
+        if _candidate(a, params):
+            last = a.last_contact.date if a.last_contact else None
+            resting = is_resting(suggested, last, as_of, params)
+            if not resting:
+                # Equal urgency: the stronger tie first (everything is weighed by strength).
+                score = a.strength.score or 0.0
+                urgency = (-a.priority, -score, person.name.casefold(), person.key)
+    if not (a.follow_ups or birthday or rekindle or urgency or resting):
+        return None  # most people, most days
+    return DayPart(a.follow_ups, birthday, rekindle, urgency, resting)
+
+
 def plan_day(
     model: Model,
     assessments: Mapping[str, Assessment],
@@ -103,67 +149,107 @@ def plan_day(
     *,
     limit: int,
 ) -> DailyPlan:
-    # One pass over everyone (a large vault has 10,000 people, and the watcher plans the day
-    # after every save): who could be listed, who rests, the dormant, birthdays, follow-ups.
-    resting: list[str] = []
-    candidates: list[Assessment] = []
-    dormant: list[Assessment] = []
-    birthdays: list[Birthday] = []
-    follow_ups: list[tuple[FollowUp, ...]] = []
-    window = params.event_window_days
-    for key, a in assessments.items():
-        person = a.person
-        if not person.counted:
-            continue
-        if a.follow_ups:
-            follow_ups.append(a.follow_ups)
-        birthday, days = person.birthday, a.birthday_in_days
-        if birthday is not None and days is not None and days <= window:
-            day = birthday.next_on_or_after(as_of)
-            birthdays.append(Birthday(key, day, birthday.age_on(day)))
-        if not a.eligible:  # paused or snoozed
-            continue
-        if a.state is State.DORMANT:
-            dormant.append(a)
-        if not _candidate(a, params):
-            continue
-        last = a.last_contact.date if a.last_contact else None
-        if is_resting(model.suggested.get(key, ()), last, as_of, params):
-            resting.append(key)
-            continue
-        candidates.append(a)
-    # Equal urgency: the stronger tie first (everything is weighed by strength). Only the first
-    # ``limit`` are kept: nsmallest is sorted(...)[:limit] without sorting every due person.
-    first = heapq.nsmallest(
-        limit,
-        candidates,
-        key=lambda a: (
-            -a.priority,
-            -(a.strength.score or 0.0),
-            a.person.name.casefold(),
-            a.person.key,
-        ),
+    """The day's list: the few to contact, a dormant tie to rekindle, who rests, birthdays and
+    open follow-ups."""
+    parts = (
+        (a, day_part(a, model.suggested.get(key, ()), as_of, params))
+        for key, a in assessments.items()
     )
+    return plan_from_parts(parts, as_of, params, limit=limit)
+
+
+def plan_from_parts(
+    parts: Iterable[tuple[Assessment, DayPart | None]],
+    as_of: dt.date,
+    params: ScoringParams,
+    *,
+    limit: int,
+) -> DailyPlan:
+    """The day's list from everyone's part, in the model's order: one pass (a large vault
+    has 10,000 people, and the watcher plans the day after every save)."""
+    resting: list[str] = []
+    candidates: list[tuple[tuple[float, float, str, str], Assessment]] = []
+    dormant: list[tuple[tuple[float, str, str], Assessment]] = []
+    birthdays: list[tuple[dt.date, str, Birthday]] = []
+    follow_ups: list[tuple[FollowUp, ...]] = []
+    for a, part in parts:
+        if part is None:
+            continue
+        if part.follow_ups:
+            follow_ups.append(part.follow_ups)
+        if part.birthday is not None:
+            birthdays.append((part.birthday.day, a.person.name.casefold(), part.birthday))
+        if part.resting:
+            resting.append(a.person.key)
+        if part.urgency is not None:
+            candidates.append((part.urgency, a))
+        if part.rekindle is not None:
+            dormant.append((part.rekindle, a))
+    # Only the first ``limit`` are kept: nsmallest is sorted(...)[:limit] without sorting
+    # every due person. Each key ends with the person's key, so no two are equal.
+    first = [a for _, a in heapq.nsmallest(limit, candidates, key=_first)]
     chosen = tuple(Suggestion(a, a.reasons, hook(a)) for a in first)
     left_out = {s.key for s in chosen}.union(resting)
 
-    pool = [a for a in dormant if a.person.key not in left_out]
+    pool = [entry for entry in dormant if entry[1].person.key not in left_out]
     rekindle: Suggestion | None = None
     if pool:
         year, week, _ = as_of.isocalendar()
-        rotation = heapq.nsmallest(
-            params.rekindle_rotation,
-            pool,
-            key=lambda a: (-_rekindle_rank(a), a.person.name.casefold(), a.person.key),
-        )
-        pick = rotation[(year * 53 + week) % len(rotation)]
+        rotation = heapq.nsmallest(params.rekindle_rotation, pool, key=_first)
+        pick = rotation[(year * 53 + week) % len(rotation)][1]
         rekindle = Suggestion(pick, (_rekindle_reason(pick),), hook(pick))
 
-    birthdays.sort(key=lambda b: (b.day, assessments[b.key].person.name.casefold()))
-
+    birthdays.sort(key=lambda entry: entry[:2])
     return DailyPlan(
-        as_of, chosen, rekindle, tuple(birthdays), tuple(follow_ups), tuple(sorted(resting))
+        as_of,
+        chosen,
+        rekindle,
+        tuple(entry[2] for entry in birthdays),
+        tuple(follow_ups),
+        tuple(sorted(resting)),
     )
+
+
+def _first(entry: tuple[Any, Assessment]) -> Any:
+    return entry[0]
+
+
+class DayMemo:
+    """Everyone's ``DayPart`` from one plan to the next, kept while their assessment and
+    their suggested days are the same: the watcher plans the day after every save, and a save
+    changes one or two people's assessments. A session keeps one."""
+
+    def __init__(self) -> None:
+        self._day: tuple[dt.date, ScoringParams] | None = None
+        self._parts: dict[str, tuple[Assessment, Sequence[dt.date], DayPart | None]] = {}
+
+    def plan(
+        self,
+        model: Model,
+        assessments: Mapping[str, Assessment],
+        as_of: dt.date,
+        params: ScoringParams,
+        *,
+        limit: int,
+    ) -> DailyPlan:
+        """The same plan as ``plan_day``."""
+        if self._day != (as_of, params):
+            self._day = (as_of, params)
+            self._parts.clear()
+        known = self._parts
+        kept: dict[str, tuple[Assessment, Sequence[dt.date], DayPart | None]] = {}
+        parts: list[tuple[Assessment, DayPart | None]] = []
+        for key, a in assessments.items():
+            suggested = model.suggested.get(key, ())
+            hit = known.get(key)
+            if hit is not None and hit[0] is a and hit[1] == suggested:
+                part = hit[2]
+            else:
+                part = day_part(a, suggested, as_of, params)
+            kept[key] = (a, suggested, part)
+            parts.append((a, part))
+        self._parts = kept
+        return plan_from_parts(parts, as_of, params, limit=limit)
 
 
 def _rekindle_rank(a: Assessment) -> float:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from handful.model.kinds import MENTION
 from handful.model.types import Circle, Edge, EdgeKind, Interaction, Model
@@ -100,17 +102,25 @@ def network_ties(model: Model) -> Ties:
     return Ties(person_graph(model), _intros(model.edges))
 
 
+#: More changed people than this and the report's order is sorted again, not patched.
+_PATCH_AT_MOST = 256
+
+
 class NetworkMemo:
     """What the network's figures can reuse from one refresh to the next: each person's
     contact facts while their contacts tuple is the same one (the model keeps a person's
-    tuple until their contacts change), and the ties while the edges are. A session keeps one:
-    the watcher reports on the whole network after every save, and most saves touch one or
-    two people and no tie."""
+    tuple until their contacts change), the ties while the edges are, and each person's part
+    of the report (with the strength order) while their assessment and facts are. A session
+    keeps one: the watcher reports on the whole network after every save, and most saves
+    touch one or two people and no tie."""
 
     def __init__(self) -> None:
         self._facts: dict[str, tuple[Sequence[Interaction], tuple[int, float | None]]] = {}
         self._day: tuple[dt.date, ScoringParams] | None = None
         self._ties: tuple[Sequence[Edge], tuple[str, ...], Ties] | None = None
+        self._report_day: tuple[dt.date, ScoringParams] | None = None
+        self._parts: dict[str, tuple[Assessment, tuple[int, float | None], NetworkPart]] = {}
+        self._order: list[tuple[tuple[float, str, str], str]] = []  # sorted
 
     def facts(
         self, model: Model, as_of: dt.date, params: ScoringParams
@@ -136,6 +146,50 @@ class NetworkMemo:
         if self._ties is None or self._ties[0] is not model.edges or self._ties[1] != people:
             self._ties = (model.edges, people, network_ties(model))
         return self._ties[2]
+
+    def report(
+        self,
+        model: Model,
+        assessments: Mapping[str, Assessment],
+        as_of: dt.date,
+        params: ScoringParams,
+        *,
+        facts: Mapping[str, tuple[int, float | None]],
+        ties: Ties,
+        strongest: int = 10,
+    ) -> NetworkReport:
+        """The same report as ``network_report``, from the parts of people whose assessment
+        and facts are the ones of the last report, and its order patched for the others."""
+        if self._report_day != (as_of, params):
+            self._report_day = (as_of, params)
+            self._parts.clear()
+            self._order.clear()
+        active = {k: a for k, a in assessments.items() if a.person.counted}
+        known = self._parts
+        kept: dict[str, tuple[Assessment, tuple[int, float | None], NetworkPart]] = {}
+        changed: list[str] = []
+        for key, a in active.items():
+            found = facts[key]
+            hit = known.get(key)
+            if hit is None or hit[0] is not a or hit[1] != found:
+                hit = (a, found, network_part(a, found, params))
+                changed.append(key)
+            kept[key] = hit
+        gone = [key for key in known if key not in active]
+        order = self._order
+        if not order or len(changed) + len(gone) > _PATCH_AT_MOST:
+            order[:] = sorted((part.order, key) for key, (_, _, part) in kept.items())
+        else:
+            for key in (*gone, *changed):
+                if key in known:
+                    del order[bisect.bisect_left(order, (known[key][2].order, key))]
+            for key in changed:
+                bisect.insort(order, (kept[key][2].order, key))
+        self._parts = kept
+        parts = {key: part for key, (_, _, part) in kept.items()}
+        return report_from_parts(
+            order, parts, active, as_of, params, strongest=strongest, ties=ties
+        )
 
 
 def intro_counts(
@@ -180,6 +234,41 @@ def needs_you(assessment: Assessment) -> bool:
     )
 
 
+class NetworkPart(NamedTuple):
+    """One counted person's part of the report, from their assessment and contact facts
+    alone: a session keeps it for people whose assessment did not change (``NetworkMemo``)."""
+
+    order: tuple[float, str, str]  # strongest first, then by name (and key: never equal)
+    circle: Circle | None
+    due: bool
+    ranked: bool  # you have been in touch: a note alone is not a tie
+    drifting: bool
+    one_sided: bool
+    only_you: bool
+    dormant: bool
+    effort: int
+
+
+def network_part(
+    a: Assessment, facts: tuple[int, float | None], params: ScoringParams
+) -> NetworkPart:
+    person = a.person
+    effort, share = facts
+    # Reciprocity 1-|2p-1| < 0.2 means p > 0.9 (they start) or p < 0.1 (you start).
+    one_sided_at, only_you_at = 1 - params.one_sided_below / 2, params.one_sided_below / 2
+    return NetworkPart(
+        (-(a.strength.score or 0), person.name.casefold(), person.key),
+        person.circle,
+        needs_you(a),
+        a.last_contact is not None,
+        a.drift.drifting,
+        share is not None and share >= one_sided_at,
+        share is not None and share <= only_you_at,
+        a.state is State.DORMANT,
+        effort,
+    )
+
+
 def network_report(
     model: Model,
     assessments: Mapping[str, Assessment],
@@ -197,61 +286,68 @@ def network_report(
         facts = contact_facts(model, active, as_of, params)
     if ties is None:
         ties = network_ties(model)
-    # Everyone strongest first (then by name), and each list below in that order: one sort and
-    # one pass serve them all (the watcher reports after every save, on 10,000 people).
-    order = sorted(
-        active.items(),
-        key=lambda item: (-(item[1].strength.score or 0), item[1].person.name.casefold()),
-    )
-    one_sided_at, only_you_at = 1 - params.one_sided_below / 2, params.one_sided_below / 2
+    parts = {key: network_part(a, facts[key], params) for key, a in active.items()}
+    order = sorted((part.order, key) for key, part in parts.items())
+    return report_from_parts(order, parts, active, as_of, params, strongest=strongest, ties=ties)
+
+
+def report_from_parts(
+    order: Sequence[tuple[tuple[float, str, str], str]],
+    parts: Mapping[str, NetworkPart],
+    active: Mapping[str, Assessment],
+    as_of: dt.date,
+    params: ScoringParams,
+    *,
+    strongest: int,
+    ties: Ties,
+) -> NetworkReport:
+    """The report from everyone's part, strongest first (``order``): each list below is in
+    that order, so one pass serves them all (the watcher reports after every save)."""
     members: dict[Circle | None, int] = {}
     due_in: dict[Circle | None, int] = {}
-    ranked: list[str] = []  # people you have been in touch with: a note alone is not a tie
+    ranked: list[str] = []
     due_ic: list[str] = []
     drifting: list[str] = []
     one_sided: list[str] = []
     only_you: list[str] = []
     dormant: list[str] = []
     inner_close = 0
-    for key, a in order:
-        circle = a.person.circle
+    for _, key in order:
+        part = parts[key]
+        circle = part.circle
         members[circle] = members.get(circle, 0) + 1
-        due = needs_you(a)
-        if due:
+        if part.due:
             due_in[circle] = due_in.get(circle, 0) + 1
         if circle is Circle.INNER or circle is Circle.CLOSE:
             inner_close += 1
-            if due:
+            if part.due:
                 due_ic.append(key)
-        if a.last_contact is not None:
+        if part.ranked:
             ranked.append(key)
-        if a.drift.drifting:
+        if part.drifting:
             drifting.append(key)
-        # Reciprocity 1-|2p-1| < 0.2 means p > 0.9 (they start) or p < 0.1 (you start).
-        share = facts[key][1]
-        if share is not None and share >= one_sided_at:
+        if part.one_sided:
             one_sided.append(key)
-        if share is not None and share <= only_you_at:
+        if part.only_you:
             only_you.append(key)
-        if a.state is State.DORMANT:
+        if part.dormant:
             dormant.append(key)
     circles = tuple(
         CircleFill(circle, members.get(circle, 0), low, high, due_in.get(circle, 0))
         for circle, (low, high) in CIRCLE_RANGES.items()
     )
-    effort = {key: facts[key][0] for key in active}
-    total = sum(effort.values())
+    total = sum(part.effort for part in parts.values())
     top5, next10 = ranked[:5], ranked[5:15]
     return NetworkReport(
         date=as_of,
-        people=len(active),
+        people=len(parts),
         unplaced=members.get(None, 0),
         circles=circles,
         strongest=tuple(ranked[:strongest]),
         due_inner_close=tuple(due_ic),
         due_share=len(due_ic) / inner_close if inner_close else None,
-        effort_top5=sum(effort[k] for k in top5) / total if total else None,
-        effort_next10=sum(effort[k] for k in next10) / total if total else None,
+        effort_top5=sum(parts[k].effort for k in top5) / total if total else None,
+        effort_next10=sum(parts[k].effort for k in next10) / total if total else None,
         drifting=tuple(drifting),
         one_sided=tuple(one_sided),
         only_you=tuple(only_you),
