@@ -33,11 +33,11 @@ from helpers import snapshot as files_of
 TODAY = "2026-11-26"  # the day after EXAMPLE_DAY: the list of EXAMPLE_DAY is history
 
 
-def refresh(root: Path, when: str = EXAMPLE_DAY) -> engine.VaultRefresh:
+def refresh(root: Path, when: str = EXAMPLE_DAY, *, today: str = TODAY) -> engine.VaultRefresh:
     vault = engine.open_vault(root)
     store = SqliteStore(vault.state_dir, fingerprint=vault.fingerprint())
     try:
-        return engine.refresh_vault(vault, day(when), today=day(TODAY), store=store)
+        return engine.refresh_vault(vault, day(when), today=day(today), store=store)
     finally:
         store.close()
 
@@ -699,3 +699,31 @@ def test_a_patched_view_loses_what_the_edit_took_away(
     assert done.quick and done.result is not None and done.result.report.written
     monkeypatch.undo()
     assert_same_as_full(vault, tmp_path, quick=done)
+
+
+def test_the_list_handful_rewrote_counts_for_the_next_days_rest(
+    example: Path, tmp_path: Path
+) -> None:
+    """The day's list handful writes is a note like any other: who it suggested today rests
+    tomorrow (``rest_after_days``). A quick refresh that rewrote the list must leave handful's
+    memory knowing the list it wrote, or the next day lists people a fresh run lets rest."""
+
+    def run(root: Path, when: str) -> engine.VaultRefresh:
+        return refresh(root, when, today=when)  # as the command line runs it on that day
+
+    (example / "handful.toml").write_text("[scoring]\nrest_after_days = 1\n", encoding="utf-8")
+    run(example, "2026-12-04")
+    sorted((example / "Meetings").rglob("*.md"))[0].unlink()
+    run(example, "2026-12-04")  # a full refresh: it keeps everyone's view
+    for name in ("Ruth Adebayo", "Sam Okafor"):
+        note = person(example, name)
+        note.write_text(
+            note.read_text(encoding="utf-8") + "\n- 2026-12-03 #call long talk\n",
+            encoding="utf-8",
+        )
+    assert run(example, "2026-12-04").quick  # it rewrites the day's list
+    assert run(example, "2026-12-05").quick
+    copy = tmp_path / "fresh"
+    shutil.copytree(example, copy, ignore=shutil.ignore_patterns(".handful"))
+    assert not run(copy, "2026-12-05").quick
+    assert files_of(copy) == files_of(example)

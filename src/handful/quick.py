@@ -179,52 +179,18 @@ def changed_files(scan: Scan, store: RecordCache) -> tuple[list[NoteFile], list[
 
 
 def read_edits(
-    vault: Vault,
-    store: RecordCache,
-    changed: list[NoteFile],
-    gone: list[str],
-    *,
-    known: frozenset[str] | None = None,
+    vault: Vault, store: RecordCache, changed: list[NoteFile], gone: list[str]
 ) -> dict[str, Edit]:
-    """Read the changed notes (the store keeps their new records) next to their old ones.
-
-    ``known``: the notes the snapshot was built from. A note it does not know is added, even
-    when the store holds a record for it: handful wrote it after reading the vault, and kept
-    the record of what it wrote (``recorders.OwnWrites``)."""
+    """Read the changed notes (the store keeps their new records) next to their old ones."""
     edits: dict[str, Edit] = {}
-
-    def before(path: str) -> NoteRecord | None:
-        return store.stored(path) if known is None or path in known else None
-
     for file in changed:
-        old = before(file.path)  # before read_one stores the new record
+        before = store.stored(file.path)
         after, _ = read_one(vault, file, store)
-        edits[file.path] = Edit(file.path, old, after)
+        edits[file.path] = Edit(file.path, before, after)
     for path in gone:
-        edits[path] = Edit(path, before(path), None)
+        edits[path] = Edit(path, store.stored(path), None)
         store.forget(path)
     return edits
-
-
-def written_since(
-    vault: Vault,
-    files: Iterable[NoteFile],
-    store: RecordCache,
-    known: frozenset[str],
-    edits: Mapping[str, Edit],
-) -> dict[str, Edit]:
-    """The notes handful wrote since the snapshot (their records made from the bytes written,
-    so not read again): added, for the snapshot. A damaged record is read again."""
-    found: dict[str, Edit] = {}
-    for file in files:
-        if file.path in known or file.path in edits:
-            continue
-        record = store.stored(file.path)
-        if record is None and store.stored_problem(file.path) is None:
-            record, _ = read_one(vault, file, store)  # its row was damaged (and dropped)
-        if record is not None:
-            found[file.path] = Edit(file.path, None, record)
-    return found
 
 
 def plan_edits(edits: dict[str, Edit], shot: snap.Snapshot, store: QuickStore) -> Plan:
@@ -577,10 +543,7 @@ def plan_since(vault: Vault, scan: Scan, *, store: QuickStore, shot: snap.Snapsh
     changed, gone = changed_files(scan, store)
     if len(changed) + len(gone) > MAX_CHANGES:
         raise FullRefresh(f"{len(changed) + len(gone)} notes changed")
-    known = frozenset(shot.universe.resolver.paths)
-    edits = read_edits(vault, store, changed, gone, known=known)
-    edits.update(written_since(vault, scan.files, store, known, edits))
-    return plan_edits(edits, shot, store)
+    return plan_edits(read_edits(vault, store, changed, gone), shot, store)
 
 
 def problems_after(shot: snap.Snapshot, plan: Plan) -> dict[str, tuple[Problem, ...]]:

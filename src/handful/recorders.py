@@ -4,9 +4,10 @@ handful never reads its own regions, so rewriting a region leaves the note's rec
 After each write, ``OwnWrites`` tells the cache the note's new size, mtime and hash for the same
 record (the next run does not parse the note again), and remembers them: the watcher sees the
 event its own write caused and ``kept`` tells it the record still holds. handful's own notes and
-the day's list note are read for their ticks, so their record is made from the bytes just
-written (``read``), as reading the file back would make it. This is the one place that decides
-it, for a refresh and for the watcher alike.
+the day's list note are read again for their ticks (like any edit: the last snapshot was made
+before they were written), so the record of the bytes just written is kept beside the cache's
+rows, found by their hash when the note is read (``RecordCache.put_written``): no parse. This
+is the one place that decides it, for a refresh and for the watcher alike.
 """
 
 from __future__ import annotations
@@ -27,11 +28,9 @@ class OwnWrites(Recorder):
     user did not save since it was read, the record is kept with the file's new identity.
 
     handful's own notes and the note that holds the day's reconnect list (``list_note``) are
-    read for their ticks; notes it creates, or whose record it does not hold, have none to
-    keep. With ``read`` (a note's path and bytes -> its record, None when they make none) the
-    record of the bytes written is kept for those, so that nothing reads them again; without
-    it, they are read again. A created note is still new to the last snapshot: the quick
-    refresh adds it from the cache (``quick.written_since``).
+    read again for their ticks; notes it creates, or whose record it does not hold, have none
+    to keep. With ``read`` (a note's path and bytes -> its record, None when they make none)
+    the record of the bytes written is put beside the cache's rows, for that next read.
     """
 
     def __init__(
@@ -64,7 +63,7 @@ class OwnWrites(Recorder):
         unknown = record is None and path not in self.plain
         ours = record is not None and record.role.generated
         if before is None or unknown or ours or path == self.list_note:
-            self._read_back(path, after, written)
+            self._keep_written(path, after, written)
             return
         if digest(before) != self.store.hash_of(path):
             return  # the user saved since the record was read: it is read again
@@ -77,16 +76,13 @@ class OwnWrites(Recorder):
             self.store.restat(file, written)
         self._kept[path] = file.key
 
-    def _read_back(self, path: str, after: bytes, written: str) -> None:
-        """The record of the bytes just written, kept as the file's (as reading it would)."""
+    def _keep_written(self, path: str, after: bytes, written: str) -> None:
+        """The record of the bytes just written, for when the note is read again."""
         if self.read is None:
-            return
-        file = self._stat(path, after)
-        if file is None:
             return
         record = self.read(path, after)
         if record is not None:
-            self.store.put(file, record, None, written)
+            self.store.put_written(path, written, record)
 
     def _stat(self, path: str, after: bytes) -> NoteFile | None:
         """The file's identity now, if it is still the size handful wrote (else someone saved

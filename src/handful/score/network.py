@@ -120,7 +120,7 @@ class NetworkMemo:
         self._ties: tuple[Sequence[Edge], tuple[str, ...], Ties] | None = None
         self._report_day: tuple[dt.date, ScoringParams] | None = None
         self._parts: dict[str, tuple[Assessment, tuple[int, float | None], NetworkPart]] = {}
-        self._order: list[tuple[tuple[float, str, str], str]] = []  # sorted
+        self._order: list[tuple[float, str, str]] = []  # every part's order, sorted
 
     def facts(
         self, model: Model, as_of: dt.date, params: ScoringParams
@@ -178,13 +178,13 @@ class NetworkMemo:
         gone = [key for key in known if key not in active]
         order = self._order
         if not order or len(changed) + len(gone) > _PATCH_AT_MOST:
-            order[:] = sorted((part.order, key) for key, (_, _, part) in kept.items())
+            order[:] = sorted(part.order for _, _, part in kept.values())
         else:
             for key in (*gone, *changed):
                 if key in known:
-                    del order[bisect.bisect_left(order, (known[key][2].order, key))]
+                    del order[bisect.bisect_left(order, known[key][2].order)]
             for key in changed:
-                bisect.insort(order, (kept[key][2].order, key))
+                bisect.insort(order, kept[key][2].order)
         self._parts = kept
         parts = {key: part for key, (_, _, part) in kept.items()}
         return report_from_parts(
@@ -287,12 +287,12 @@ def network_report(
     if ties is None:
         ties = network_ties(model)
     parts = {key: network_part(a, facts[key], params) for key, a in active.items()}
-    order = sorted((part.order, key) for key, part in parts.items())
+    order = sorted(part.order for part in parts.values())
     return report_from_parts(order, parts, active, as_of, params, strongest=strongest, ties=ties)
 
 
 def report_from_parts(
-    order: Sequence[tuple[tuple[float, str, str], str]],
+    order: Sequence[tuple[float, str, str]],
     parts: Mapping[str, NetworkPart],
     active: Mapping[str, Assessment],
     as_of: dt.date,
@@ -301,8 +301,9 @@ def report_from_parts(
     strongest: int,
     ties: Ties,
 ) -> NetworkReport:
-    """The report from everyone's part, strongest first (``order``): each list below is in
-    that order, so one pass serves them all (the watcher reports after every save)."""
+    """The report from everyone's part, strongest first (``order``: the parts' orders, sorted;
+    each ends with the person's key): each list below is in that order, so one pass serves
+    them all (the watcher reports after every save)."""
     members: dict[Circle | None, int] = {}
     due_in: dict[Circle | None, int] = {}
     ranked: list[str] = []
@@ -312,7 +313,7 @@ def report_from_parts(
     only_you: list[str] = []
     dormant: list[str] = []
     inner_close = 0
-    for _, key in order:
+    for _, _, key in order:
         part = parts[key]
         circle = part.circle
         members[circle] = members.get(circle, 0) + 1

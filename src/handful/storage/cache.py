@@ -371,6 +371,8 @@ def _decode_generic(value: Any) -> Any:
 
 #: A row's text is in the database, not in memory (read back on demand).
 IN_DB = "\x00"
+#: The key prefix of the records of notes handful wrote (``put_written``), among ``blobs``.
+WRITTEN = "handful-wrote:"
 #: The per-person columns of the snapshot.
 PEOPLE_COLUMNS = ("paths", "score", "view")
 
@@ -394,6 +396,7 @@ class SqliteStore:
         self._gone: set[str] = set()
         self._loaded = False
         self._texts = True
+        self._written: set[str] = set()  # the paths ``put_written`` kept a record for
         self._db: sqlite3.Connection | None = self._open()
 
     # opening, validating, rebuilding
@@ -696,8 +699,31 @@ class SqliteStore:
         self._load_rows(texts=self._texts)
         row = self._rows.get(path)
         if row is None or row[2] != content_hash or row[3] is None:
-            return None
+            return self._written_record(path, content_hash)
         return self._checked_record(path, row)
+
+    # the records of the notes handful wrote and reads again for their ticks (``put_written``):
+    # kept as values under WRITTEN (``blobs``), found by path and content hash; a value that
+    # does not decode is not used (the note is parsed), as it came with the vault
+
+    def put_written(self, path: str, content_hash: str, note: NoteRecord) -> None:
+        if self._db is None or self.read_only:
+            return
+        self._written.add(path)
+        self.put_blob(WRITTEN + path, content_hash, record_to_json(note))
+        self.keep_blobs(WRITTEN, (WRITTEN + known for known in self._written))
+
+    def _written_record(self, path: str, content_hash: str) -> NoteRecord | None:
+        text = self.get_blob(WRITTEN + path, content_hash)
+        if text is None:
+            return None
+        try:
+            record = record_from_json(text)
+            check_record(record, path)
+        except Exception:  # anything at all: the value came with the vault
+            log.debug("the record kept for %s cannot be used; the note is parsed", path)
+            return None
+        return record
 
     def put(
         self,

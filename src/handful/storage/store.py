@@ -42,7 +42,13 @@ class RecordCache(Protocol):
         """The content hash the stored record was read from, if any."""
 
     def get_by_hash(self, path: str, content_hash: str) -> NoteRecord | None:
-        """The record if the stored content hash matches (the mtime may have moved)."""
+        """The record if the stored content hash matches (the mtime may have moved), or if
+        handful wrote exactly these bytes (``put_written``)."""
+
+    def put_written(self, path: str, content_hash: str, note: NoteRecord) -> None:
+        """The record of the bytes handful just wrote to ``path``, for when the note is next
+        read (handful's own notes are read again for their ticks): found by the hash of what
+        is read, it spares the parse and nothing else."""
 
     def put(
         self,
@@ -201,6 +207,9 @@ class NullStore:
         return None
 
     def get_by_hash(self, path: str, content_hash: str) -> NoteRecord | None:
+        return None
+
+    def put_written(self, path: str, content_hash: str, note: NoteRecord) -> None:
         return None
 
     def put(
