@@ -5,9 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from handful.errors import PersonNotFoundError, Severity
 from handful.model.lookup import find_person
+from handful.model.record import rewritten_span
 from handful.model.types import EdgeKind, Origin
 from helpers import day, key_of, load, model
 
@@ -532,3 +535,24 @@ def test_the_universe_updated_in_place_is_the_universe_built_again(vault: Path, 
     assert updated.people == new.people
     assert sorted(updated.problems, key=str) == sorted(new.problems, key=str)
     assert updated.resolver.state() == new.resolver.state()
+
+
+LINES = st.lists(st.sampled_from(["a", "b", "", "- [ ] x"]), max_size=6)
+
+
+@given(LINES, LINES, LINES, LINES, st.sampled_from(["\n", "\r\n"]))
+def test_a_rewritten_span_keeps_the_lines_around_it(
+    head: list[str], old: list[str], new: list[str], tail: list[str], end: str
+) -> None:
+    """``rewritten_span``: the lines above it are the same, and the lines below it are the
+    same ones moved by the change in length (what ``OwnWrites`` relies on to keep a record)."""
+    before = end.join([*head, *old, *tail]).encode()
+    after = end.join([*head, *new, *tail]).encode()
+    above, last, change = rewritten_span(before, after)
+    was, now = before.splitlines(), after.splitlines()
+    assert change == len(now) - len(was)
+    assert was[:above] == now[:above]
+    assert was[last:] == now[last + change :]
+    assert above <= last
+    if old == new:
+        assert change == 0 and was == now

@@ -220,3 +220,25 @@ def test_after_a_refresh_no_note_is_read_again(
     monkeypatch.setattr(loading, "parse_note", refuse)
     _no_full_read(monkeypatch)
     assert _answers(capsys, vault) == expected
+
+
+def test_lines_below_a_region_handful_rewrote_are_where_they_are_now(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """handful keeps a person note's record when it rewrites only its region; facts below the
+    region moved with it, and every line handful reports is where a fresh read finds it."""
+    root = tmp_path / "vault"
+    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns(".handful"))
+    note = root / "People" / "Zoë Whitfield.md"
+    text = note.read_text(encoding="utf-8")
+    marks = "<!-- handful:begin -->\n<!-- handful:end -->\n\n"
+    note.write_text(text.replace("## Log\n", marks + "## Log\n", 1), encoding="utf-8")
+    code, _, err = run(capsys, "--vault", str(root), "refresh", "--date", EXAMPLE_DAY)
+    assert code == 0, err
+    command = ["person", "Zoë Whitfield", "--date", EXAMPLE_DAY, "--json"]
+    found = run(capsys, "--vault", str(root), *command)
+    copy = tmp_path / "fresh"
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns(".handful"))
+    expected = run(capsys, "--vault", str(copy), "--no-cache", *command)
+    assert found[0] == 0 and '"line"' in found[1]
+    assert found == (expected[0], expected[1].replace(str(copy), str(root)), expected[2])

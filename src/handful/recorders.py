@@ -16,7 +16,7 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
-from handful.model.record import NoteRecord
+from handful.model.record import NoteRecord, holds_below, rewritten_span
 from handful.storage.store import RecordCache, digest
 from handful.vault.scan import NoteFile
 from handful.write import Recorder
@@ -25,7 +25,8 @@ from handful.write import Recorder
 class OwnWrites(Recorder):
     """After handful rewrites a region of a user's note whose record is known (``records``,
     or ``plain``: person notes whose stored record is kept when it is not in memory), and the
-    user did not save since it was read, the record is kept with the file's new identity.
+    user did not save since it was read, the record is kept with the file's new identity;
+    unless the region grew or shrank above something the record holds, whose line moved.
 
     handful's own notes and the note that holds the day's reconnect list (``list_note``) are
     read again for their ticks; notes it creates, or whose record it does not hold, have none
@@ -67,13 +68,17 @@ class OwnWrites(Recorder):
             return
         if digest(before) != self.store.hash_of(path):
             return  # the user saved since the record was read: it is read again
+        if record is None:
+            record = self.store.stored(path)  # a person note not in memory (``plain``)
+        if record is None:
+            return
+        above, _, change = rewritten_span(before, after)
+        if change and holds_below(record, above):
+            return  # what lies below the region moved: it is read again
         file = self._stat(path, after)
         if file is None:
             return
-        if record is not None:
-            self.store.put(file, record, None, written)
-        else:
-            self.store.restat(file, written)
+        self.store.put(file, record, None, written)
         self._kept[path] = file.key
 
     def _keep_written(self, path: str, after: bytes, written: str) -> None:

@@ -193,3 +193,34 @@ def record_for(
             (link.target, link.line) for link in note.links if not link.generated and link.target
         )
     return NoteRecord(note.path, role, tuple(aliases), draft, tuple(facts), links, tuple(problems))
+
+
+def rewritten_span(before: bytes, after: bytes) -> tuple[int, int, int]:
+    """Where ``after`` differs from ``before``, by lines as a note counts them (a region
+    handful rewrote): (lines kept above, the last replaced line of ``before``, the change in
+    length). Lines 1..above are the same, and every line below the span moved by the change."""
+    old, new = before.splitlines(), after.splitlines()
+    same = min(len(old), len(new))
+    above = 0
+    while above < same and old[above] == new[above]:
+        above += 1
+    below = 0
+    while below < same - above and old[-1 - below] == new[-1 - below]:
+        below += 1
+    return above, len(old) - below, len(new) - len(old)
+
+
+def holds_below(record: NoteRecord, line: int) -> bool:
+    """Does the record hold anything from below ``line``: a fact, a link, a problem, or a
+    person's field? When handful rewrites a region above such lines and changes its length,
+    they move, and the record no longer says where they are (the note is read again)."""
+    found: list[int | None] = [fact.line for fact in record.facts]
+    found += [at for _, at in record.links]
+    found += [problem.line for problem in record.problems]
+    if record.role.problem is not None:
+        found.append(record.role.problem.line)
+    draft = record.person
+    if draft is not None:
+        found += [at for _, at in (*draft.knows_targets, *draft.introduced_by_targets)]
+        found += [problem.line for problem in draft.problems]
+    return any(at is not None and at > line for at in found)
