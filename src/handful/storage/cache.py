@@ -589,18 +589,6 @@ class SqliteStore:
         self._load_rows(texts=self._texts)
         return sorted(path for path, row in self._rows.items() if row[4] is not None)
 
-    def restat(self, file: NoteFile, content_hash: str) -> None:
-        """New size, time and hash for a file whose record did not change (handful rewrote
-        only its own region): the stored record is kept as it is."""
-        self._load_rows(texts=self._texts)
-        row = self._rows.get(file.path)
-        if row is None or row[3] is None:
-            return
-        note = self._text(file.path, row, 3)
-        if note is None:
-            return
-        self.put_encoded(file, note, None, content_hash)
-
     def _fresh(self, file: NoteFile) -> tuple[int, int, str | None, str | None, str | None] | None:
         self._load_rows(texts=self._texts)
         row = self._rows.get(file.path)

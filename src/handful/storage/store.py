@@ -68,10 +68,6 @@ class RecordCache(Protocol):
     ) -> None:
         """Like ``put``, for a record already in its cache form (from a worker process)."""
 
-    def restat(self, file: NoteFile, content_hash: str) -> None:
-        """New size, time and hash for a file whose record did not change (handful rewrote
-        only its own region)."""
-
     def forget(self, path: str) -> None:
         """Drop what is stored for ``path`` (the note is gone)."""
 
@@ -228,9 +224,6 @@ class NullStore:
         problem_json: str | None,
         content_hash: str | None,
     ) -> None:
-        return None
-
-    def restat(self, file: NoteFile, content_hash: str) -> None:
         return None
 
     def forget(self, path: str) -> None:
