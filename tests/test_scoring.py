@@ -841,7 +841,7 @@ def test_the_watchers_memos_plan_and_report_as_from_scratch(people: list, edits:
         )
         active = {k: a for k, a in assessments.items() if a.person.counted}
         facts, ties = contact_facts(m, active, ON, DEFAULT), network_ties(m)
-        assert network.report(m, assessments, ON, DEFAULT, facts=facts, ties=ties) == (
+        assert network.report(assessments, ON, DEFAULT, facts=facts, ties=ties) == (
             network_report(m, assessments, ON, DEFAULT, facts=facts, ties=ties)
         )
 

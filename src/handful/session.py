@@ -435,9 +435,7 @@ class Session:
                 assessments=assessments,
                 installed=self.installed,
                 plan=self._plans.plan(loaded.model, assessments, day, params, limit=limit),
-                report=self._network.report(
-                    loaded.model, assessments, day, params, facts=facts, ties=ties
-                ),
+                report=self._network.report(assessments, day, params, facts=facts, ties=ties),
             )
 
     def _loaded(self) -> Loaded:

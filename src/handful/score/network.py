@@ -149,7 +149,6 @@ class NetworkMemo:
 
     def report(
         self,
-        model: Model,
         assessments: Mapping[str, Assessment],
         as_of: dt.date,
         params: ScoringParams,
