@@ -358,8 +358,12 @@ def assess_all(loaded: Loaded, as_of: dt.date) -> dict[str, Assessment]:
 
 def assess_one(loaded: Loaded, key: str, as_of: dt.date) -> Assessment:
     """One person's assessment, with the enabled plugins' priority adjustments."""
-    assessment = assess_person(loaded.model, key, as_of, loaded.vault.params)
-    hook = loaded.vault.plugins.hook.handful_adjust_priority
+    return adjusted(loaded.vault, assess_person(loaded.model, key, as_of, loaded.vault.params))
+
+
+def adjusted(vault: Vault, assessment: Assessment) -> Assessment:
+    """``assessment`` with the enabled plugins' priority adjustments."""
+    hook = vault.plugins.hook.handful_adjust_priority
     if not hook.get_hookimpls():
         return assessment
     for found in hook(assessment=assessment):

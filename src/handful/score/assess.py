@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from handful.model.kinds import MENTION
-from handful.model.types import FollowUp, Interaction, Model, Person
+from handful.model.types import FollowUp, Interaction, Mention, Model, Person
 from handful.score.params import ScoringParams
 from handful.score.tie import (
     Cadence,
@@ -67,8 +67,27 @@ class Assessment:
 
 
 def assess_person(model: Model, key: str, as_of: dt.date, params: ScoringParams) -> Assessment:
-    person = model.people[key]
-    interactions = [i for i in model.interactions_of(key) if i.date <= as_of]
+    return assess_tie(
+        model.people[key],
+        model.interactions_of(key),
+        model.mentions_of(key),
+        model.follow_ups_of(key),
+        as_of,
+        params,
+    )
+
+
+def assess_tie(
+    person: Person,
+    all_interactions: Sequence[Interaction],
+    mentions: Sequence[Mention],
+    all_follow_ups: Sequence[FollowUp],
+    as_of: dt.date,
+    params: ScoringParams,
+) -> Assessment:
+    """One tie from that person's notes alone: what lets a new day assess each person as their
+    stored notes are read, without holding everyone's in memory (``quick.assess_plan``)."""
+    interactions = [i for i in all_interactions if i.date <= as_of]
     contacts = [i for i in interactions if i.kind != MENTION]
     dates = contact_dates(interactions, as_of)
     tie_cadence = cadence(person, dates, params)
@@ -80,8 +99,7 @@ def assess_person(model: Model, key: str, as_of: dt.date, params: ScoringParams)
         as_of=as_of,
         params=params,
     )
-    tie_strength = strength(person, interactions, model.mentions_of(key), as_of, params)
-    mentions = model.mentions_of(key)
+    tie_strength = strength(person, interactions, mentions, as_of, params)
     tie_drift = drift(
         person,
         dates,
@@ -91,7 +109,7 @@ def assess_person(model: Model, key: str, as_of: dt.date, params: ScoringParams)
     )
     unanswered = _unanswered(contacts, as_of, params)
     # A task written after the as-of day does not exist yet on that day.
-    follow_ups = tuple(f for f in model.follow_ups_of(key) if f.date is None or f.date <= as_of)
+    follow_ups = tuple(f for f in all_follow_ups if f.date is None or f.date <= as_of)
     mine = tuple(f for f in follow_ups if not theirs(person, f))
     birthday_in: int | None = None
     if person.birthday is not None:

@@ -68,7 +68,7 @@ class NetworkReport:
     intros: tuple[Intro, ...]
 
 
-def _contact_facts(
+def contact_facts_of(
     contacts: Sequence[Interaction], as_of: dt.date, params: ScoringParams
 ) -> tuple[int, float | None]:
     """(distinct contacts in the effort window, share they started or None)."""
@@ -135,7 +135,7 @@ class NetworkMemo:
             hit = self._facts.get(key)
             facts = hit[1] if hit is not None and hit[0] is contacts else None
             if facts is None:
-                facts = _contact_facts(contacts, as_of, params)
+                facts = contact_facts_of(contacts, as_of, params)
             found[key] = facts
             kept[key] = (contacts, facts)
         self._facts = kept
@@ -220,7 +220,7 @@ def contact_facts(
     model: Model, keys: Iterable[str], as_of: dt.date, params: ScoringParams
 ) -> dict[str, tuple[int, float | None]]:
     """Per person: (distinct contacts in the effort window, share they started or None)."""
-    return {key: _contact_facts(model.interactions_of(key), as_of, params) for key in keys}
+    return {key: contact_facts_of(model.interactions_of(key), as_of, params) for key in keys}
 
 
 def needs_you(assessment: Assessment) -> bool:
