@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from conftest import EXAMPLE_DAY
 from handful import engine, parallel
 from handful.storage.cache import SqliteStore
+from helpers import day, snapshot
 
 
 def load(root: Path, *, store: bool) -> engine.Loaded:
@@ -77,3 +80,53 @@ def test_workers_finish_in_a_process_that_handles_sigterm(example: Path) -> None
     )
     assert done.returncode == 0, done.stderr
     assert int(done.stdout) == len(load(example, store=False).records)
+
+
+def _refresh(root: Path, when: str) -> engine.VaultRefresh:
+    vault = engine.open_vault(root)
+    store = SqliteStore(vault.state_dir, fingerprint=vault.fingerprint())
+    try:
+        return engine.refresh_vault(vault, day(when), today=day("2026-11-26"), store=store)
+    finally:
+        store.close()
+
+
+def _stored(root: Path) -> tuple[dict[str, str], dict[str, str]]:
+    vault = engine.open_vault(root)
+    store = SqliteStore(vault.state_dir, fingerprint=vault.fingerprint(), read_only=True)
+    try:
+        return store.read_snapshot_people("score"), store.read_snapshot_people("view")
+    finally:
+        store.close()
+
+
+@pytest.mark.skipif(parallel.workers() == 0, reason="needs fork and two cores")
+def test_a_new_day_assessed_in_workers_equals_one_process(
+    example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new day's assessments made in forked workers, and the scores they send back as text
+    and the snapshot keeps as they are, equal those made in one process."""
+    alone = tmp_path / "alone"
+    shutil.copytree(example, alone)
+    for root in (alone, example):  # the second day's full refresh keeps every view
+        for when in (EXAMPLE_DAY, "2026-11-26"):
+            _refresh(root, when)
+    done = _refresh(alone, "2026-12-03")
+    assert done.quick
+    calls: list[int] = []
+    original = parallel.fan_out
+
+    def counting(work, chunks, processes):  # type: ignore[no-untyped-def]
+        calls.append(len(chunks))
+        yield from original(work, chunks, processes)
+
+    monkeypatch.setattr(parallel, "PARALLEL_PEOPLE", 1)
+    monkeypatch.setattr(parallel, "CHUNK", 3)
+    monkeypatch.setattr(parallel, "fan_out", counting)
+    fanned = _refresh(example, "2026-12-03")
+    assert fanned.quick
+    assert len(calls) == 1 and calls[0] > 1
+    assert snapshot(example) == snapshot(alone)
+    assert _stored(example) == _stored(alone)
+    assert fanned.result is not None and done.result is not None
+    assert fanned.result.assessments == done.result.assessments

@@ -80,6 +80,21 @@ def test_from_the_snapshot_the_same_bytes(
     assert (vault / ".handful" / "cache.sqlite").read_bytes() == cache
 
 
+def test_from_another_days_snapshot_the_same_bytes(
+    vault: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A snapshot made for another day answers too: everyone is assessed again from the views
+    it keeps, one at a time, and none is held in the model the commands are given."""
+    code, _, err = run(capsys, "--vault", str(vault), "refresh", "--date", "2026-11-26")
+    assert code == 0, err  # a full refresh for another day: it keeps every view
+    expected = _fresh(capsys, vault, tmp_path)
+    _no_full_read(monkeypatch)
+    assert _answers(capsys, vault) == expected
+
+
 def _add_daily(root: Path) -> None:
     note = root / "Daily" / "2026" / "11" / "2026-11-25.md"
     note.write_text(
@@ -135,7 +150,7 @@ def test_after_edits_the_same_bytes_as_a_fresh_copy(
         "UPDATE snapshot SET value = '[[\"not a person\"]]' WHERE name = 'people'",
         "UPDATE snapshot SET value = '{\"pairs\": [[0, 1, 2]]}' WHERE name = 'counts'",
         "UPDATE snapshot SET value = '[1]' WHERE name = 'problems'",
-        "UPDATE snapshot_people SET score = '[1, 2, 3]'",
+        "UPDATE snapshot_scores SET score = '[1, 2, 3]'",
         "UPDATE snapshot_people SET view = '{\"a\": 1}', paths = '[\"nowhere.md\"]'",
         "UPDATE snapshot_people SET paths = '{'",
         "UPDATE notes SET note = '[\"garbage\"]'",

@@ -1,9 +1,13 @@
-"""Reading many notes on every core: the cold run's heavy part, parallelised.
+"""Work that depends on one note or one person alone, on every core.
 
-Reading, parsing and turning a note into its record depend on that note alone, so a pool of
-forked workers does it in chunks and sends back each record as the same JSON the cache stores
-(the safe, typed form: no pickles of vault data). The parent decodes it once and hands the text
-to the cache as it is. Used only where ``fork`` exists, from a process with no other threads.
+- A cold run reads, parses and turns each note into its record (``read_many``).
+- A new day assesses each person again from the notes the snapshot keeps about them
+  (``quick._assess_stored``).
+
+A pool of forked workers does it in chunks (``fan_out``) and sends back each result as the
+same typed JSON the cache stores (the safe form: no pickles of vault data). The parent decodes
+it once and can hand the text to the cache as it is. Used only where ``fork`` exists, from a
+process with no other threads.
 """
 
 from __future__ import annotations
@@ -13,7 +17,8 @@ import signal
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from functools import partial
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from handful.errors import Problem
 from handful.model.kinds import Kinds
@@ -39,6 +44,12 @@ MakeRecord = Callable[["Vault", "Note", Kinds], NoteRecord]
 #: Below this many notes to read, a pool costs more than it saves.
 PARALLEL_MIN = 1500
 CHUNK = 250
+#: Below this many people to assess for a new day, a pool costs more than it saves (forking
+#: and decoding the results come to about a fifth of assessing in one process).
+PARALLEL_PEOPLE = 1000
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -58,7 +69,10 @@ class Read:
     content_hash: str | None
 
 
-_job: Job | None = None
+#: The work each forked worker does on a chunk: set just before the pool forks, so workers
+#: inherit it with all it holds; only chunks and results cross the pipes. ``None`` between
+#: pools.
+_work: Callable[[Any], Any] | None = None
 
 
 def workers() -> int:
@@ -72,9 +86,9 @@ def workers() -> int:
     return min(os.cpu_count() or 1, 8) if (os.cpu_count() or 1) > 1 else 0
 
 
-def _read_chunk(chunk: list[NoteFile]) -> list[tuple[str, str | None, str | None, str | None]]:
-    assert _job is not None
-    job = _job
+def _read_chunk(
+    job: Job, chunk: list[NoteFile]
+) -> list[tuple[str, str | None, str | None, str | None]]:
     vault = job.vault
     out: list[tuple[str, str | None, str | None, str | None]] = []
     for file in chunk:
@@ -91,21 +105,27 @@ def _read_chunk(chunk: list[NoteFile]) -> list[tuple[str, str | None, str | None
 
 def read_many(job: Job, files: Sequence[NoteFile], processes: int) -> Iterator[Read]:
     """Read ``files`` in a pool of ``processes`` forked workers, in order."""
-    global _job
-    _job = job
     by_path = {file.path: file for file in files}
     chunks = [list(files[i : i + CHUNK]) for i in range(0, len(files), CHUNK)]
+    for rows in fan_out(partial(_read_chunk, job), chunks, processes):
+        for path, record_json, problem_json, content_hash in rows:
+            record = record_from_json(record_json) if record_json is not None else None
+            problem = problem_from_json(problem_json) if problem_json else None
+            yield Read(by_path[path], record, problem, record_json, problem_json, content_hash)
+
+
+def fan_out(work: Callable[[list[T]], R], chunks: Sequence[list[T]], processes: int) -> Iterator[R]:
+    """``work(chunk)`` for each chunk, in a pool of ``processes`` forked workers, in order.
+    ``work`` is inherited by the fork, not pickled: it may be a closure."""
+    global _work
+    _work = work
     import multiprocessing
 
     context = multiprocessing.get_context("fork")
     pool = context.Pool(processes, initializer=_worker_signals)
     finished = False
     try:
-        for rows in pool.imap(_read_chunk, chunks):
-            for path, record_json, problem_json, content_hash in rows:
-                record = record_from_json(record_json) if record_json is not None else None
-                problem = problem_from_json(problem_json) if problem_json else None
-                yield Read(by_path[path], record, problem, record_json, problem_json, content_hash)
+        yield from pool.imap(_run, chunks)
         finished = True
     finally:
         if finished:
@@ -113,7 +133,12 @@ def read_many(job: Job, files: Sequence[NoteFile], processes: int) -> Iterator[R
         else:
             pool.terminate()  # stopped early (an error, Ctrl-C): end the workers now
         pool.join()
-        _job = None
+        _work = None
+
+
+def _run(chunk: list[Any]) -> Any:
+    assert _work is not None
+    return _work(chunk)
 
 
 def _worker_signals() -> None:

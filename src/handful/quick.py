@@ -17,13 +17,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Set
 from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING
 
+from handful import parallel
 from handful.errors import Problem
-from handful.loading import Loaded, Vault, assess_one, read_one, record_of_bytes
+from handful.loading import Loaded, Vault, adjusted, assess_one, read_one, record_of_bytes
 from handful.model.build import (
     Contribution,
     PersonPart,
@@ -47,10 +48,11 @@ from handful.model.state import (
 from handful.model.types import Edge, Model, Origin, Person
 from handful.outputs import RefreshResult, reconnect_target, refresh
 from handful.recorders import OwnWrites
-from handful.score.assess import Assessment
+from handful.score.assess import Assessment, assess_tie
 from handful.score.network import (
     Ties,
     contact_facts,
+    contact_facts_of,
     intro_counts,
     ties_from_counts,
 )
@@ -481,6 +483,8 @@ class Prepared:
     uses: dict[str, int]
     same_day: bool  # else every assessment is new
     gone: tuple[str, ...] = ()  # people whose notes are no longer people
+    #: scores already in their stored form (a new day's, from worker processes)
+    score_texts: Mapping[str, str] = field(default_factory=dict)
 
 
 def try_refresh(
@@ -618,10 +622,9 @@ def assess_plan(
     vault: Vault, scan: Scan, day: dt.date, *, store: QuickStore, shot: snap.Snapshot, plan: Plan
 ) -> Prepared:
     """``prepare`` once the edits are planned."""
-    views, paths_of = rebuild_people(plan, store)
-    touched_views = dict(views)
+    views, paths_of = rebuild_people(plan, store)  # the touched people's, whole
     people = plan.universe.people
-    scores: dict[str, snap.Score] = {}
+    stored: dict[str, str] = {}
     before = set(shot.universe.people)
     came, went = set(people) - before, before - set(people)
     if shot.same_day:
@@ -633,46 +636,99 @@ def assess_plan(
             for person, text in rows.items()
             if person not in went
         }
-        suggested = {person: score[2] for person, score in scores.items()}
     else:  # another day: everyone is assessed again, from the views the snapshot keeps
-        seen = set()
-        for person, text in store.iter_snapshot_people("view"):
-            seen.add(person)
-            if person not in views and person not in went:
-                views[person] = snap.assessed_view_from_json(text)
+        scores, stored, seen = _assess_stored(vault, store, day, people, skip=views.keys() | went)
         if seen != before:
             raise FullRefresh("the snapshot has no views to assess another day from")
-        suggested = {person: view.suggested for person, view in views.items()}
     if not came <= plan.touched:
         raise FullRefresh("a new person is not among the people rebuilt")
+    suggested = {person: score[2] for person, score in scores.items()}
     for person in plan.touched:
         suggested[person] = views[person].suggested
     ties, counts_json = new_ties(plan, shot)
     problems = problems_after(shot, plan)
-    loaded = partial_loaded(vault, scan, store, plan, problems, views, suggested, touched_views)
+    loaded = partial_loaded(vault, scan, store, plan, problems, views, suggested)
     model = loaded.model
     assessments: dict[str, Assessment] = {}
     for person in model.people:  # in the model's order, as assess_all gives them
-        if person in plan.touched or not shot.same_day:
+        if person in plan.touched:
             assessments[person] = assess_one(loaded, person, day)
         else:
             assessments[person] = scores[person][0]
     facts = {person: score[1] for person, score in scores.items()}
-    again = plan.touched if shot.same_day else model.people
-    facts.update(contact_facts(model, again, day, vault.params))
+    facts.update(contact_facts(model, plan.touched, day, vault.params))
     loaded.facts, loaded.ties = facts, ties
     return Prepared(
         loaded,
         assessments,
         plan,
         paths_of,
-        touched_views,
+        views,
         problems,
         counts_json,
         new_uses(plan),
         shot.same_day,
         tuple(sorted(went)),
+        stored,
     )
+
+
+def _assess_stored(
+    vault: Vault,
+    store: QuickStore,
+    day: dt.date,
+    people: Mapping[str, Person],
+    *,
+    skip: Set[str],
+) -> tuple[dict[str, snap.Score], dict[str, str], set[str]]:
+    """Everyone's score for another day but ``skip``'s, from the views the snapshot keeps:
+    the scores, those already in their stored form (from worker processes), and everyone the
+    snapshot has. Each view is assessed as it is decoded and let go: on a large vault,
+    everyone's notes held at once took hundreds of MB. On a large vault with cores to spare,
+    forked workers share the work (``parallel.fan_out``)."""
+    assess = partial(_assessed, vault, people, day)
+    scores: dict[str, snap.Score] = {}
+    seen: set[str] = set()
+    processes = parallel.workers() if len(people) >= parallel.PARALLEL_PEOPLE else 0
+    chunk: list[tuple[str, str]] = []
+    chunks = [chunk]
+    for person, text in store.iter_snapshot_people("view"):
+        seen.add(person)
+        if person in skip:
+            continue
+        if not processes:
+            scores[person] = assess(person, snap.assessed_part(text))
+            continue
+        if len(chunk) == parallel.CHUNK:
+            chunk = []
+            chunks.append(chunk)
+        chunk.append((person, snap.assessed_part(text)))
+    stored: dict[str, str] = {}
+    if processes:
+        for done in parallel.fan_out(partial(_assessed_chunk, assess), chunks, processes):
+            for person, text in done:
+                scores[person] = snap.score_from_json(text, people)
+                stored[person] = text
+    return scores, stored, seen
+
+
+def _assessed(
+    vault: Vault, people: Mapping[str, Person], day: dt.date, person: str, first: str
+) -> snap.Score:
+    """One person's score for ``day`` from their stored view's first line."""
+    view = snap.assessed_view_from_json(first)
+    assessment = assess_tie(
+        people[person], view.interactions, view.mentions, view.follow_ups, day, vault.params
+    )
+    facts = contact_facts_of(view.interactions, day, vault.params)
+    return adjusted(vault, assessment), facts, view.suggested
+
+
+def _assessed_chunk(
+    assess: Callable[[str, str], snap.Score], chunk: list[tuple[str, str]]
+) -> list[tuple[str, str]]:
+    """In a worker: each person's score, in its stored form."""
+    return [(person, snap.score_to_json(assess(person, first))) for person, first in chunk]
 
 
 def _remember_quick(store: SnapshotStore, ready: Prepared, *, key: str, checked: int) -> None:
@@ -692,7 +748,7 @@ def _remember_quick(store: SnapshotStore, ready: Prepared, *, key: str, checked:
     facts, suggested = loaded.facts or {}, loaded.model.suggested
     rows: list[tuple[str, str | None, str | None, str | None]] = []
     for person in sorted(ready.assessments if not ready.same_day else plan.touched):
-        score = snap.score_to_json(
+        score = ready.score_texts.get(person) or snap.score_to_json(
             (ready.assessments[person], facts[person], suggested.get(person, ()))
         )
         if person in plan.touched:

@@ -37,7 +37,7 @@ _PROBLEMS = tuple[tuple[str, tuple[Problem, ...]], ...]
 
 #: The stored form's version, part of every snapshot's key (``session.stamp``): a snapshot in
 #: another form is not read (a full refresh from the cached notes makes a new one).
-FORMAT = "2"  # 2: a view's ties on a line of their own
+FORMAT = "3"  # 2: a view's ties on a line of their own; 3: the scores in a table apart
 
 #: Snapshot values every quick refresh reads.
 ALWAYS = ("key", "base", "generation", "people", "resolver", "problems", "counts", "checked")
@@ -112,15 +112,24 @@ def view_from_json(text: str) -> PersonView:
     return _view(first, typed_json.loads(edges, _EDGES))
 
 
-def assessed_view_from_json(text: str) -> PersonView:
-    """The view without its ties (``edges`` left empty): enough to assess the person, not to
-    render their region or count their ties."""
+def assessed_part(text: str) -> str:
+    """A stored view's first line: what an assessment reads."""
     first, _ = _view_lines(text)
-    return _view(first, ())
+    return first
 
 
-def _view(first: str, edges: tuple[Edge, ...]) -> PersonView:
-    interactions, mentions, follow_ups, suggested = typed_json.loads(first, _ASSESSED)
+def assessed_view_from_json(first: str) -> PersonView:
+    """The view without its ties (``edges`` left empty), from its first line
+    (``assessed_part``): enough to assess the person, not to render their region or count
+    their ties. Its text is not shared (``typed_json.loads``): such a view is let go of once
+    assessed."""
+    return _view(first, (), shared=False)
+
+
+def _view(first: str, edges: tuple[Edge, ...], *, shared: bool = True) -> PersonView:
+    interactions, mentions, follow_ups, suggested = typed_json.loads(
+        first, _ASSESSED, shared=shared
+    )
     return PersonView(interactions, mentions, follow_ups, suggested, edges)
 
 

@@ -39,8 +39,9 @@ def _same_in(value: Any, refs: Mapping[str, Any]) -> Any:
 
 
 @cache
-def codec(hint: Any, refs: type | None = None) -> tuple[Encode, Decode]:
-    """(encode, decode) for values of type ``hint``; ``refs``: a dataclass written by key."""
+def codec(hint: Any, refs: type | None = None, shared: bool = True) -> tuple[Encode, Decode]:
+    """(encode, decode) for values of type ``hint``; ``refs``: a dataclass written by key;
+    ``shared``: a dataclass's text fields decoded as shared strings (``_shared``)."""
     if hint in _PLAIN or hint is Any:
         if hint is Any:
             return _any_out, _any_in
@@ -60,17 +61,17 @@ def codec(hint: Any, refs: type | None = None) -> tuple[Encode, Decode]:
             return _same, _same_in
         if len(rest) != 1:
             raise TypeError(f"cannot store a union of {rest}")
-        out, back = codec(rest[0], refs)
+        out, back = codec(rest[0], refs, shared)
         return (lambda v: None if v is None else out(v)), (
             lambda v, r: None if v is None else back(v, r)
         )
     if origin is tuple:
         if len(args) == 2 and args[1] is Ellipsis:
-            out, back = codec(args[0], refs)
+            out, back = codec(args[0], refs, shared)
             if back is _same_in:
                 return (lambda v: list(v)), (lambda v, r: tuple(v))
             return (lambda v: [out(x) for x in v]), (lambda v, r: tuple([back(x, r) for x in v]))
-        pairs = [codec(a, refs) for a in args]
+        pairs = [codec(a, refs, shared) for a in args]
         width = len(pairs)
         changed = [(i, b) for i, (_, b) in enumerate(pairs) if b is not _same_in]
 
@@ -83,7 +84,7 @@ def codec(hint: Any, refs: type | None = None) -> tuple[Encode, Decode]:
 
         return (lambda v: [o(x) for (o, _), x in zip(pairs, v, strict=True)]), fixed
     if isinstance(hint, type) and is_dataclass(hint):
-        return _dataclass(hint, refs)
+        return _dataclass(hint, refs, shared)
     raise TypeError(f"cannot store {hint!r}")
 
 
@@ -94,11 +95,12 @@ def _shared(value: Any, refs: Mapping[str, Any]) -> Any:
     return value if type(value) is not str else sys.intern(value)
 
 
-def _dataclass(cls: type, refs: type | None) -> tuple[Encode, Decode]:
+def _dataclass(cls: type, refs: type | None, shared: bool) -> tuple[Encode, Decode]:
     hints = typing.get_type_hints(cls)
     names = [f.name for f in fields(cls)]
+    text = (_same, _shared if shared else _same_in)
     coders = [
-        (_same, _shared) if hints[name] in (str, str | None) else codec(hints[name], refs)
+        text if hints[name] in (str, str | None) else codec(hints[name], refs, shared)
         for name in names
     ]
     getter = operator.attrgetter(*names) if len(names) > 1 else None
@@ -127,11 +129,18 @@ def dumps(value: Any, hint: Any, *, refs: type | None = None) -> str:
 
 
 def loads(
-    text: str, hint: Any, *, refs: type | None = None, known: Mapping[str, Any] | None = None
+    text: str,
+    hint: Any,
+    *,
+    refs: type | None = None,
+    known: Mapping[str, Any] | None = None,
+    shared: bool = True,
 ) -> Any:
     """Decode ``text`` as ``hint`` (``known``: the values ``refs`` keys stand for); raises
-    ValueError, TypeError, KeyError or IndexError on anything ``dumps`` did not write."""
-    _, back = codec(hint, refs)
+    ValueError, TypeError, KeyError or IndexError on anything ``dumps`` did not write. Without
+    ``shared``, text is not interned: for values let go of soon after (interning costs a
+    third of the decoding)."""
+    _, back = codec(hint, refs, shared)
     return back(json.loads(text), known or {})
 
 
