@@ -117,8 +117,11 @@ def test_a_new_day_assessed_in_workers_equals_one_process(
     original = parallel.fan_out
 
     def counting(work, chunks, processes):  # type: ignore[no-untyped-def]
-        calls.append(len(chunks))
-        yield from original(work, chunks, processes)
+        sizes = []
+        for found in original(work, chunks, processes):
+            sizes.append(len(found))
+            yield found
+        calls.append(len(sizes))
 
     monkeypatch.setattr(parallel, "PARALLEL_PEOPLE", 1)
     monkeypatch.setattr(parallel, "CHUNK", 3)

@@ -15,7 +15,8 @@ from __future__ import annotations
 import os
 import signal
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -34,6 +35,8 @@ from handful.storage.store import digest
 from handful.vault.scan import NoteFile, read_note
 
 if TYPE_CHECKING:
+    from multiprocessing.pool import AsyncResult
+
     from handful.loading import Vault
     from handful.parse import Note
 
@@ -114,18 +117,27 @@ def read_many(job: Job, files: Sequence[NoteFile], processes: int) -> Iterator[R
             yield Read(by_path[path], record, problem, record_json, problem_json, content_hash)
 
 
-def fan_out(work: Callable[[list[T]], R], chunks: Sequence[list[T]], processes: int) -> Iterator[R]:
+def fan_out(work: Callable[[list[T]], R], chunks: Iterable[list[T]], processes: int) -> Iterator[R]:
     """``work(chunk)`` for each chunk, in a pool of ``processes`` forked workers, in order.
-    ``work`` is inherited by the fork, not pickled: it may be a closure."""
+    ``work`` is inherited by the fork, not pickled: it may be a closure. ``chunks`` is taken
+    in this thread, one at a time, and the workers start on the first while the next is made
+    (a new day reads the people's views from the cache meanwhile); results already done are
+    given back as they come."""
     global _work
     _work = work
     import multiprocessing
 
     context = multiprocessing.get_context("fork")
     pool = context.Pool(processes, initializer=_worker_signals)
+    pending: deque[AsyncResult[R]] = deque()
     finished = False
     try:
-        yield from pool.imap(_run, chunks)
+        for chunk in chunks:
+            pending.append(pool.apply_async(_run, (chunk,)))
+            while pending and pending[0].ready():
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
         finished = True
     finally:
         if finished:

@@ -689,26 +689,32 @@ def _assess_stored(
     assess = partial(_assessed, vault, people, day)
     scores: dict[str, snap.Score] = {}
     seen: set[str] = set()
-    processes = parallel.workers() if len(people) >= parallel.PARALLEL_PEOPLE else 0
-    chunk: list[tuple[str, str]] = []
-    chunks = [chunk]
-    for person, text in store.iter_snapshot_people("view"):
-        seen.add(person)
-        if person in skip:
-            continue
-        if not processes:
-            scores[person] = assess(person, snap.assessed_part(text))
-            continue
-        if len(chunk) == parallel.CHUNK:
-            chunk = []
-            chunks.append(chunk)
-        chunk.append((person, snap.assessed_part(text)))
     stored: dict[str, str] = {}
-    if processes:
-        for done in parallel.fan_out(partial(_assessed_chunk, assess), chunks, processes):
-            for person, text in done:
-                scores[person] = snap.score_from_json(text, people)
-                stored[person] = text
+    views = store.iter_snapshot_people("view")
+    processes = parallel.workers() if len(people) >= parallel.PARALLEL_PEOPLE else 0
+    if not processes:
+        for person, text in views:
+            seen.add(person)
+            if person not in skip:
+                scores[person] = assess(person, snap.assessed_part(text))
+        return scores, stored, seen
+
+    def chunks() -> Iterator[list[tuple[str, str]]]:
+        chunk: list[tuple[str, str]] = []
+        for person, text in views:
+            seen.add(person)
+            if person in skip:
+                continue
+            chunk.append((person, snap.assessed_part(text)))
+            if len(chunk) == parallel.CHUNK:
+                yield chunk
+                chunk = []
+        yield chunk
+
+    for done in parallel.fan_out(partial(_assessed_chunk, assess), chunks(), processes):
+        for person, text in done:
+            scores[person] = snap.score_from_json(text, people)
+            stored[person] = text
     return scores, stored, seen
 
 
