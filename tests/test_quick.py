@@ -4,10 +4,12 @@ then refreshes a copy of the result from scratch: the scratch run must find noth
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import random
 import shutil
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -366,6 +368,26 @@ def test_another_day_is_quick_once_a_full_refresh_has_kept_every_view(
     done = refresh(example, "2026-12-01")
     assert done.quick
     assert_same_as_full(example, tmp_path, "2026-12-01", quick=done)
+
+
+def test_a_cache_from_before_the_scores_table_is_brought_up_to_date(
+    example: Path, tmp_path: Path
+) -> None:
+    """A cache made before the scores had a table of their own (as a synced vault may bring
+    from another device): the table is made, the first refresh reads everything, the next is
+    quick again, and both give the bytes of a full refresh."""
+    refresh(example)
+    with contextlib.closing(sqlite3.connect(example / ".handful" / "cache.sqlite")) as db:
+        db.execute("DROP TABLE snapshot_scores")
+        db.commit()
+    add_daily_one(example)
+    first = refresh(example)
+    assert first.result is not None and not first.quick
+    assert_same_as_full(example, tmp_path)
+    log_in_person_note(example)
+    again = refresh(example)
+    assert again.quick
+    assert_same_as_full(example, tmp_path, quick=again)
 
 
 def test_another_command_that_reads_notes_makes_the_snapshot_stale(
