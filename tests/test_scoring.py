@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
+import subprocess
+import sys
 from dataclasses import replace
 
 import pytest
@@ -220,6 +223,43 @@ def test_mentions_alone_are_no_tie() -> None:
     assert s.parts[1].value == 0 and s.score == pytest.approx(
         strength(author, (), (), START, DEFAULT).score
     )
+
+
+_STRENGTH_IN_A_PROCESS = """
+import datetime as dt
+from handful.model.types import Interaction, Mention, Person
+from handful.score.params import DEFAULT
+from handful.score.tie import strength
+start = dt.date(2020, 1, 1)
+friend = Person(key="Friend.md", name="Friend")
+seen = tuple(
+    Interaction(start + dt.timedelta(days=d), friend.key, "call", "Daily.md", d + 1)
+    for d in range(0, 2000, 37)
+)
+mentions = tuple(
+    Mention("Daily.md", n + 1, friend.key, "wrote about her", start + dt.timedelta(days=n * 7 + 3))
+    for n in range(250)
+)
+print(repr(strength(friend, seen, mentions, start + dt.timedelta(days=2100), DEFAULT)))
+"""
+
+
+def test_strength_is_the_same_float_in_every_process() -> None:
+    """Python hashes dates with a seed of its own in every process, so a set of dates iterates
+    in an order that varies from run to run: summing the dated mentions' weights in that
+    order gave a strength whose last digits changed between runs (and ``--json`` bytes with
+    it). Each process here has another seed."""
+    found = {
+        subprocess.run(
+            [sys.executable, "-c", _STRENGTH_IN_A_PROCESS],
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in range(1, 9)
+    }
+    assert len(found) == 1
 
 
 def test_time_in_a_group_is_not_one_to_one_time() -> None:

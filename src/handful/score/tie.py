@@ -233,7 +233,7 @@ def _intensity(
     # A mention counts weakly, and only for someone you are in touch with: being written about
     # (an author, a public figure) is not a tie.
     dated = {m.date for m in mentions if m.date is not None and m.date <= as_of} - contact_days
-    for day in dated:
+    for day in sorted(dated):  # a set of dates iterates in an order that varies by process
         energy += params.kind_weight(MENTION) * _decay((as_of - day).days, params)
     value = 1 - math.exp(-energy / params.intensity_scale)
     in_groups = f" ({grouped} in groups, x n^-{params.group_exponent:g})" if grouped else ""
